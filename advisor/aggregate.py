@@ -1,0 +1,212 @@
+"""From firings to an Advice: per topic the strongest likelihood wins, every contributing
+rule, debt and source is kept, calm effects stay, actions are merged and ordered."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
+from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.registry import Citation, RuleMeta
+
+from . import models
+from .catalog import Catalog
+from .engine import Firing
+
+STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
+
+
+@dataclass
+class _Group:
+    """Everything concluded about one effect code or one action code."""
+
+    contributions: list[tuple[int, int, str]] = field(default_factory=list)  # (-strength or rank, seq, rule)
+    debts: dict[int, int] = field(default_factory=dict)  # debt -> best (lowest) rank seen
+    chain: list[str] = field(default_factory=list)  # rules whose findings were used
+    best: int = 0
+
+    def add(self, order: int, seq: int, rule: str, debt: int, upstream: list[str]) -> None:
+        self.contributions.append((order, seq, rule))
+        if debt != PERSON:
+            self.debts[debt] = min(order, self.debts.get(debt, order))
+        for rule_id in upstream:
+            if rule_id not in self.chain:
+                self.chain.append(rule_id)
+
+    def rules(self) -> list[str]:
+        direct: list[str] = []
+        for _, _, rule in sorted(self.contributions):
+            if rule not in direct:
+                direct.append(rule)
+        return direct + [rule for rule in self.chain if rule not in direct]
+
+
+def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
+    """Rules that declared the findings this firing matched, nearest first."""
+    found: list[str] = []
+    stack = [f for f in firing.matched if isinstance(f, (OnReport, Effect, Action))]
+    seen: set[int] = set()
+    while stack:
+        fact = stack.pop(0)
+        fact_id = fact["__factid__"]
+        if fact_id in seen or fact_id not in declared_by:
+            continue
+        seen.add(fact_id)
+        origin = declared_by[fact_id]
+        if origin.rule not in found:
+            found.append(origin.rule)
+        stack.extend(f for f in origin.matched if isinstance(f, (OnReport, Effect, Action)))
+    return found
+
+
+def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
+    seen: list[Citation] = []
+    for rule_id in rule_ids:
+        for citation in registry[rule_id].sources:
+            if citation not in seen:
+                seen.append(citation)
+    return [models.Source(document=c.document, locator=c.locator) for c in seen]
+
+
+def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
+    seen: list[Citation] = []
+    for rule_id in rule_ids:
+        for citation in registry[rule_id].conflicts.get(key, ()):
+            if citation not in seen:
+                seen.append(citation)
+    return [models.Source(document=c.document, locator=c.locator) for c in seen]
+
+
+def _explain(rule_ids: list[str], text: Catalog) -> str:
+    return text.ui("sentence_join").join(dict.fromkeys(text.rule(r) for r in rule_ids))
+
+
+def fact_name(fact) -> str:
+    return f"{type(fact).__name__} f-{fact['__factid__']}"
+
+
+def _values(fact) -> dict:
+    return {k: v for k, v in fact.as_dict().items()}
+
+
+def trace_entries(firings: list[Firing]) -> list[models.TraceEntry]:
+    return [
+        models.TraceEntry(
+            seq=f.seq,
+            rule=f.rule,
+            salience=f.salience,
+            matched=[models.MatchedFact(fact=fact_name(m), values=_values(m)) for m in f.matched],
+            declared=[
+                f"{fact_name(d)} {json.dumps(_values(d), ensure_ascii=False, sort_keys=True, separators=(',', ':'))}"
+                for d in f.declared
+            ],
+        )
+        for f in firings
+    ]
+
+
+def build_advice(
+    situation: Situation,
+    firings: list[Firing],
+    registry: dict[str, RuleMeta],
+    text: Catalog,
+    ruleset_version: str,
+) -> models.Advice:
+    declared_by: dict[int, Firing] = {}
+    effects: dict[tuple[str, str], _Group] = {}
+    actions: dict[str, _Group] = {}
+    for firing in firings:
+        upstream: list[str] | None = None
+        for fact in firing.declared:
+            declared_by[fact["__factid__"]] = firing
+            if isinstance(fact, OnReport):
+                continue
+            if upstream is None:
+                upstream = _upstream(firing, declared_by)
+            if isinstance(fact, Effect):
+                group = effects.setdefault((fact["topic"], fact["code"]), _Group())
+                strength = STRENGTH[fact["likelihood"]]
+                group.best = max(group.best, strength)
+                group.add(-strength, firing.seq, firing.rule, fact["debt"], upstream)
+            elif isinstance(fact, Action):
+                group = actions.setdefault(fact["code"], _Group(best=10**6))
+                group.best = min(group.best, fact["rank"])
+                group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
+
+    strength_to_likelihood = {likelihood.strength: likelihood for likelihood in Likelihood}
+    topics: dict[str, models.TopicAdvice] = {}
+    for topic in Topic:
+        codes = EFFECT_CODES[topic]
+        found = [(code, effects[(topic.value, code)]) for code in codes if (topic.value, code) in effects]
+        found.sort(key=lambda item: (-item[1].best, codes.index(item[0])))
+        topic_effects = []
+        for code, group in found:
+            rule_ids = group.rules()
+            likelihood = strength_to_likelihood[group.best]
+            topic_effects.append(
+                models.Effect(
+                    code=code,
+                    likelihood=likelihood,
+                    label=text.effect(topic.value, code),
+                    explanation=_explain(rule_ids, text),
+                    rules=rule_ids,
+                    sources=_sources(rule_ids, registry),
+                    conflicts=_conflicts(f"{topic.value}.{code}", rule_ids, registry),
+                    debts=sorted(group.debts),
+                )
+            )
+        if not topic_effects:
+            raise RuntimeError(f"no rule concluded anything for topic {topic.value}: the rule base has a gap")
+        top = topic_effects[0]
+        topics[topic.value] = models.TopicAdvice(
+            title=text.topic(topic.value),
+            summary=text.ui("summary", effect=top.label, likelihood=text.likelihood(top.likelihood.value)),
+            effects=topic_effects,
+        )
+
+    ordered = sorted(actions.items(), key=lambda item: (item[1].best, ACTION_CODES.index(item[0])))
+    advice_actions = []
+    for priority, (code, group) in enumerate(ordered, start=1):
+        rule_ids = group.rules()
+        advice_actions.append(
+            models.Action(
+                code=code,
+                priority=priority,
+                text=text.action(code),
+                because=_explain(rule_ids, text),
+                rules=rule_ids,
+                sources=_sources(rule_ids, registry),
+                debts=sorted(group.debts, key=lambda debt: (group.debts[debt], debt)),
+            )
+        )
+
+    return models.Advice(
+        ruleset_version=ruleset_version,
+        language=text.language,
+        topics=topics,
+        actions=advice_actions,
+        trace=trace_entries(firings),
+        warnings=situation_warnings(situation, text),
+        disclaimer=text.disclaimer,
+        debt_labels=debt_labels(situation, text),
+    )
+
+
+def debt_labels(situation: Situation, text: Catalog) -> list[str]:
+    labels = []
+    for index, debt in enumerate(situation.debts, start=1):
+        labels.append(debt.label or text.ui("debt_default_label", n=index, product=text.ui(f"product_{debt.product.value}")))
+    return labels
+
+
+def situation_warnings(situation: Situation, text: Catalog) -> list[str]:
+    warnings = []
+    for index, debt in enumerate(situation.debts):
+        if debt.months_since_settled is not None and not debt.settled:
+            warnings.append(text.ui("warn_months_not_settled", field=f"debts[{index}].months_since_settled"))
+        if debt.settled and debt.overdue_days == 0 and debt.negotiation.value == "none":
+            warnings.append(text.ui("warn_settled_never_overdue", field=f"debts[{index}].settled"))
+        if debt.reported.value == "yes" and debt.overdue_days == 0:
+            warnings.append(text.ui("warn_reported_never_overdue", field=f"debts[{index}].reported"))
+    return warnings

@@ -1,0 +1,49 @@
+"""`advise()`: a Situation in, an explained and sourced Advice out."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.registry import RuleMeta
+
+from .aggregate import build_advice
+from .catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
+from .engine import engine, registry
+from .models import Advice
+from .validation import situation_from_data, situation_from_json
+
+
+@lru_cache(maxsize=1)
+def rules_by_id() -> dict[str, RuleMeta]:
+    return {meta.id: meta for meta in registry()}
+
+
+@lru_cache(maxsize=1)
+def ruleset_version() -> str:
+    """A hash of the rule modules, the fact preparation and the catalogs."""
+    import credit_advisor.facts as facts_pkg
+    import credit_advisor.rules as rules_pkg
+
+    digest = hashlib.sha256()
+    files = sorted(Path(rules_pkg.__file__).parent.glob("*.py")) + sorted(Path(facts_pkg.__file__).parent.glob("*.py"))
+    for path in files + catalog_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFAULT_LANGUAGE) -> Advice:
+    """Advice for a situation (a Situation, a dict or JSON text) in `lang` ("zh" or "en").
+
+    Raises `SituationError` (a ValueError) naming every invalid field.
+    """
+    check_language(lang)
+    if isinstance(situation, (str, bytes)):
+        situation = situation_from_json(situation, lang)
+    elif not isinstance(situation, Situation):
+        situation = situation_from_data(situation, lang)
+    firings = engine().consult(situation)
+    return build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())

@@ -1,0 +1,119 @@
+"""The contract's codes as enums (see shared/spec/contract.md)."""
+from enum import StrEnum
+
+
+class Product(StrEnum):
+    huabei = "huabei"
+    jiebei = "jiebei"
+    weilidai = "weilidai"
+    online_loan = "online_loan"
+    credit_card = "credit_card"
+    bank_loan = "bank_loan"
+    other = "other"
+
+
+# Huabei, Jiebei, Weilidai, credit cards and bank loans come from banks or licensed
+# institutions whatever the person says about the lender (contract, `lender`).
+ALWAYS_LICENSED = frozenset(
+    {Product.huabei, Product.jiebei, Product.weilidai, Product.credit_card, Product.bank_loan}
+)
+# An overdue on any Alipay micro-loan shows on the Huabei page (evidence §3, E3).
+ALIPAY_MICRO_LOANS = frozenset({Product.huabei, Product.jiebei})
+
+
+class Lender(StrEnum):
+    licensed = "licensed"
+    unlicensed = "unlicensed"
+    unknown = "unknown"
+
+
+class Reported(StrEnum):
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+
+class Negotiation(StrEnum):
+    none = "none"
+    in_progress = "in_progress"
+    agreement_honored = "agreement_honored"
+    agreement_broken = "agreement_broken"
+
+
+class Hardship(StrEnum):
+    none = "none"
+    illness = "illness"
+    pandemic = "pandemic"
+    job_loss = "job_loss"
+    other = "other"
+
+
+class Plan(StrEnum):
+    weilidai = "weilidai"
+    huabei = "huabei"
+    mortgage = "mortgage"
+    credit_card = "credit_card"
+    bank_loan = "bank_loan"
+    online_loan = "online_loan"
+
+
+class Topic(StrEnum):
+    huabei = "huabei"
+    weilidai = "weilidai"
+    wechat = "wechat"
+    dingtalk = "dingtalk"
+    credit_report = "credit_report"
+    borrowing = "borrowing"
+    collection = "collection"
+
+
+class Likelihood(StrEnum):
+    certain = "certain"
+    likely = "likely"
+    possible = "possible"
+    unlikely = "unlikely"
+
+    @property
+    def strength(self) -> int:
+        return _STRENGTH[self]
+
+
+_STRENGTH = {Likelihood.certain: 4, Likelihood.likely: 3, Likelihood.possible: 2, Likelihood.unlikely: 1}
+
+# Effect codes per topic; the first listed code of each topic is its calm code.
+EFFECT_CODES: dict[Topic, tuple[str, ...]] = {
+    Topic.huabei: ("unaffected", "limit_reduced", "suspended"),
+    Topic.weilidai: ("unaffected", "limit_reduced", "application_rejected", "extra_review"),
+    Topic.wechat: ("basic_unaffected", "credit_services_limited", "social_collection_risk"),
+    Topic.dingtalk: (
+        "platform_unaffected",
+        "employer_rule_restriction",
+        "third_party_credit_check",
+        "enterprise_credit_required",
+    ),
+    Topic.credit_report: ("no_negative_record", "negative_record", "inquiry_overload"),
+    Topic.borrowing: ("unaffected", "approval_harder", "mortgage_rejection_risk", "higher_cost"),
+    Topic.collection: ("none", "penalty_fees", "lawsuit_risk", "illegal_collection"),
+}
+CALM_CODES = {topic: codes[0] for topic, codes in EFFECT_CODES.items()}
+
+ACTION_CODES: tuple[str, ...] = (
+    "settle_overdue",
+    "negotiate_repayment",
+    "honor_agreement",
+    "non_malicious_proof",
+    "credit_dispute",
+    "check_credit_report",
+    "check_huabei_notice",
+    "contact_alipay_support",
+    "rebuild_record",
+    "space_applications",
+    "payment_reminders",
+    "talk_to_hr",
+    "verify_debt",
+    "keep_evidence",
+    "refuse_illegal_collection",
+    "check_platform_license",
+    "seek_legal_help",
+    "monitor_zhima",
+)

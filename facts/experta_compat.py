@@ -1,0 +1,64 @@
+"""The one door to experta: every module imports experta's names from here.
+
+experta 1.9.4 (2019, still the newest release) pins frozendict 1.2, which subclasses
+`collections.Mapping`, removed in Python 3.10.  Pinning a newer frozendict makes pip's
+resolver fail, so the alias below is the only fix that installs with a plain
+`pip install .`.  Remove it when an experta release newer than 1.9.4 drops frozendict 1.2.
+
+experta also calls `logging.basicConfig()` at import, which would give a host
+application's root logger a stderr handler it never asked for; we undo that so that
+importing the advisor logs nothing and changes no one's logging set-up.
+"""
+import collections
+import collections.abc
+import logging
+
+if not hasattr(collections, "Mapping"):
+    collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
+
+_root = logging.getLogger()
+_handlers_before = list(_root.handlers)
+
+from experta import (  # noqa: E402
+    AND,
+    AS,
+    EXISTS,
+    MATCH,
+    NOT,
+    OR,
+    TEST,
+    W,
+    Fact,
+    Field,
+    InitialFact,
+    KnowledgeEngine,
+    L,
+    P,
+    Rule,
+)
+from experta.agenda import Agenda  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
+
+for _handler in list(_root.handlers):
+    if _handler not in _handlers_before:
+        _root.removeHandler(_handler)
+
+__all__ = [
+    "AND",
+    "AS",
+    "EXISTS",
+    "MATCH",
+    "NOT",
+    "OR",
+    "TEST",
+    "W",
+    "Agenda",
+    "DepthStrategy",
+    "Fact",
+    "Field",
+    "InitialFact",
+    "KnowledgeEngine",
+    "L",
+    "P",
+    "Rule",
+]

@@ -1,0 +1,116 @@
+"""The Situation a tool or the interview hands in: strict, immutable, `null` = don't know."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+from .enums import ALWAYS_LICENSED, Hardship, Lender, Negotiation, Plan, Product, Reported
+
+SCHEMA_VERSION = 1
+MAX_DEBTS = 100
+MAX_LABEL_CHARS = 60
+MAX_DAYS = 36_500  # a century: anything beyond is a typo, not a debt
+MAX_MONTHS = 1_200
+MAX_AMOUNT_CNY = 1_000_000_000_000
+MAX_INQUIRIES = 1_000
+
+# Bools and ints must arrive as JSON booleans and numbers: "45" or 1-for-true is a
+# wrong type, not something to guess at.  Enums accept their code strings.
+Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
+Months = Annotated[StrictInt, Field(ge=0, le=MAX_MONTHS)]
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT_CNY, allow_inf_nan=False, strict=True)]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Debt(_Strict):
+    """One debt, as the person knows it."""
+
+    label: str | None = Field(default=None, description="the person's own name for the debt")
+    product: Product
+    lender: Lender = Field(default=Lender.unknown, validate_default=True)
+    overdue_days: Days = Field(default=0, description="days past due of the current or last overdue episode")
+    reported: Reported = Reported.unknown
+    settled: StrictBool = False
+    months_since_settled: Months | None = None
+    negotiation: Negotiation = Negotiation.none
+    amount_cny: Amount | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _clean_label(cls, value: str | None) -> str | None:
+        # Labels are echoed to terminals and reports: control and bidi characters
+        # could rewrite the screen, so they go; the rest (any script, emoji) stays.
+        if value is None:
+            return None
+        cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+        if len(cleaned) > MAX_LABEL_CHARS:
+            raise ValueError(f"at most {MAX_LABEL_CHARS} characters")
+        return cleaned or None
+
+    @field_validator("lender")
+    @classmethod
+    def _always_licensed(cls, value: Lender, info) -> Lender:
+        if info.data.get("product") in ALWAYS_LICENSED:
+            return Lender.licensed
+        return value
+
+    @property
+    def licensed(self) -> bool:
+        return self.lender is Lender.licensed
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+    @property
+    def active_overdue(self) -> bool:
+        return self.overdue_days > 0 and not self.settled
+
+
+class Collection(_Strict):
+    """What debt collection has done so far (null = don't know)."""
+
+    contacts_harassed: StrictBool | None = None
+    threatened_or_insulted: StrictBool | None = None
+    contacted_on_wechat: StrictBool | None = None
+
+
+class Situation(_Strict):
+    """A person's situation: the input of `advise()`."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    debts: list[Debt] = Field(max_length=MAX_DEBTS)
+    zhima_score: Annotated[StrictInt, Field(ge=350, le=950)] | None = None
+    credit_inquiries_6m: Annotated[StrictInt, Field(ge=0, le=MAX_INQUIRIES)] | None = None
+    hardship: Hardship | None = None
+    hardship_proof: StrictBool | None = None
+    employer_links_credit: StrictBool | None = None
+    uses_dingtalk_finance: StrictBool | None = None
+    dingtalk_alipay_credit_authorized: StrictBool | None = None
+    enterprise_owner: StrictBool | None = None
+    collection: Collection = Field(default_factory=Collection)
+    plans: list[Plan] = Field(default_factory=list, max_length=len(Plan))
+
+    @field_validator("plans")
+    @classmethod
+    def _unique_plans(cls, value: list[Plan]) -> list[Plan]:
+        # Order does not change the advice, so a canonical order keeps output stable.
+        return sorted(set(value), key=list(Plan).index)
+
+    @field_validator("collection", mode="before")
+    @classmethod
+    def _null_collection(cls, value):
+        return {} if value is None else value
+
+    @field_validator("plans", mode="before")
+    @classmethod
+    def _null_plans(cls, value):
+        return [] if value is None else value

@@ -1,0 +1,27 @@
+"""What a rule's right-hand side may do: declare findings and conclusions, never text.
+
+Every declared fact names the rule that declared it (`rule` slot), so two rules that
+reach the same conclusion both stay on record (experta drops identical facts).
+"""
+from __future__ import annotations
+
+from credit_advisor.facts.enums import Likelihood, Topic
+from credit_advisor.facts.experta_compat import KnowledgeEngine
+from credit_advisor.facts.kb import PERSON, Action, OnReport, effect
+
+
+class Conclusions(KnowledgeEngine):
+    """Declaration helpers shared by every topic mixin."""
+
+    _firing: str = ""
+
+    def conclude(self, topic: Topic, code: str, likelihood: Likelihood, debt: int = PERSON) -> None:
+        fact = effect(topic, code, likelihood, debt)
+        fact["rule"] = self._firing
+        self.declare(fact)
+
+    def advise_action(self, code: str, rank: int, debt: int = PERSON) -> None:
+        self.declare(Action(code=code, rank=rank, debt=debt, rule=self._firing))
+
+    def find_on_report(self, debt: int, likelihood: Likelihood) -> None:
+        self.declare(OnReport(debt=debt, likelihood=likelihood.value, rule=self._firing))

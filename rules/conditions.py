@@ -1,0 +1,40 @@
+"""Condition pieces shared by several topic modules, named for what they mean."""
+from credit_advisor.facts.enums import Likelihood
+from credit_advisor.facts.experta_compat import MATCH, L
+from credit_advisor.facts.kb import DebtFact, Effect, OnReport, PersonFact
+
+STRONG = L("certain") | L("likely")
+SOME_CHANCE = L("certain") | L("likely") | L("possible")
+OVERDUE = ~L("none")  # band: the debt has been overdue at some time
+OVER_30_DAYS = L("medium") | L("long")
+NOT_LICENSED = L("unlicensed") | L("unknown")
+STILL_VISIBLE = ~L("aged_off")  # age: settled less than five years ago, or not settled
+MANY_INQUIRIES = L("grey") | L("overload")
+
+# A debt's overdue that probably shows on the PBOC report and has not aged off.
+def strong_report():
+    return (
+        DebtFact(debt=MATCH.debt, age=STILL_VISIBLE),
+        OnReport(debt=MATCH.debt, likelihood=STRONG),
+    )
+
+
+# Any sign (strong or possible) that the person has a negative record.
+def some_report(likelihood=SOME_CHANCE):
+    return (
+        DebtFact(debt=MATCH.debt, age=STILL_VISIBLE),
+        OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood & likelihood),
+    )
+
+
+def many_inquiries():
+    return PersonFact(inquiries=MATCH.band & MANY_INQUIRIES)
+
+
+def alarming(topic: str):
+    return Effect(topic=topic, alarming=True)
+
+
+def capped_at_likely(likelihood: str) -> Likelihood:
+    """A certain record makes a third party's reaction likely, never certain."""
+    return Likelihood.likely if likelihood == "certain" else Likelihood(likelihood)

@@ -1,0 +1,248 @@
+"""Credit report (征信): whether each overdue shows on the PBOC report, for how long,
+inquiry overload, and checking one's own report."""
+from credit_advisor.facts.enums import Likelihood, Topic
+from credit_advisor.facts.experta_compat import MATCH, NOT, L, W
+from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
+
+from .base import Conclusions
+from .conditions import NOT_LICENSED, OVER_30_DAYS, OVERDUE, SOME_CHANCE, STILL_VISIBLE, alarming, many_inquiries
+from .registry import ACTION, EFFECT, FALLBACK, FINDING, cite, knowledge_rule
+
+CR = Topic.credit_report
+NOT_HONOURED = ~L("agreement_honored")
+REPORTING_DISPUTED = {
+    "credit_report.negative_record": [
+        cite("001", "花呗逾期一个月以上的,会上报系统"),
+        cite("evidence", "逾期18天后还款"),
+    ]
+}
+INQUIRY_LIKELIHOOD = {"grey": Likelihood.possible, "overload": Likelihood.likely}
+
+
+class CreditReportRules(Conclusions):
+    # --- findings: is this overdue on the PBOC report? -------------------------------
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, reported="yes"),
+        id="credit_report.stated_on_report",
+        knowledge=["C10"],
+        sources=[cite("004", "逾期會被記錄在信用報告中")],
+        reads=["debts.reported"],
+        concludes=["finding.on_report"],
+        salience=FINDING,
+    )
+    def stated_on_report(self, debt):
+        """The person saw this overdue on the report: it is there."""
+        self.find_on_report(debt, Likelihood.certain)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender="licensed", band=OVER_30_DAYS, reported="unknown", negotiation=NOT_HONOURED),
+        id="credit_report.licensed_long_overdue_likely_reported",
+        knowledge=["C1", "C2", "E2"],
+        sources=[
+            cite("003", "就会被上报至央行征信系统"),
+            cite("001", "花呗逾期一个月以上的,会上报系统"),
+            cite("evidence", "花呗记录按月汇总"),
+        ],
+        reads=["debts.lender", "debts.product", "debts.overdue_days", "debts.reported", "debts.negotiation"],
+        concludes=["finding.on_report"],
+        salience=FINDING,
+    )
+    def licensed_long_overdue_likely_reported(self, debt):
+        """A licensed lender's overdue of more than 30 days is likely on the PBOC report."""
+        self.find_on_report(debt, Likelihood.likely)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender="licensed", band="short", reported="unknown", negotiation=NOT_HONOURED),
+        id="credit_report.short_overdue_possibly_reported",
+        knowledge=["E2", "C2"],
+        sources=[cite("evidence", "哪怕只逾期一天同樣可能會影響到個人的信用"), cite("evidence", "逾期18天后还款")],
+        reads=["debts.lender", "debts.overdue_days", "debts.reported", "debts.negotiation"],
+        concludes=["finding.on_report"],
+        conflicts=REPORTING_DISPUTED,
+        salience=FINDING,
+    )
+    def short_overdue_possibly_reported(self, debt):
+        """A licensed lender's overdue of 30 days or less is possibly on the report."""
+        self.find_on_report(debt, Likelihood.possible)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender="unknown", band=OVERDUE, reported="unknown", negotiation=NOT_HONOURED),
+        id="credit_report.unknown_lender_possibly_reported",
+        knowledge=["C1"],
+        sources=[cite("003", "尤其是上征信的贷款(如银行、持牌金融机构的产品)")],
+        reads=["debts.lender", "debts.overdue_days", "debts.reported", "debts.negotiation"],
+        concludes=["finding.on_report"],
+        salience=FINDING,
+    )
+    def unknown_lender_possibly_reported(self, debt):
+        """An overdue with a lender of unknown licence is possibly on the report."""
+        self.find_on_report(debt, Likelihood.possible)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender="unlicensed", band=OVERDUE, reported="unknown"),
+        id="credit_report.unlicensed_platform_rarely_reports",
+        knowledge=["E9", "C1"],
+        sources=[
+            cite("evidence", "大部分非持牌网贷平台因未获得央行征信授权"),
+            cite("003", "如果网贷属于不上征信的小额平台"),
+        ],
+        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
+        concludes=["finding.on_report"],
+        salience=FINDING,
+    )
+    def unlicensed_platform_rarely_reports(self, debt):
+        """An unlicensed platform's overdue is unlikely to be on the PBOC report."""
+        self.find_on_report(debt, Likelihood.unlikely)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender=~L("unlicensed"), negotiation="agreement_broken", reported="unknown"),
+        id="credit_report.broken_agreement_likely_recorded",
+        knowledge=["C5", "E7"],
+        sources=[cite("002", "这些违约行为很可能会被记录在个人征信报告中"), cite("evidence", "二次违约")],
+        reads=["debts.negotiation", "debts.lender", "debts.reported"],
+        concludes=["finding.on_report"],
+        salience=FINDING,
+    )
+    def broken_agreement_likely_recorded(self, debt):
+        """A broken repayment agreement is a second default, likely recorded."""
+        self.find_on_report(debt, Likelihood.likely)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender=~L("unlicensed"), negotiation="agreement_honored", band=OVERDUE, reported="unknown"),
+        id="credit_report.honoured_agreement_stops_new_records",
+        knowledge=["C4", "E7"],
+        sources=[cite("002", "不会被上报至征信系统作为负面信息"), cite("evidence", "本身不会消除已产生的逾期记录")],
+        reads=["debts.negotiation", "debts.lender", "debts.overdue_days", "debts.reported"],
+        concludes=["finding.on_report"],
+        conflicts={
+            "credit_report.negative_record": [
+                cite("002", "不会被上报至征信系统作为负面信息"),
+                cite("evidence", "本身不会消除已产生的逾期记录"),
+            ]
+        },
+        salience=FINDING,
+    )
+    def honoured_agreement_stops_new_records(self, debt):
+        """A kept agreement adds no new negatives, but an earlier overdue may already be on the report."""
+        self.find_on_report(debt, Likelihood.possible)
+
+    # --- effects ----------------------------------------------------------------------
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, settled=False),
+        OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood),
+        id="credit_report.open_overdue_recorded",
+        knowledge=["C1", "C10", "E4"],
+        sources=[cite("004", "逾期記錄會導致信用評分下降"), cite("evidence", "没有结清的逾期记录会一直保留在征信中")],
+        reads=["debts.settled"],
+        concludes=["credit_report.negative_record"],
+    )
+    def open_overdue_recorded(self, debt, likelihood):
+        """An unsettled overdue on the report stays there and never ages off."""
+        self.conclude(CR, "negative_record", Likelihood(likelihood), debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, settled=True, age=STILL_VISIBLE),
+        OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood),
+        id="credit_report.settled_overdue_shown_five_years",
+        knowledge=["C8", "E4"],
+        sources=[cite("000", "征信报告只显示5年内的记录"), cite("evidence", "自不良行为或者事件终止之日起为5年")],
+        reads=["debts.settled", "debts.months_since_settled"],
+        concludes=["credit_report.negative_record"],
+    )
+    def settled_overdue_shown_five_years(self, debt, likelihood):
+        """A settled overdue stays on the report for 5 years counted from settlement."""
+        self.conclude(CR, "negative_record", Likelihood(likelihood), debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, age="aged_off"),
+        OnReport(debt=MATCH.debt),
+        id="credit_report.settled_overdue_aged_off",
+        knowledge=["C8", "E4"],
+        sources=[cite("evidence", "超过5年期限后从信用报告中删除")],
+        reads=["debts.settled", "debts.months_since_settled"],
+        concludes=["credit_report.negative_record"],
+    )
+    def settled_overdue_aged_off(self, debt):
+        """Five years after settlement the record is deleted: a negative record is unlikely."""
+        self.conclude(CR, "negative_record", Likelihood.unlikely, debt)
+
+    @knowledge_rule(
+        many_inquiries(),
+        id="credit_report.inquiry_overload",
+        knowledge=["C7", "E8"],
+        sources=[
+            cite("000", "半年内申请了17次网贷"),
+            cite("evidence", "央行从来没有明文规定查询次数上限"),
+            cite("evidence", "半年内超过10次:大概率直接拒贷"),
+        ],
+        reads=["credit_inquiries_6m"],
+        concludes=["credit_report.inquiry_overload"],
+    )
+    def inquiry_overload(self, band):
+        """Many loan inquiries in six months mark the report as overloaded (征信花)."""
+        self.conclude(CR, "inquiry_overload", INQUIRY_LIKELIHOOD[band])
+
+    # --- calm conclusions ---------------------------------------------------------------
+
+    @knowledge_rule(
+        NOT(alarming(CR.value)),
+        id="credit_report.no_negative_record",
+        knowledge=["C9", "E5"],
+        sources=[cite("000", "定期查询个人征信报告"), cite("evidence", "你每年免费查2次征信,完全没问题")],
+        reads=["debts.overdue_days", "debts.reported", "debts.lender"],
+        concludes=["credit_report.no_negative_record"],
+        salience=FALLBACK,
+    )
+    def no_negative_record(self):
+        """Nothing points to a negative record on the PBOC report."""
+        self.conclude(CR, "no_negative_record", Likelihood.likely)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, product="huabei", band="none", reported=~L("yes")),
+        NOT(alarming(CR.value)),
+        id="credit_report.huabei_on_time_builds_record",
+        knowledge=["C3"],
+        sources=[cite("002", "其运作机制与银行信用卡类似"), cite("002", "良好的还款记录有助于提升个人信用评分")],
+        reads=["debts.product", "debts.overdue_days"],
+        concludes=["credit_report.no_negative_record"],
+        salience=FALLBACK,
+    )
+    def huabei_on_time_builds_record(self, debt):
+        """Huabei repaid on time leaves no negative record and builds a good one."""
+        self.conclude(CR, "no_negative_record", Likelihood.likely, debt)
+
+    # --- actions ------------------------------------------------------------------------
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, reported="unknown", band=OVERDUE),
+        OnReport(debt=MATCH.debt),
+        id="credit_report.check_report_when_unsure",
+        knowledge=["C9", "E5"],
+        sources=[
+            cite("003", "登录央行征信中心官网查询个人征信报告"),
+            cite("000", "每年有2次免费查询机会"),
+            cite("evidence", "你每年免费查2次征信,完全没问题"),
+        ],
+        reads=["debts.reported"],
+        concludes=["action.check_credit_report"],
+        salience=ACTION,
+    )
+    def check_report_when_unsure(self, debt):
+        """Where reporting was inferred, check the report itself (free, not a loan inquiry)."""
+        self.advise_action("check_credit_report", 35, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, size=L("small") | L("unknown"), age=STILL_VISIBLE),
+        OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
+        id="credit_report.one_time_repair_policy",
+        knowledge=["E11"],
+        sources=[cite("evidence", "單筆金額不超過1萬元的個人逾期信息"), cite("evidence", "不設置申請程序和複雜條件")],
+        reads=["debts.settled", "debts.amount_cny", "debts.overdue_days"],
+        concludes=["action.check_credit_report"],
+        salience=ACTION,
+    )
+    def one_time_repair_policy(self, debt):
+        """A small settled overdue may be hidden by the 2025 one-time repair: check the report."""
+        self.advise_action("check_credit_report", 36, debt)

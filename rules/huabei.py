@@ -1,0 +1,124 @@
+"""Huabei (花呗): its own overdue, and what other debts' overdues do to it."""
+from credit_advisor.facts.enums import Likelihood, Topic
+from credit_advisor.facts.experta_compat import MATCH, NOT, L
+from credit_advisor.facts.kb import DebtFact, OnReport
+
+from .base import Conclusions
+from .conditions import OVER_30_DAYS, OVERDUE, STRONG, alarming, many_inquiries
+from .registry import FALLBACK, cite, knowledge_rule
+
+HB = Topic.huabei
+RECOVERY_DISPUTED = {
+    "huabei.limit_reduced": [
+        cite("evidence", "您的花呗就可以再次恢复使用"),
+        cite("evidence", "后续还款后能否恢复由系统不定期评估"),
+    ]
+}
+
+
+class HuabeiRules(Conclusions):
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, alipay=True, open=True),
+        id="huabei.own_overdue_blocks_use",
+        knowledge=["H6", "E3"],
+        sources=[
+            cite("001", "借呗和花呗逾期了,不能继续使用"),
+            cite("evidence", "花呗逾期后花呗功能会直接限制无法使用"),
+            cite("evidence", "有微貸產品逾期記錄"),
+        ],
+        reads=["debts.product", "debts.overdue_days", "debts.settled"],
+        concludes=["huabei.suspended", "huabei.limit_reduced"],
+    )
+    def own_overdue_blocks_use(self, debt):
+        """An unpaid Huabei or Jiebei overdue stops Huabei until it is repaid."""
+        self.conclude(HB, "suspended", Likelihood.likely, debt)
+        self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, alipay=False, open=True),
+        OnReport(debt=MATCH.debt, likelihood=STRONG),
+        id="huabei.reported_overdue_cuts_limit",
+        knowledge=["H2", "C1", "H5"],
+        sources=[cite("003", "很可能会导致花呗被降额甚至停用"), cite("003", "但如果涉及的是正规金融机构,影响则更大")],
+        reads=["debts.product", "debts.reported", "debts.lender", "debts.overdue_days", "debts.settled"],
+        concludes=["huabei.limit_reduced", "huabei.suspended"],
+    )
+    def reported_overdue_cuts_limit(self, debt):
+        """Another loan's overdue on the PBOC report likely cuts Huabei, possibly stops it."""
+        self.conclude(HB, "limit_reduced", Likelihood.likely, debt)
+        self.conclude(HB, "suspended", Likelihood.possible, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, alipay=False, open=True),
+        OnReport(debt=MATCH.debt, likelihood="possible"),
+        id="huabei.possibly_reported_may_affect",
+        knowledge=["H1", "H3"],
+        sources=[cite("003", "有可能会影响,但不是绝对的"), cite("003", "短期逾期几天可能不会立刻影响花呗")],
+        reads=["debts.product", "debts.reported", "debts.overdue_days", "debts.settled"],
+        concludes=["huabei.limit_reduced"],
+    )
+    def possibly_reported_may_affect(self, debt):
+        """Another loan's overdue that may be on the report may affect Huabei, not always."""
+        self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, alipay=False, open=True, band=OVER_30_DAYS, lender=~L("unlicensed")),
+        id="huabei.long_overdue_triggers_review",
+        knowledge=["H3"],
+        sources=[cite("003", "系统很可能会重新评估你的信用状况")],
+        reads=["debts.product", "debts.overdue_days", "debts.lender", "debts.settled"],
+        concludes=["huabei.limit_reduced"],
+    )
+    def long_overdue_triggers_review(self, debt):
+        """Beyond 30 days overdue elsewhere, Huabei's system likely re-evaluates and cuts."""
+        self.conclude(HB, "limit_reduced", Likelihood.likely, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, alipay=False, open=True, lender="unlicensed"),
+        id="huabei.unreported_platform_affects_less",
+        knowledge=["H5", "C6"],
+        sources=[cite("003", "那对花呗的影响相对较小"), cite("003", "这些信息也可能同步给其他平台")],
+        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
+        concludes=["huabei.limit_reduced"],
+    )
+    def unreported_platform_affects_less(self, debt):
+        """A non-reporting platform's overdue affects Huabei less, through shared data at most."""
+        self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=L("recent") | L("unknown")),
+        id="huabei.repaid_may_keep_lower_limit",
+        knowledge=["H4"],
+        sources=[cite("003", "花呗有可能不会立即关闭,而是降低额度")],
+        reads=["debts.settled", "debts.months_since_settled", "debts.overdue_days"],
+        concludes=["huabei.limit_reduced"],
+        conflicts=RECOVERY_DISPUTED,
+    )
+    def repaid_may_keep_lower_limit(self, debt):
+        """Recently repaid: Huabei may stay open but with a lower limit."""
+        self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
+
+    @knowledge_rule(
+        many_inquiries(),
+        id="huabei.inquiries_slow_recovery",
+        knowledge=["R7"],
+        sources=[cite("003", "否则会进一步影响花呗的恢复")],
+        reads=["credit_inquiries_6m"],
+        concludes=["huabei.limit_reduced"],
+    )
+    def inquiries_slow_recovery(self, band):
+        """Frequent loan applications weigh on Huabei's assessment."""
+        self.conclude(HB, "limit_reduced", Likelihood.possible)
+
+    @knowledge_rule(
+        NOT(alarming(HB.value)),
+        id="huabei.unaffected",
+        knowledge=["H1"],
+        sources=[cite("003", "本身有独立的评估体系")],
+        reads=["debts.product", "debts.overdue_days", "debts.reported"],
+        concludes=["huabei.unaffected"],
+        salience=FALLBACK,
+    )
+    def unaffected(self):
+        """Nothing in the situation points to a Huabei cut or stop."""
+        self.conclude(HB, "unaffected", Likelihood.likely)

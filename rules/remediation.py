@@ -1,0 +1,271 @@
+"""Remediation: what to do, and in what order. Ranks order actions (lower = sooner)."""
+from credit_advisor.facts.experta_compat import MATCH, OR, L
+from credit_advisor.facts.kb import DebtFact, Effect, PersonFact, PlanFact
+
+from .base import Conclusions
+from .conditions import NOT_LICENSED, OVERDUE, STILL_VISIBLE, STRONG, alarming, strong_report
+from .registry import ACTION, cite, knowledge_rule
+
+# Settle the over-90-day overdue first (R1): the band sets the rank of each debt.
+SETTLE_RANK = {"long": 10, "medium": 20, "short": 21}
+
+
+class RemediationRules(Conclusions):
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & OVERDUE),
+        id="remediation.settle_oldest_overdue_first",
+        knowledge=["R1", "R10"],
+        sources=[cite("000", "立即结清逾期欠款(优先处理90天以上的逾期)"), cite("001", "客户应该优先安排资金用于偿还花呗欠款")],
+        reads=["debts.overdue_days", "debts.settled"],
+        concludes=["action.settle_overdue"],
+        salience=ACTION,
+    )
+    def settle_oldest_overdue_first(self, debt, band):
+        """Repay unpaid overdues now, those over 90 days first."""
+        self.advise_action("settle_overdue", SETTLE_RANK[band], debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, negotiation=L("none") | L("agreement_broken")),
+        id="remediation.ask_to_negotiate",
+        knowledge=["R9", "E7"],
+        sources=[
+            cite("003", "可主动联系贷款平台协商分期还款或延期"),
+            cite("001", "部分平台可能提供分期还款或减免利息的机会"),
+            cite("evidence", "花唄不能夠協商還款"),
+        ],
+        reads=["debts.negotiation", "debts.overdue_days", "debts.settled"],
+        concludes=["action.negotiate_repayment"],
+        salience=ACTION,
+    )
+    def ask_to_negotiate(self, debt):
+        """If you cannot repay at once, ask the lender for instalments or an extension (not guaranteed)."""
+        self.advise_action("negotiate_repayment", 25, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, settled=False, negotiation=L("in_progress") | L("agreement_honored")),
+        id="remediation.keep_the_agreement",
+        knowledge=["R9", "C4", "E7"],
+        sources=[cite("002", "并且后续严格按照协议执行"), cite("002", "确保自己能够遵守协议")],
+        reads=["debts.negotiation", "debts.settled"],
+        concludes=["action.honor_agreement"],
+        salience=ACTION,
+    )
+    def keep_the_agreement(self, debt):
+        """Keep every instalment of the agreement: breaking it is a second default."""
+        self.advise_action("honor_agreement", 8, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, band=OVERDUE),
+        PersonFact(hardship="objective"),
+        id="remediation.non_malicious_proof",
+        knowledge=["R2", "E6"],
+        sources=[cite("000", "开具非恶意逾期证明(适用于因疫情、重疾等特殊原因)"), cite("evidence", "可作为辅助材料提升信贷审核通过率")],
+        reads=["hardship", "hardship_proof", "debts.overdue_days"],
+        concludes=["action.non_malicious_proof"],
+        salience=ACTION,
+    )
+    def non_malicious_proof(self, debt):
+        """An overdue caused by illness or the pandemic: get a non-malicious-overdue proof."""
+        self.advise_action("non_malicious_proof", 30, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, band=OVERDUE),
+        PersonFact(hardship="other"),
+        id="remediation.proof_needs_objective_cause",
+        knowledge=["E6"],
+        sources=[cite("evidence", "银行通常直接驳回申请")],
+        reads=["hardship", "debts.overdue_days"],
+        concludes=["action.non_malicious_proof"],
+        salience=ACTION,
+    )
+    def proof_needs_objective_cause(self, debt):
+        """Job loss and other causes may support a proof only if documented; forgetting does not."""
+        self.advise_action("non_malicious_proof", 32, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, reported="yes", band=OVERDUE),
+        PersonFact(hardship="objective", proof=True),
+        id="remediation.dispute_with_hardship_proof",
+        knowledge=["R3", "E6"],
+        sources=[cite("000", "再通过人民银行提交异议申请"), cite("evidence", "异议是纠错,修复是造假")],
+        reads=["debts.reported", "hardship", "hardship_proof"],
+        concludes=["action.credit_dispute"],
+        salience=ACTION,
+    )
+    def dispute_with_hardship_proof(self, debt):
+        """With hardship proof and the lender's agreement, a dispute may correct the record."""
+        self.advise_action("credit_dispute", 40, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, reported="yes", band="none"),
+        id="remediation.dispute_wrong_record",
+        knowledge=["E6"],
+        sources=[cite("evidence", "真实的不良信息没法删除,只能通过正常渠道异议更正")],
+        reads=["debts.reported", "debts.overdue_days"],
+        concludes=["action.credit_dispute"],
+        salience=ACTION,
+    )
+    def dispute_wrong_record(self, debt):
+        """An overdue on the report for a debt never overdue is an error: dispute it."""
+        self.advise_action("credit_dispute", 14, debt)
+
+    @knowledge_rule(
+        Effect(topic="huabei", alarming=True, debt=MATCH.debt),
+        id="remediation.read_huabei_notice",
+        knowledge=["R4", "R5"],
+        sources=[cite("003", "信用评估未通过”或“近期有不良记录"), cite("003", "可以拨打95188或通过支付宝App在线客服")],
+        reads=["debts.product", "debts.overdue_days"],
+        concludes=["action.check_huabei_notice", "action.contact_alipay_support"],
+        salience=ACTION,
+    )
+    def read_huabei_notice(self, debt):
+        """If Huabei may be cut, read its page notice and ask Alipay support (95188)."""
+        self.advise_action("check_huabei_notice", 45, debt)
+        self.advise_action("contact_alipay_support", 46, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=STILL_VISIBLE),
+        id="remediation.rebuild_clean_record",
+        knowledge=["R6", "C8"],
+        sources=[cite("003", "持续6个月以上无负面记录,信用会有明显改善"), cite("000", "保持至少2年的良好信用记录")],
+        reads=["debts.settled", "debts.months_since_settled"],
+        concludes=["action.rebuild_record"],
+        salience=ACTION,
+    )
+    def rebuild_clean_record(self, debt):
+        """After repaying, six clean months bring a clear improvement; two years look good to lenders."""
+        self.advise_action("rebuild_record", 60, debt)
+
+    @knowledge_rule(
+        PersonFact(inquiries=L("some") | L("grey") | L("overload")),
+        id="remediation.space_applications",
+        knowledge=["R7", "E8"],
+        sources=[cite("000", "控制网贷申请频率(建议间隔3个月以上)"), cite("003", "近期尽量不要频繁申请新的贷款或信用卡")],
+        reads=["credit_inquiries_6m"],
+        concludes=["action.space_applications"],
+        salience=ACTION,
+    )
+    def space_applications(self):
+        """Several recent applications: stop applying and space them at least 3 months apart."""
+        self.advise_action("space_applications", 55)
+
+    @knowledge_rule(
+        PlanFact(plan=MATCH.plan),
+        *strong_report(),
+        id="remediation.borrow_within_means",
+        knowledge=["R11", "R7"],
+        sources=[cite("004", "仔細閱讀貸款合同中的條款"), cite("004", "借款人應根據自身的經濟狀況合理借款")],
+        reads=["plans", "debts.reported", "debts.overdue_days"],
+        concludes=["action.space_applications"],
+        salience=ACTION,
+    )
+    def borrow_within_means(self, debt, plan):
+        """Planning new credit with a negative record: wait, borrow within means, read the terms."""
+        self.advise_action("space_applications", 56, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, band=OVERDUE),
+        id="remediation.payment_reminders",
+        knowledge=["R8"],
+        sources=[cite("000", "设置还款日历提醒"), cite("000", "保留至少3天的到账缓冲期")],
+        reads=["debts.overdue_days"],
+        concludes=["action.payment_reminders"],
+        salience=ACTION,
+    )
+    def payment_reminders(self, debt):
+        """Someone who has been overdue sets reminders and autopay with a 3-day buffer."""
+        self.advise_action("payment_reminders", 65, debt)
+
+    @knowledge_rule(
+        OR(DebtFact(debt=MATCH.debt, alipay=True, band=OVERDUE), PersonFact(zhima="low")),
+        id="remediation.monitor_zhima",
+        knowledge=["R10"],
+        sources=[cite("001", "通过定期查看芝麻信用分的变化")],
+        reads=["debts.product", "debts.overdue_days", "zhima_score"],
+        concludes=["action.monitor_zhima"],
+        salience=ACTION,
+    )
+    def monitor_zhima(self):
+        """After an Alipay overdue or with a low score, watch the Zhima score and plan spending."""
+        self.advise_action("monitor_zhima", 70)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, lender=NOT_LICENSED),
+        id="remediation.verify_debt",
+        knowledge=["L2"],
+        sources=[cite("003", "核对贷款合同、借款金额、利率及还款计划"), cite("003", "确保没有被套路贷或虚假平台欺骗")],
+        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
+        concludes=["action.verify_debt"],
+        salience=ACTION,
+    )
+    def verify_debt(self, debt):
+        """Before paying a platform that may be irregular, check the contract, amount and rate."""
+        self.advise_action("verify_debt", 12, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, lender=NOT_LICENSED, band=OVERDUE),
+        id="remediation.check_platform_license",
+        knowledge=["X5"],
+        sources=[cite("004", "應注意查看平臺的資質、用戶評價及相關證照")],
+        reads=["debts.lender", "debts.overdue_days"],
+        concludes=["action.check_platform_license"],
+        salience=ACTION,
+    )
+    def check_platform_license(self, debt):
+        """Check whether the platform is licensed: it decides which risks apply."""
+        self.advise_action("check_platform_license", 13, debt)
+
+    @knowledge_rule(
+        OR(PersonFact(threatened=True), PersonFact(contacts_harassed=True), PersonFact(wechat_contacted=True)),
+        id="remediation.keep_collection_evidence",
+        knowledge=["L3"],
+        sources=[cite("003", "与催收人员的所有沟通记录都应妥善保存"), cite("evidence", "截图短信所有威胁、辱骂、骚扰的短信截图保存")],
+        reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "collection.contacted_on_wechat"],
+        concludes=["action.keep_evidence"],
+        salience=ACTION,
+    )
+    def keep_collection_evidence(self):
+        """Collectors are in touch: keep every message and recording."""
+        self.advise_action("keep_evidence", 16)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="illegal_collection", alarming=True),
+        id="remediation.refuse_illegal_collection",
+        knowledge=["L4", "E9"],
+        sources=[cite("003", "拒绝暴力催收"), cite("evidence", "银保监会金融消费投诉热线12378")],
+        reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "debts.lender"],
+        concludes=["action.refuse_illegal_collection"],
+        salience=ACTION,
+    )
+    def refuse_illegal_collection(self):
+        """Refuse threats and harassment and complain (12378, the internet-finance association)."""
+        self.advise_action("refuse_illegal_collection", 15)
+
+    @knowledge_rule(
+        OR(
+            Effect(topic="collection", code="lawsuit_risk", likelihood=STRONG),
+            Effect(topic="collection", code="illegal_collection", likelihood="certain"),
+        ),
+        id="remediation.seek_legal_help",
+        knowledge=["L6", "L5"],
+        sources=[cite("004", "可以尋求專業的信用咨詢機構或法律咨詢服務"), cite("003", "建议咨询专业律师制定方案")],
+        reads=["debts.overdue_days", "collection.threatened_or_insulted"],
+        concludes=["action.seek_legal_help"],
+        salience=ACTION,
+    )
+    def seek_legal_help(self):
+        """A likely lawsuit or illegal collection: get legal or credit-counselling help."""
+        self.advise_action("seek_legal_help", 18)
+
+    @knowledge_rule(
+        Effect(topic="dingtalk", code="employer_rule_restriction", alarming=True),
+        id="remediation.talk_to_hr",
+        knowledge=["D6"],
+        sources=[cite("000", "主动与HR沟通说明情况(建议准备书面情况说明)"), cite("000", "提供收入流水证明还款能力")],
+        reads=["employer_links_credit"],
+        concludes=["action.talk_to_hr"],
+        salience=ACTION,
+    )
+    def talk_to_hr(self):
+        """When the employer's rules react to credit, explain to HR in writing with income proof."""
+        self.advise_action("talk_to_hr", 50)
