@@ -1,0 +1,116 @@
+"""The text report: per topic a severity-coloured verdict with its reason, then the
+numbered action checklist.  Colour is never the only signal: every verdict carries a
+word for its severity.  User data goes in as rich `Text`, never as markup."""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from credit_advisor.facts.enums import CALM_CODES, Topic
+
+from .catalog import catalog
+from .models import Advice, Effect
+
+SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
+
+
+def severity(topic: str, effect: Effect) -> str:
+    if effect.code == CALM_CODES[Topic(topic)] or effect.likelihood.value == "unlikely":
+        return "calm"
+    return "serious" if effect.likelihood.value in ("certain", "likely") else "watch"
+
+
+def topic_severity(topic: str, effects: list[Effect]) -> str:
+    levels = [severity(topic, e) for e in effects]
+    for level in ("serious", "watch"):
+        if level in levels:
+            return level
+    return "calm"
+
+
+def _sources_line(label: str, sources) -> Text:
+    line = Text(f"{label} ", style="dim")
+    line.append("; ".join(f"{s.document} «{s.locator}»" for s in sources), style="dim")
+    return line
+
+
+def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
+    if not debts:
+        return None
+    names = [advice.debt_labels[i] if i < len(advice.debt_labels) else f"#{i}" for i in debts]
+    return Text(f"{label} " + "、".join(names) if advice.language == "zh" else f"{label} " + ", ".join(names), style="cyan")
+
+
+def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
+    text = catalog(advice.language)
+    block = advice.topics[topic]
+    level = topic_severity(topic, block.effects)
+    parts = []
+    for effect in block.effects:
+        level_of_effect = severity(topic, effect)
+        head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
+        head.append(effect.label, style="bold")
+        head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
+        parts.append(head)
+        parts.append(Text(effect.explanation))
+        debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
+        if debts is not None:
+            parts.append(debts)
+        if effect.conflicts:
+            parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts))
+        if show_sources:
+            parts.append(_sources_line(text.ui("report_sources"), effect.sources))
+    title = Text(f"{block.title} · ")
+    title.append(text.ui(f"severity_{level}"), style=SEVERITY_STYLE[level])
+    return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
+
+
+def actions_block(advice: Advice, show_sources: bool = True) -> Group:
+    text = catalog(advice.language)
+    parts = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
+    if not advice.actions:
+        parts.append(Text(text.ui("report_no_actions")))
+    for action in advice.actions:
+        line = Text(f"{action.priority}. ", style="bold")
+        line.append(action.text)
+        parts.append(line)
+        because = Text(f"   {text.ui('report_because')} ", style="italic")
+        because.append(action.because)
+        parts.append(because)
+        debts = _debts_line("   " + text.ui("report_concerns"), action.debts, advice)
+        if debts is not None:
+            parts.append(debts)
+        if show_sources:
+            parts.append(_sources_line("   " + text.ui("report_sources"), action.sources))
+    return Group(*parts)
+
+
+def trace_table(advice: Advice) -> Table:
+    text = catalog(advice.language)
+    table = Table(title=text.ui("report_trace"), show_lines=False, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column(text.ui("trace_rule"))
+    table.add_column(text.ui("trace_salience"), justify="right")
+    table.add_column(text.ui("trace_matched"))
+    table.add_column(text.ui("trace_declared"))
+    for entry in advice.trace:
+        matched = "\n".join(f"{m.fact} {m.values}" for m in entry.matched)
+        table.add_row(str(entry.seq), entry.rule, str(entry.salience), Text(matched), Text("\n".join(entry.declared)))
+    return table
+
+
+def render_advice(advice: Advice, console: Console, show_trace: bool = False, show_sources: bool = True) -> None:
+    """Print the whole report to `console`."""
+    text = catalog(advice.language)
+    console.print(Text(text.ui("report_title"), style="bold"))
+    for warning in advice.warnings:
+        console.print(Text(f"! {warning}", style="yellow"))
+    for topic in advice.topics:
+        console.print(topic_panel(topic, advice, show_sources))
+    console.print(actions_block(advice, show_sources))
+    if show_trace:
+        console.print(trace_table(advice))
+    console.print(Text(advice.disclaimer, style="dim"))
