@@ -21,25 +21,25 @@ STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
 class _Group:
     """Everything concluded about one effect code or one action code."""
 
-    contributions: list[tuple[int, int, str]] = field(default_factory=list)  # (-strength or rank, seq, rule)
-    debts: dict[int, int] = field(default_factory=dict)  # debt -> best (lowest) rank seen
-    chain: list[str] = field(default_factory=list)  # rules whose findings were used
+    # (order, seq, rule, upstream rules): order is -strength for effects, rank for actions
+    contributions: list[tuple[int, int, str, tuple[str, ...]]] = field(default_factory=list)
+    debts: dict[int, int] = field(default_factory=dict)  # debt -> best order seen
     best: int = 0
 
     def add(self, order: int, seq: int, rule: str, debt: int, upstream: list[str]) -> None:
-        self.contributions.append((order, seq, rule))
+        self.contributions.append((order, seq, rule, tuple(upstream)))
         if debt != PERSON:
             self.debts[debt] = min(order, self.debts.get(debt, order))
-        for rule_id in upstream:
-            if rule_id not in self.chain:
-                self.chain.append(rule_id)
 
-    def rules(self) -> list[str]:
-        direct: list[str] = []
-        for _, _, rule in sorted(self.contributions):
-            if rule not in direct:
-                direct.append(rule)
-        return direct + [rule for rule in self.chain if rule not in direct]
+    def direct_rules(self) -> list[str]:
+        return list(dict.fromkeys(rule for _, _, rule, _ in sorted(self.contributions)))
+
+    def rules(self, only_order: int | None = None) -> list[str]:
+        """Direct rules (strongest first), then the rules whose findings they used."""
+        chosen = sorted(c for c in self.contributions if only_order is None or c[0] == only_order)
+        direct = list(dict.fromkeys(rule for _, _, rule, _ in chosen))
+        upstream = [rule for *_, up in chosen for rule in up]
+        return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
 
 
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
@@ -149,7 +149,8 @@ def build_advice(
                     code=code,
                     likelihood=likelihood,
                     label=text.effect(topic.value, code),
-                    explanation=_explain(rule_ids, text),
+                    # The reasons for the winning likelihood; weaker contributions stay in `rules`.
+                    explanation=_explain(group.rules(only_order=-group.best), text),
                     rules=rule_ids,
                     sources=_sources(rule_ids, registry),
                     conflicts=_conflicts(f"{topic.value}.{code}", rule_ids, registry),
@@ -174,7 +175,8 @@ def build_advice(
                 code=code,
                 priority=priority,
                 text=text.action(code),
-                because=_explain(rule_ids, text),
+                # The action's own reasons; the findings behind them stay in `rules` for audit.
+                because=_explain(group.direct_rules(), text),
                 rules=rule_ids,
                 sources=_sources(rule_ids, registry),
                 debts=sorted(group.debts, key=lambda debt: (group.debts[debt], debt)),

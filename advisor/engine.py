@@ -64,6 +64,21 @@ class Firing:
     declared: tuple[Fact, ...]
 
 
+def _check_unique_rule_names(mixins) -> None:
+    # Mixins share one namespace: a rule method named like another mixin's would
+    # silently replace it (experta collects rules by attribute name).
+    seen: dict[str, str] = {}
+    for mixin in mixins:
+        for name, value in vars(mixin).items():
+            if hasattr(value, "meta"):
+                if name in seen:
+                    raise TypeError(f"rule method {name!r} is defined in both {seen[name]} and {mixin.__name__}")
+                seen[name] = mixin.__name__
+
+
+_check_unique_rule_names(TOPIC_RULES)
+
+
 class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
     __strategy__ = StableStrategy
 

@@ -31,9 +31,21 @@ def topic_severity(topic: str, effects: list[Effect]) -> str:
     return "calm"
 
 
-def _sources_line(label: str, sources) -> Text:
-    line = Text(f"{label} ", style="dim")
-    line.append("; ".join(f"{s.document} «{s.locator}»" for s in sources), style="dim")
+MAX_SOURCES_SHOWN = 3
+
+
+def _short_document(document: str) -> str:
+    # "003_d99dc14840eb8d50.txt" -> "003"; the JSON keeps the full file name.
+    return document.split("_", 1)[0] if document[:3].isdigit() else document.rsplit(".", 1)[0]
+
+
+def _sources_line(label: str, sources, limit: int | None = MAX_SOURCES_SHOWN) -> Text:
+    """The first sources (those of the strongest reasons come first), then a count."""
+    shown = list(sources) if limit is None else list(sources)[:limit]
+    line = Text(label, style="dim")
+    line.append("; ".join(f"[{_short_document(s.document)}] «{s.locator}»" for s in shown), style="dim")
+    if len(sources) > len(shown):
+        line.append(f" (+{len(sources) - len(shown)})", style="dim")
     return line
 
 
@@ -41,7 +53,8 @@ def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
     if not debts:
         return None
     names = [advice.debt_labels[i] if i < len(advice.debt_labels) else f"#{i}" for i in debts]
-    return Text(f"{label} " + "、".join(names) if advice.language == "zh" else f"{label} " + ", ".join(names), style="cyan")
+    separator = "、" if advice.language == "zh" else ", "
+    return Text(label + separator.join(names), style="cyan")
 
 
 def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
@@ -60,7 +73,7 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
         if debts is not None:
             parts.append(debts)
         if effect.conflicts:
-            parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts))
+            parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
         if show_sources:
             parts.append(_sources_line(text.ui("report_sources"), effect.sources))
     title = Text(f"{block.title} · ")
@@ -74,17 +87,18 @@ def actions_block(advice: Advice, show_sources: bool = True) -> Group:
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
-        line = Text(f"{action.priority}. ", style="bold")
-        line.append(action.text)
-        parts.append(line)
-        because = Text(f"   {text.ui('report_because')} ", style="italic")
-        because.append(action.because)
-        parts.append(because)
-        debts = _debts_line("   " + text.ui("report_concerns"), action.debts, advice)
+        details = [Text(action.text), Text(text.ui("report_because"), style="italic").append(action.because, style="not italic")]
+        debts = _debts_line(text.ui("report_concerns"), action.debts, advice)
         if debts is not None:
-            parts.append(debts)
+            details.append(debts)
         if show_sources:
-            parts.append(_sources_line("   " + text.ui("report_sources"), action.sources))
+            details.append(_sources_line(text.ui("report_sources"), action.sources))
+        # A grid gives a hanging indent that also works for Chinese, which has no spaces to wrap at.
+        row = Table.grid(padding=(0, 1))
+        row.add_column(justify="right", no_wrap=True)
+        row.add_column(ratio=1, overflow="fold")
+        row.add_row(Text(f"{action.priority}.", style="bold"), Group(*details))
+        parts.append(row)
     return Group(*parts)
 
 

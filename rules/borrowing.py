@@ -29,7 +29,7 @@ class BorrowingRules(Conclusions):
         *some_report(likelihood="possible"),
         id="borrowing.possible_record_may_hurt",
         knowledge=["C10"],
-        sources=[cite("004", "逾期記錄會導致信用評分下降")],
+        sources=[cite("004", "逾期記錄會導(dǎo)致信用評分下降")],
         reads=["debts.reported", "debts.overdue_days", "debts.lender"],
         concludes=["borrowing.approval_harder"],
     )
@@ -78,7 +78,7 @@ class BorrowingRules(Conclusions):
         many_inquiries(),
         id="borrowing.mortgage_refused_for_inquiries",
         knowledge=["C7"],
-        sources=[cite("000", "直接导致他房贷被拒"), cite("evidence", "a case where 10 approval inquiries led to a mortgage rejection")],
+        sources=[cite("000", "直接导致他房贷被拒"), cite("evidence", "10 approval inquiries led to a mortgage")],
         reads=["plans", "credit_inquiries_6m"],
         concludes=["borrowing.mortgage_rejection_risk"],
     )
@@ -108,6 +108,6 @@ class BorrowingRules(Conclusions):
         concludes=["borrowing.unaffected"],
         salience=FALLBACK,
     )
-    def unaffected(self):
+    def borrowing_unaffected(self):
         """Nothing points to harder or dearer borrowing."""
         self.conclude(BR, "unaffected", Likelihood.likely)

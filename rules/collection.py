@@ -17,7 +17,7 @@ class CollectionRules(Conclusions):
         id="collection.penalty_fees",
         knowledge=["L1", "H7"],
         sources=[
-            cite("004", "逾期通常會產生罰息、滯納金等額外費用"),
+            cite("004", "逾期通常會產(chǎn)生罰息、滯納金等"),
             cite("001", "花呗逾期不仅可能带来额外的罚息和费用"),
             cite("evidence", "逾期费用=逾期金额*逾期天数*0.05%"),
         ],
@@ -77,7 +77,7 @@ class CollectionRules(Conclusions):
         DebtFact(debt=MATCH.debt, open=True, lender="unlicensed"),
         id="collection.unlicensed_platform_collection_risk",
         knowledge=["E9", "L4"],
-        sources=[cite("evidence", "while collection and social risks are higher"), cite("003", "禁止高利贷、暴力催收等违法行为")],
+        sources=[cite("evidence", "collection and social risks are higher"), cite("003", "禁止高利贷、暴力催收等违法行为")],
         reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["collection.illegal_collection"],
     )
@@ -89,11 +89,11 @@ class CollectionRules(Conclusions):
         NOT(alarming(CO.value)),
         id="collection.none",
         knowledge=["L1"],
-        sources=[cite("004", "逾期通常會產生罰息、滯納金等額外費用")],
+        sources=[cite("004", "逾期通常會產(chǎn)生罰息、滯納金等")],
         reads=["debts.overdue_days", "debts.settled", "collection.threatened_or_insulted"],
         concludes=["collection.none"],
         salience=FALLBACK,
     )
-    def none(self):
+    def collection_none(self):
         """No unpaid overdue and no collection problem: no fees, suits or collection."""
         self.conclude(CO, "none", Likelihood.likely)

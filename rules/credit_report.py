@@ -134,7 +134,7 @@ class CreditReportRules(Conclusions):
         OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood),
         id="credit_report.open_overdue_recorded",
         knowledge=["C1", "C10", "E4"],
-        sources=[cite("004", "逾期記錄會導致信用評分下降"), cite("evidence", "没有结清的逾期记录会一直保留在征信中")],
+        sources=[cite("004", "逾期記錄會導(dǎo)致信用評分下降"), cite("evidence", "没有结清的逾期记录会一直保留在征信中")],
         reads=["debts.settled"],
         concludes=["credit_report.negative_record"],
     )

@@ -72,7 +72,7 @@ class DingTalkRules(Conclusions):
         ],
         reads=["enterprise_owner", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.enterprise_credit_required"],
-        conflicts={"dingtalk.enterprise_credit_required": [cite("evidence", "No independent page confirms S000's claim")]},
+        conflicts={"dingtalk.enterprise_credit_required": [cite("evidence", "No independent page confirms")]},
     )
     def enterprise_credit_required(self, debt, likelihood):
         """A legal representative's bad record may block enterprise certification and finance."""

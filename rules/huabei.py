@@ -1,6 +1,6 @@
 """Huabei (花呗): its own overdue, and what other debts' overdues do to it."""
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import MATCH, NOT, L
+from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, OnReport
 
 from .base import Conclusions
@@ -8,6 +8,7 @@ from .conditions import OVER_30_DAYS, OVERDUE, STRONG, alarming, many_inquiries
 from .registry import FALLBACK, cite, knowledge_rule
 
 HB = Topic.huabei
+RECENTLY_SETTLED = L("recent") | L("unknown")
 RECOVERY_DISPUTED = {
     "huabei.limit_reduced": [
         cite("evidence", "您的花呗就可以再次恢复使用"),
@@ -86,7 +87,13 @@ class HuabeiRules(Conclusions):
         self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=L("recent") | L("unknown")),
+        # Only overdues that could have touched Huabei while unpaid (settling never adds harm).
+        OR(
+            DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, reported=~L("no")),
+            DebtFact(debt=MATCH.debt, settled=True, band=OVER_30_DAYS, age=RECENTLY_SETTLED),
+            DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, alipay=True),
+            DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, lender="unlicensed"),
+        ),
         id="huabei.repaid_may_keep_lower_limit",
         knowledge=["H4"],
         sources=[cite("003", "花呗有可能不会立即关闭,而是降低额度")],
@@ -119,6 +126,6 @@ class HuabeiRules(Conclusions):
         concludes=["huabei.unaffected"],
         salience=FALLBACK,
     )
-    def unaffected(self):
+    def huabei_unaffected(self):
         """Nothing in the situation points to a Huabei cut or stop."""
         self.conclude(HB, "unaffected", Likelihood.likely)

@@ -60,7 +60,7 @@ class WeChatRules(Conclusions):
         DebtFact(debt=MATCH.debt, open=True, lender=MATCH.lender & NOT_LICENSED),
         id="wechat.irregular_platform_social_collection",
         knowledge=["X4", "E9"],
-        sources=[cite("004", "這類平臺可能會通過社交軟件進行催收"), cite("evidence", "while collection and social risks are higher")],
+        sources=[cite("004", "這類平臺可能會通過社交軟件進行催收"), cite("evidence", "collection and social risks are higher")],
         reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["wechat.social_collection_risk"],
     )

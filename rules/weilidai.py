@@ -16,7 +16,7 @@ class WeilidaiRules(Conclusions):
         DebtFact(debt=MATCH.debt, product="weilidai", open=True),
         id="weilidai.own_overdue_blocks_borrowing",
         knowledge=["W1"],
-        sources=[cite("evidence", "比如无法再借微粒贷"), cite("001", "微粒贷虽然可以继续使用,但是需要按时还款")],
+        sources=[cite("evidence", "比如无法再借微粒贷"), cite("001", "任何负面信息都有可能增加借款难度")],
         reads=["debts.product", "debts.overdue_days", "debts.settled"],
         concludes=["weilidai.application_rejected", "weilidai.limit_reduced"],
     )
@@ -64,15 +64,17 @@ class WeilidaiRules(Conclusions):
 
     @knowledge_rule(
         *strong_report(),
-        PersonFact(zhima="high"),
+        # "Otherwise good record": no other debt was ever overdue.  The article's "high
+        # Zhima score" is left out: Weilidai (WeBank) does not read Zhima (E1).
+        NOT(DebtFact(debt=~MATCH.debt, band=OVERDUE)),
         id="weilidai.good_record_not_a_veto",
-        knowledge=["W3"],
-        sources=[cite("001", "也不一定会完全失去微粒贷的借款资格")],
-        reads=["zhima_score", "debts.reported"],
+        knowledge=["W3", "E1"],
+        sources=[cite("001", "也不一定会完全失去微粒贷的借款资格"), cite("evidence", "微粒贷每次申请都会查征信")],
+        reads=["debts.reported", "debts.overdue_days"],
         concludes=["weilidai.limit_reduced"],
     )
     def good_record_not_a_veto(self, debt):
-        """With a high score, one overdue need not end eligibility, though the limit may be restricted."""
+        """With an otherwise clean record, one overdue need not end eligibility, though the limit may be restricted."""
         self.conclude(WL, "limit_reduced", Likelihood.possible, debt)
 
     @knowledge_rule(
@@ -127,6 +129,6 @@ class WeilidaiRules(Conclusions):
         concludes=["weilidai.unaffected"],
         salience=FALLBACK,
     )
-    def unaffected(self):
+    def weilidai_unaffected(self):
         """Nothing Weilidai would see on the report points to a cut or refusal."""
         self.conclude(WL, "unaffected", Likelihood.likely)
