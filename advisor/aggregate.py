@@ -13,6 +13,7 @@ from credit_advisor.rules.registry import Citation, RuleMeta
 from . import models
 from .catalog import Catalog
 from .engine import Firing
+from .timeline import timeline_entries
 
 STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
 
@@ -87,21 +88,23 @@ def fact_name(fact) -> str:
 
 
 def _values(fact) -> dict:
-    return {k: v for k, v in fact.as_dict().items()}
+    return fact.as_dict()
 
 
-def trace_entries(firings: list[Firing]) -> list[models.TraceEntry]:
+def trace_entries(firings: list[Firing]) -> list[dict]:
+    """The trace as plain data; the Advice model validates it in one pass (much faster
+    than building a model object per firing and per fact)."""
     return [
-        models.TraceEntry(
-            seq=f.seq,
-            rule=f.rule,
-            salience=f.salience,
-            matched=[models.MatchedFact(fact=fact_name(m), values=_values(m)) for m in f.matched],
-            declared=[
+        {
+            "seq": f.seq,
+            "rule": f.rule,
+            "salience": f.salience,
+            "matched": [{"fact": fact_name(m), "values": _values(m)} for m in f.matched],
+            "declared": [
                 f"{fact_name(d)} {json.dumps(_values(d), ensure_ascii=False, sort_keys=True, separators=(',', ':'))}"
                 for d in f.declared
             ],
-        )
+        }
         for f in firings
     ]
 
@@ -192,6 +195,7 @@ def build_advice(
         warnings=situation_warnings(situation, text),
         disclaimer=text.disclaimer,
         debt_labels=debt_labels(situation, text),
+        timeline=timeline_entries(situation, text),
     )
 
 

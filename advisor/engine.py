@@ -9,7 +9,7 @@ import bisect
 import threading
 from dataclasses import dataclass
 
-from credit_advisor.facts.experta_compat import DepthStrategy, Fact, KnowledgeEngine
+from credit_advisor.facts.experta_compat import DepthStrategy, Fact, KnowledgeEngine, ReteMatcher, Token, TypeCheck
 from credit_advisor.facts.kb import situation_to_facts
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules import TOPIC_RULES
@@ -53,6 +53,94 @@ class StableStrategy(DepthStrategy):
             bisect.insort(activations, act)
 
 
+class DirtyTrackingMatcher(ReteMatcher):
+    """Rete matcher that does only the work whose outcome is not known in advance.
+
+    - experta's `changes()` polls every rule's conflict-set node after every firing
+      (about 130 here, most of them idle): a quarter of the run time.  Each node marks
+      itself dirty when activated, and only dirty nodes are asked, in the network's
+      node order, so the result is the list experta would build.
+    - The root sends each new fact to every fact-type branch, where all but one
+      reject it at once (experta's type test is `type(fact) == T`).  Here the root
+      sends it only to the branches of its own type.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._dispatch_by_type()
+        self._nodes = self._unique_nodes()
+        nodes = self._get_conflict_set_nodes()
+        self._position = {id(node): index for index, node in enumerate(nodes)}
+        self._dirty: dict[int, object] = {}
+        for node in nodes:
+            node._activate = self._tracking(node, node._activate)
+
+    def _unique_nodes(self) -> list:
+        # Shared sub-networks are reached through many parents; experta's recursive
+        # reset wipes them once per path (about 600 wipes for 260 nodes here).
+        seen: dict[int, object] = {}
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen[id(node)] = node
+                stack.extend(child.node for child in node.children)
+        return list(seen.values())
+
+    def reset(self):
+        for node in self._nodes:
+            node._reset()
+        for node in self._dirty.values():
+            node.get_activations()  # drop activations no one collected
+        self._dirty.clear()
+
+    def _dispatch_by_type(self) -> None:
+        root = self.root_node
+        by_type: dict[type, list] = {}
+        untyped = []
+        for child in root.children:
+            check = getattr(child.node, "matcher", None)
+            if isinstance(check, TypeCheck):
+                by_type.setdefault(check.fact_type, []).append(child)
+            else:
+                untyped.append(child)
+
+        def send(token, fact):
+            for child in by_type.get(type(fact), ()):
+                child.callback(token)
+            for child in untyped:
+                child.callback(token)
+
+        root.add = lambda fact: send(Token.valid(fact), fact)
+        root.remove = lambda fact: send(Token.invalid(fact), fact)
+
+    def _tracking(self, node, activate):
+        dirty = self._dirty
+
+        def tracked(token):
+            dirty[id(node)] = node
+            return activate(token)
+
+        return tracked
+
+    def changes(self, adding=None, deleting=None):
+        if deleting is not None:
+            for deleted in deleting:
+                self.root_node.remove(deleted)
+        if adding is not None:
+            for added in adding:
+                self.root_node.add(added)
+        added, removed = [], []
+        if self._dirty:
+            position = self._position
+            for node in sorted(self._dirty.values(), key=lambda n: position[id(n)]):
+                node_added, node_removed = node.get_activations()
+                added.extend(node_added)
+                removed.extend(node_removed)
+            self._dirty.clear()
+        return added, removed
+
+
 @dataclass(frozen=True)
 class Firing:
     """One rule firing as it happened: the facts it matched and the facts it declared."""
@@ -81,6 +169,7 @@ _check_unique_rule_names(TOPIC_RULES)
 
 class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
     __strategy__ = StableStrategy
+    __matcher__ = DirtyTrackingMatcher
 
     def __init__(self):
         super().__init__()

@@ -37,6 +37,9 @@ from experta import (  # noqa: E402
     Rule,
 )
 from experta.agenda import Agenda  # noqa: E402
+from experta.matchers import ReteMatcher  # noqa: E402
+from experta.matchers.rete.check import TypeCheck  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 for _handler in list(_root.handlers):
@@ -60,5 +63,8 @@ __all__ = [
     "KnowledgeEngine",
     "L",
     "P",
+    "ReteMatcher",
     "Rule",
+    "Token",
+    "TypeCheck",
 ]

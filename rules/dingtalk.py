@@ -38,27 +38,29 @@ class DingTalkRules(Conclusions):
 
     @knowledge_rule(
         PersonFact(dingtalk_finance=True),
+        *some_report(),
         id="dingtalk.third_party_loans_check_credit",
         knowledge=["D3"],
         sources=[cite("000", "这类服务会查询征信"), cite("000", "但这个过程其实是银行在审核")],
-        reads=["uses_dingtalk_finance"],
+        reads=["uses_dingtalk_finance", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.third_party_credit_check"],
     )
-    def third_party_loans_check_credit(self):
-        """Loans offered inside DingTalk check credit: the bank does, not DingTalk."""
-        self.conclude(DT, "third_party_credit_check", Likelihood.certain)
+    def third_party_loans_check_credit(self, debt, likelihood):
+        """Loans offered inside DingTalk check credit (the bank does, not DingTalk) and will see the record."""
+        self.conclude(DT, "third_party_credit_check", Likelihood.certain, debt)
 
     @knowledge_rule(
         PersonFact(alipay_authorized=True),
+        *some_report(),
         id="dingtalk.alipay_credit_authorization",
         knowledge=["D4"],
         sources=[cite("000", "通过钉钉绑定的支付宝账号如果授权过信用服务"), cite("000", "内部信用管理系统可能对接征信数据")],
-        reads=["dingtalk_alipay_credit_authorized"],
+        reads=["dingtalk_alipay_credit_authorized", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.third_party_credit_check"],
     )
-    def alipay_credit_authorization(self):
-        """A bound Alipay account with credit authorisation lets services inside DingTalk see credit."""
-        self.conclude(DT, "third_party_credit_check", Likelihood.possible)
+    def alipay_credit_authorization(self, debt, likelihood):
+        """A bound Alipay account with credit authorisation lets services inside DingTalk see the record."""
+        self.conclude(DT, "third_party_credit_check", Likelihood.possible, debt)
 
     @knowledge_rule(
         PersonFact(enterprise_owner=True),

@@ -1,7 +1,7 @@
 """Huabei (花呗): its own overdue, and what other debts' overdues do to it."""
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
-from credit_advisor.facts.kb import DebtFact, OnReport
+from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
 
 from .base import Conclusions
 from .conditions import OVER_30_DAYS, OVERDUE, STRONG, alarming, many_inquiries
@@ -107,14 +107,15 @@ class HuabeiRules(Conclusions):
 
     @knowledge_rule(
         many_inquiries(),
+        PersonFact(overdue=True),
         id="huabei.inquiries_slow_recovery",
         knowledge=["R7"],
         sources=[cite("003", "否则会进一步影响花呗的恢复")],
-        reads=["credit_inquiries_6m"],
+        reads=["credit_inquiries_6m", "debts.overdue_days"],
         concludes=["huabei.limit_reduced"],
     )
     def inquiries_slow_recovery(self, band):
-        """Frequent loan applications weigh on Huabei's assessment."""
+        """After an overdue, frequent loan applications further slow Huabei's recovery."""
         self.conclude(HB, "limit_reduced", Likelihood.possible)
 
     @knowledge_rule(
