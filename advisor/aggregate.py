@@ -1,5 +1,6 @@
 """From firings to an Advice: per topic the strongest likelihood wins, every contributing
 rule, debt and source is kept, calm effects stay, actions are merged and ordered."""
+
 from __future__ import annotations
 
 import json
@@ -202,7 +203,9 @@ def build_advice(
 def debt_labels(situation: Situation, text: Catalog) -> list[str]:
     labels = []
     for index, debt in enumerate(situation.debts, start=1):
-        labels.append(debt.label or text.ui("debt_default_label", n=index, product=text.ui(f"product_{debt.product.value}")))
+        labels.append(
+            debt.label or text.ui("debt_default_label", n=index, product=text.ui(f"product_{debt.product.value}"))
+        )
     return labels
 
 

@@ -1,4 +1,5 @@
 """`advise()`: a Situation in, an explained and sourced Advice out."""
+
 from __future__ import annotations
 
 import hashlib

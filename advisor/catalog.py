@@ -1,4 +1,5 @@
 """Texts per language, keyed by code: rules and conclusions never carry sentences."""
+
 from __future__ import annotations
 
 import tomllib

@@ -3,6 +3,7 @@
 Built once per thread and reused through `reset()` (a new experta engine per call costs
 ~13 ms more and leaks memory; engines are not thread-safe).
 """
+
 from __future__ import annotations
 
 import bisect

@@ -2,6 +2,7 @@
 
 Importing this package does not import experta: validating input stays cheap.
 """
+
 from .enums import (
     ACTION_CODES,
     CALM_CODES,

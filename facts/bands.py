@@ -4,6 +4,7 @@ The thresholds are not knowledge claims of their own; each band is the boundary 
 knowledge item talks about (30 and 90 days: E2, H3, R1, E10; 6 and 60 months: R6, E4;
 inquiry counts: E8; 10,000 yuan: E11).
 """
+
 from __future__ import annotations
 
 from .enums import Hardship

@@ -1,4 +1,5 @@
 """The contract's codes as enums (see shared/spec/contract.md)."""
+
 from enum import StrEnum
 
 
@@ -14,9 +15,7 @@ class Product(StrEnum):
 
 # Huabei, Jiebei, Weilidai, credit cards and bank loans come from banks or licensed
 # institutions whatever the person says about the lender (contract, `lender`).
-ALWAYS_LICENSED = frozenset(
-    {Product.huabei, Product.jiebei, Product.weilidai, Product.credit_card, Product.bank_loan}
-)
+ALWAYS_LICENSED = frozenset({Product.huabei, Product.jiebei, Product.weilidai, Product.credit_card, Product.bank_loan})
 # An overdue on any Alipay micro-loan shows on the Huabei page (evidence §3, E3).
 ALIPAY_MICRO_LOANS = frozenset({Product.huabei, Product.jiebei})
 

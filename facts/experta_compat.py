@@ -9,6 +9,7 @@ experta also calls `logging.basicConfig()` at import, which would give a host
 application's root logger a stderr handler it never asked for; we undo that so that
 importing the advisor logs nothing and changes no one's logging set-up.
 """
+
 import collections
 import collections.abc
 import logging
@@ -27,7 +28,6 @@ from experta import (  # noqa: E402
     NOT,
     OR,
     TEST,
-    W,
     Fact,
     Field,
     InitialFact,
@@ -35,6 +35,7 @@ from experta import (  # noqa: E402
     L,
     P,
     Rule,
+    W,
 )
 from experta.agenda import Agenda  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402

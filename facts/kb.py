@@ -3,6 +3,7 @@
 One wide fact per debt and one for the person keep the Rete network small (see
 shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x faster).
 """
+
 from __future__ import annotations
 
 from .bands import amount_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band

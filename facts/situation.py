@@ -1,4 +1,5 @@
 """The Situation a tool or the interview hands in: strict, immutable, `null` = don't know."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The rule base: one experta mixin per topic. `TOPIC_RULES` is the assembly order."""
+
 from .borrowing import BorrowingRules
 from .collection import CollectionRules
 from .credit_report import CreditReportRules

@@ -3,6 +3,7 @@
 Every declared fact names the rule that declared it (`rule` slot), so two rules that
 reach the same conclusion both stay on record (experta drops identical facts).
 """
+
 from __future__ import annotations
 
 from credit_advisor.facts.enums import Likelihood, Topic

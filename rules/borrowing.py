@@ -1,14 +1,14 @@
 """Borrowing: new loans, cards and mortgages after an overdue or many applications."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT
 from credit_advisor.facts.kb import DebtFact, PlanFact
 
 from .base import Conclusions
-from .conditions import alarming, capped_at_likely, many_inquiries, some_report, strong_report
+from .conditions import INQUIRY_LIKELIHOOD, alarming, capped_at_likely, many_inquiries, some_report, strong_report
 from .registry import FALLBACK, cite, knowledge_rule
 
 BR = Topic.borrowing
-INQUIRY_LIKELIHOOD = {"grey": Likelihood.possible, "overload": Likelihood.likely}
 
 
 class BorrowingRules(Conclusions):
@@ -16,7 +16,10 @@ class BorrowingRules(Conclusions):
         *strong_report(),
         id="borrowing.negative_record_raises_cost",
         knowledge=["C10", "C5"],
-        sources=[cite("004", "影響個人在未來借款時的利率和額度"), cite("002", "可能会影响未来申请其他贷款、信用卡的成功率")],
+        sources=[
+            cite("004", "影響個人在未來借款時的利率和額度"),
+            cite("002", "可能会影响未来申请其他贷款、信用卡的成功率"),
+        ],
         reads=["debts.reported", "debts.overdue_days", "debts.lender"],
         concludes=["borrowing.approval_harder", "borrowing.higher_cost"],
     )
@@ -91,7 +94,10 @@ class BorrowingRules(Conclusions):
         *some_report(),
         id="borrowing.mortgage_checks_record",
         knowledge=["C5", "C10"],
-        sources=[cite("002", "可能会影响未来申请其他贷款、信用卡的成功率"), cite("004", "影響個人在未來借款時的利率和額度")],
+        sources=[
+            cite("002", "可能会影响未来申请其他贷款、信用卡的成功率"),
+            cite("004", "影響個人在未來借款時的利率和額度"),
+        ],
         reads=["plans", "debts.reported", "debts.overdue_days"],
         concludes=["borrowing.mortgage_rejection_risk"],
     )

@@ -1,4 +1,5 @@
 """Collection and the law: fees, lawsuits, and collection that crosses the line."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, PersonFact
@@ -77,7 +78,10 @@ class CollectionRules(Conclusions):
         DebtFact(debt=MATCH.debt, open=True, lender="unlicensed"),
         id="collection.unlicensed_platform_collection_risk",
         knowledge=["E9", "L4"],
-        sources=[cite("evidence", "collection and social risks are higher"), cite("003", "禁止高利贷、暴力催收等违法行为")],
+        sources=[
+            cite("evidence", "collection and social risks are higher"),
+            cite("003", "禁止高利贷、暴力催收等违法行为"),
+        ],
         reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["collection.illegal_collection"],
     )

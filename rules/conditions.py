@@ -1,4 +1,5 @@
 """Condition pieces shared by several topic modules, named for what they mean."""
+
 from credit_advisor.facts.enums import Likelihood
 from credit_advisor.facts.experta_compat import MATCH, L
 from credit_advisor.facts.kb import DebtFact, Effect, OnReport, PersonFact
@@ -10,6 +11,9 @@ OVER_30_DAYS = L("medium") | L("long")
 NOT_LICENSED = L("unlicensed") | L("unknown")
 STILL_VISIBLE = ~L("aged_off")  # age: settled less than five years ago, or not settled
 MANY_INQUIRIES = L("grey") | L("overload")
+# No official inquiry limit exists: 6-10 in six months is a grey zone, more is overload (E8).
+INQUIRY_LIKELIHOOD = {"grey": Likelihood.possible, "overload": Likelihood.likely}
+
 
 # A debt's overdue that probably shows on the PBOC report and has not aged off.
 def strong_report():

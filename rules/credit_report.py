@@ -1,12 +1,21 @@
 """Credit report (征信): whether each overdue shows on the PBOC report, for how long,
 inquiry overload, and checking one's own report."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import MATCH, NOT, L, W
-from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
+from credit_advisor.facts.experta_compat import MATCH, NOT, L
+from credit_advisor.facts.kb import DebtFact, OnReport
 
 from .base import Conclusions
-from .conditions import NOT_LICENSED, OVER_30_DAYS, OVERDUE, SOME_CHANCE, STILL_VISIBLE, alarming, many_inquiries
-from .registry import ACTION, EFFECT, FALLBACK, FINDING, cite, knowledge_rule
+from .conditions import (
+    INQUIRY_LIKELIHOOD,
+    OVER_30_DAYS,
+    OVERDUE,
+    SOME_CHANCE,
+    STILL_VISIBLE,
+    alarming,
+    many_inquiries,
+)
+from .registry import ACTION, FALLBACK, FINDING, cite, knowledge_rule
 
 CR = Topic.credit_report
 NOT_HONOURED = ~L("agreement_honored")
@@ -16,7 +25,6 @@ REPORTING_DISPUTED = {
         cite("evidence", "逾期18天后还款"),
     ]
 }
-INQUIRY_LIKELIHOOD = {"grey": Likelihood.possible, "overload": Likelihood.likely}
 
 
 class CreditReportRules(Conclusions):
@@ -109,7 +117,9 @@ class CreditReportRules(Conclusions):
         self.find_on_report(debt, Likelihood.likely)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, lender=~L("unlicensed"), negotiation="agreement_honored", band=OVERDUE, reported="unknown"),
+        DebtFact(
+            debt=MATCH.debt, lender=~L("unlicensed"), negotiation="agreement_honored", band=OVERDUE, reported="unknown"
+        ),
         id="credit_report.honoured_agreement_stops_new_records",
         knowledge=["C4", "E7"],
         sources=[cite("002", "不会被上报至征信系统作为负面信息"), cite("evidence", "本身不会消除已产生的逾期记录")],
@@ -134,7 +144,10 @@ class CreditReportRules(Conclusions):
         OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood),
         id="credit_report.open_overdue_recorded",
         knowledge=["C1", "C10", "E4"],
-        sources=[cite("004", "逾期記錄會導(dǎo)致信用評分下降"), cite("evidence", "没有结清的逾期记录会一直保留在征信中")],
+        sources=[
+            cite("004", "逾期記錄會導(dǎo)致信用評分下降"),
+            cite("evidence", "没有结清的逾期记录会一直保留在征信中"),
+        ],
         reads=["debts.settled"],
         concludes=["credit_report.negative_record"],
     )

@@ -1,5 +1,6 @@
 """DingTalk (钉钉): the platform never checks credit; employers, banks and enterprise
 services inside it may."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.kb import PersonFact
 
@@ -54,7 +55,10 @@ class DingTalkRules(Conclusions):
         *some_report(),
         id="dingtalk.alipay_credit_authorization",
         knowledge=["D4"],
-        sources=[cite("000", "通过钉钉绑定的支付宝账号如果授权过信用服务"), cite("000", "内部信用管理系统可能对接征信数据")],
+        sources=[
+            cite("000", "通过钉钉绑定的支付宝账号如果授权过信用服务"),
+            cite("000", "内部信用管理系统可能对接征信数据"),
+        ],
         reads=["dingtalk_alipay_credit_authorized", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.third_party_credit_check"],
     )

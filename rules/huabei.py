@@ -1,4 +1,5 @@
 """Huabei (花呗): its own overdue, and what other debts' overdues do to it."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact

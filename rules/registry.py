@@ -5,6 +5,7 @@ experta's `Rule` copies the wrapped function's `__dict__`, so the metadata set h
 read back from `engine.get_rules()` — the single registry everything else lists,
 checks and explains from.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,9 +1,10 @@
 """Remediation: what to do, and in what order. Ranks order actions (lower = sooner)."""
+
 from credit_advisor.facts.experta_compat import MATCH, OR, L
 from credit_advisor.facts.kb import DebtFact, Effect, PersonFact, PlanFact
 
 from .base import Conclusions
-from .conditions import NOT_LICENSED, OVERDUE, STILL_VISIBLE, STRONG, alarming, strong_report
+from .conditions import NOT_LICENSED, OVERDUE, STILL_VISIBLE, STRONG, strong_report
 from .registry import ACTION, cite, knowledge_rule
 
 # Settle the over-90-day overdue first (R1): the band sets the rank of each debt.
@@ -15,7 +16,10 @@ class RemediationRules(Conclusions):
         DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & OVERDUE),
         id="remediation.settle_oldest_overdue_first",
         knowledge=["R1", "R10"],
-        sources=[cite("000", "立即结清逾期欠款(优先处理90天以上的逾期)"), cite("001", "客户应该优先安排资金用于偿还花呗欠款")],
+        sources=[
+            cite("000", "立即结清逾期欠款(优先处理90天以上的逾期)"),
+            cite("001", "客户应该优先安排资金用于偿还花呗欠款"),
+        ],
         reads=["debts.overdue_days", "debts.settled"],
         concludes=["action.settle_overdue"],
         salience=ACTION,
@@ -59,7 +63,10 @@ class RemediationRules(Conclusions):
         PersonFact(hardship="objective"),
         id="remediation.non_malicious_proof",
         knowledge=["R2", "E6"],
-        sources=[cite("000", "开具非恶意逾期证明(适用于因疫情、重疾等特殊原因)"), cite("evidence", "可作为辅助材料提升信贷审核通过率")],
+        sources=[
+            cite("000", "开具非恶意逾期证明(适用于因疫情、重疾等特殊原因)"),
+            cite("evidence", "可作为辅助材料提升信贷审核通过率"),
+        ],
         reads=["hardship", "hardship_proof", "debts.overdue_days"],
         concludes=["action.non_malicious_proof"],
         salience=ACTION,
@@ -140,7 +147,10 @@ class RemediationRules(Conclusions):
         PersonFact(inquiries=L("some") | L("grey") | L("overload")),
         id="remediation.space_applications",
         knowledge=["R7", "E8"],
-        sources=[cite("000", "控制网贷申请频率(建议间隔3个月以上)"), cite("003", "近期尽量不要频繁申请新的贷款或信用卡")],
+        sources=[
+            cite("000", "控制网贷申请频率(建议间隔3个月以上)"),
+            cite("003", "近期尽量不要频繁申请新的贷款或信用卡"),
+        ],
         reads=["credit_inquiries_6m"],
         concludes=["action.space_applications"],
         salience=ACTION,
@@ -219,7 +229,10 @@ class RemediationRules(Conclusions):
         OR(PersonFact(threatened=True), PersonFact(contacts_harassed=True), PersonFact(wechat_contacted=True)),
         id="remediation.keep_collection_evidence",
         knowledge=["L3"],
-        sources=[cite("003", "与催收人员的所有沟通记录都应妥善保存"), cite("evidence", "截图短信所有威胁、辱骂、骚扰的短信截图保存")],
+        sources=[
+            cite("003", "与催收人员的所有沟通记录都应妥善保存"),
+            cite("evidence", "截图短信所有威胁、辱骂、骚扰的短信截图保存"),
+        ],
         reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "collection.contacted_on_wechat"],
         concludes=["action.keep_evidence"],
         salience=ACTION,

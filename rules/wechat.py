@@ -1,4 +1,5 @@
 """WeChat (微信): basic functions stay; credit services and social collection are the risks."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import AND, MATCH, OR
 from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
@@ -60,7 +61,10 @@ class WeChatRules(Conclusions):
         DebtFact(debt=MATCH.debt, open=True, lender=MATCH.lender & NOT_LICENSED),
         id="wechat.irregular_platform_social_collection",
         knowledge=["X4", "E9"],
-        sources=[cite("004", "這類平臺可能會通過社交軟件進行催收"), cite("evidence", "collection and social risks are higher")],
+        sources=[
+            cite("004", "這類平臺可能會通過社交軟件進行催收"),
+            cite("evidence", "collection and social risks are higher"),
+        ],
         reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["wechat.social_collection_risk"],
     )
@@ -84,7 +88,10 @@ class WeChatRules(Conclusions):
         DebtFact(debt=MATCH.debt, open=True, lender="licensed"),
         id="wechat.licensed_lenders_stay_off_wechat",
         knowledge=["X3", "E9"],
-        sources=[cite("004", "正規(guī)網(wǎng)貸平臺不會直接訪問借款人的微信"), cite("evidence", "一般来说对于正规的网贷平台是不会爆通讯录的")],
+        sources=[
+            cite("004", "正規(guī)網(wǎng)貸平臺不會直接訪問借款人的微信"),
+            cite("evidence", "一般来说对于正规的网贷平台是不会爆通讯录的"),
+        ],
         reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["wechat.social_collection_risk"],
     )

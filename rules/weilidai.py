@@ -1,14 +1,14 @@
 """Weilidai (微粒贷): run by WeBank, it sees other debts only through the PBOC report."""
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT, L
-from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
+from credit_advisor.facts.kb import DebtFact, OnReport
 
 from .base import Conclusions
-from .conditions import OVERDUE, STILL_VISIBLE, STRONG, alarming, many_inquiries, strong_report
+from .conditions import INQUIRY_LIKELIHOOD, OVERDUE, STILL_VISIBLE, STRONG, alarming, many_inquiries, strong_report
 from .registry import FALLBACK, cite, knowledge_rule
 
 WL = Topic.weilidai
-INQUIRY_LIKELIHOOD = {"grey": Likelihood.possible, "overload": Likelihood.likely}
 
 
 class WeilidaiRules(Conclusions):
