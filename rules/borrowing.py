@@ -1,7 +1,7 @@
 """Borrowing: new loans, cards and mortgages after an overdue or many applications."""
 
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import MATCH, NOT
+from credit_advisor.facts.experta_compat import MATCH, NOT, L
 from credit_advisor.facts.kb import DebtFact, PlanFact
 
 from .base import Conclusions
@@ -53,11 +53,11 @@ class BorrowingRules(Conclusions):
         self.conclude(BR, "approval_harder", Likelihood.possible, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, negotiation="agreement_broken"),
+        DebtFact(debt=MATCH.debt, negotiation="agreement_broken", lender=~L("unlicensed")),
         id="borrowing.broken_agreement_hurts_future",
         knowledge=["C5", "E7"],
         sources=[cite("002", "甚至影响到就业、租房等方面的信用评估"), cite("evidence", "二次违约")],
-        reads=["debts.negotiation"],
+        reads=["debts.negotiation", "debts.lender"],
         concludes=["borrowing.approval_harder"],
     )
     def broken_agreement_hurts_future(self, debt):

@@ -30,7 +30,8 @@ class CollectionRules(Conclusions):
         self.conclude(CO, "penalty_fees", Likelihood.certain, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & ~L("none")),
+        # A kept repayment agreement is the lender's own plan: no reason to sue meanwhile.
+        DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & ~L("none"), negotiation=~L("agreement_honored")),
         id="collection.lawsuit_risk_grows_with_time",
         knowledge=["L1", "E10"],
         sources=[
@@ -38,7 +39,7 @@ class CollectionRules(Conclusions):
             cite("evidence", "逾期30天内:平台内部催收为主,几乎不会起诉"),
             cite("evidence", "逾期超过90天,也就是三个月"),
         ],
-        reads=["debts.overdue_days", "debts.settled"],
+        reads=["debts.overdue_days", "debts.settled", "debts.negotiation"],
         concludes=["collection.lawsuit_risk"],
     )
     def lawsuit_risk_grows_with_time(self, debt, band):

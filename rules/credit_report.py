@@ -169,7 +169,7 @@ class CreditReportRules(Conclusions):
         self.conclude(CR, "negative_record", Likelihood(likelihood), debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, age="aged_off"),
+        DebtFact(debt=MATCH.debt, age="aged_off", reported=~L("yes")),
         OnReport(debt=MATCH.debt),
         id="credit_report.settled_overdue_aged_off",
         knowledge=["C8", "E4"],
@@ -180,6 +180,18 @@ class CreditReportRules(Conclusions):
     def settled_overdue_aged_off(self, debt):
         """Five years after settlement the record is deleted: a negative record is unlikely."""
         self.conclude(CR, "negative_record", Likelihood.unlikely, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, age="aged_off", reported="yes"),
+        id="credit_report.record_kept_past_five_years",
+        knowledge=["E4", "C8"],
+        sources=[cite("evidence", "自不良行为或者事件终止之日起为5年"), cite("000", "征信报告只显示5年内的记录")],
+        reads=["debts.reported", "debts.settled", "debts.months_since_settled"],
+        concludes=["credit_report.negative_record"],
+    )
+    def record_kept_past_five_years(self, debt):
+        """You still see a record settled over five years ago: it is there, though it should be gone."""
+        self.conclude(CR, "negative_record", Likelihood.certain, debt)
 
     @knowledge_rule(
         many_inquiries(),

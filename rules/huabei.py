@@ -64,16 +64,16 @@ class HuabeiRules(Conclusions):
         self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, alipay=False, open=True, band=OVER_30_DAYS, lender=~L("unlicensed")),
+        DebtFact(debt=MATCH.debt, alipay=False, open=True, band=OVER_30_DAYS, lender=~L("unlicensed"), reported=MATCH.reported),
         id="huabei.long_overdue_triggers_review",
         knowledge=["H3"],
         sources=[cite("003", "系统很可能会重新评估你的信用状况")],
-        reads=["debts.product", "debts.overdue_days", "debts.lender", "debts.settled"],
+        reads=["debts.product", "debts.overdue_days", "debts.lender", "debts.settled", "debts.reported"],
         concludes=["huabei.limit_reduced"],
     )
-    def long_overdue_triggers_review(self, debt):
-        """Beyond 30 days overdue elsewhere, Huabei's system likely re-evaluates and cuts."""
-        self.conclude(HB, "limit_reduced", Likelihood.likely, debt)
+    def long_overdue_triggers_review(self, debt, reported):
+        """Beyond 30 days overdue elsewhere, Huabei's system re-evaluates: a cut is likely, possible if off the report."""
+        self.conclude(HB, "limit_reduced", Likelihood.possible if reported == "no" else Likelihood.likely, debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, alipay=False, open=True, lender="unlicensed"),

@@ -13,14 +13,14 @@ SETTLE_RANK = {"long": 10, "medium": 20, "short": 21}
 
 class RemediationRules(Conclusions):
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & OVERDUE),
+        DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & OVERDUE, negotiation=~L("agreement_honored")),
         id="remediation.settle_oldest_overdue_first",
         knowledge=["R1", "R10"],
         sources=[
             cite("000", "立即结清逾期欠款(优先处理90天以上的逾期)"),
             cite("001", "客户应该优先安排资金用于偿还花呗欠款"),
         ],
-        reads=["debts.overdue_days", "debts.settled"],
+        reads=["debts.overdue_days", "debts.settled", "debts.negotiation"],
         concludes=["action.settle_overdue"],
         salience=ACTION,
     )
@@ -29,7 +29,7 @@ class RemediationRules(Conclusions):
         self.advise_action("settle_overdue", SETTLE_RANK[band], debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, open=True, negotiation=L("none") | L("agreement_broken")),
+        DebtFact(debt=MATCH.debt, open=True, negotiation=~L("agreement_honored")),
         id="remediation.ask_to_negotiate",
         knowledge=["R9", "E7"],
         sources=[
@@ -46,7 +46,7 @@ class RemediationRules(Conclusions):
         self.advise_action("negotiate_repayment", 25, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, negotiation=L("in_progress") | L("agreement_honored")),
+        DebtFact(debt=MATCH.debt, settled=False, negotiation="agreement_honored"),
         id="remediation.keep_the_agreement",
         knowledge=["R9", "C4", "E7"],
         sources=[cite("002", "并且后续严格按照协议执行"), cite("002", "确保自己能够遵守协议")],
@@ -77,16 +77,16 @@ class RemediationRules(Conclusions):
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, band=OVERDUE),
-        PersonFact(hardship="other"),
+        PersonFact(hardship="other", proof=True),
         id="remediation.proof_needs_objective_cause",
         knowledge=["E6"],
         sources=[cite("evidence", "银行通常直接驳回申请")],
-        reads=["hardship", "debts.overdue_days"],
+        reads=["hardship", "hardship_proof", "debts.overdue_days"],
         concludes=["action.non_malicious_proof"],
         salience=ACTION,
     )
     def proof_needs_objective_cause(self, debt):
-        """Job loss and other causes may support a proof only if documented; forgetting does not."""
+        """Documented job loss or another cause may support a proof; the lender decides, and forgetting never does."""
         self.advise_action("non_malicious_proof", 32, debt)
 
     @knowledge_rule(
@@ -117,7 +117,20 @@ class RemediationRules(Conclusions):
         self.advise_action("credit_dispute", 14, debt)
 
     @knowledge_rule(
-        Effect(topic="huabei", alarming=True, debt=MATCH.debt),
+        DebtFact(debt=MATCH.debt, reported="yes", age="aged_off"),
+        id="remediation.dispute_record_past_five_years",
+        knowledge=["E4", "E6"],
+        sources=[cite("evidence", "超过5年期限后从信用报告中删除"), cite("evidence", "异议是纠错,修复是造假")],
+        reads=["debts.reported", "debts.settled", "debts.months_since_settled"],
+        concludes=["action.credit_dispute"],
+        salience=ACTION,
+    )
+    def dispute_record_past_five_years(self, debt):
+        """A record still shown five years after settlement is kept too long: dispute it."""
+        self.advise_action("credit_dispute", 14, debt)
+
+    @knowledge_rule(
+        Effect(topic="huabei", harmful=True, likelihood=STRONG, debt=MATCH.debt),
         id="remediation.read_huabei_notice",
         knowledge=["R4", "R5"],
         sources=[cite("003", "信用评估未通过”或“近期有不良记录"), cite("003", "可以拨打95188或通过支付宝App在线客服")],
@@ -126,7 +139,7 @@ class RemediationRules(Conclusions):
         salience=ACTION,
     )
     def read_huabei_notice(self, debt):
-        """If Huabei may be cut, read its page notice and ask Alipay support (95188)."""
+        """If Huabei is likely cut or stopped, read its page notice and ask Alipay support (95188)."""
         self.advise_action("check_huabei_notice", 45, debt)
         self.advise_action("contact_alipay_support", 46, debt)
 
@@ -242,7 +255,7 @@ class RemediationRules(Conclusions):
         self.advise_action("keep_evidence", 16)
 
     @knowledge_rule(
-        Effect(topic="collection", code="illegal_collection", alarming=True),
+        Effect(topic="collection", code="illegal_collection", likelihood=STRONG),
         id="remediation.refuse_illegal_collection",
         knowledge=["L4", "E9"],
         sources=[cite("003", "拒绝暴力催收"), cite("evidence", "银保监会金融消费投诉热线12378")],

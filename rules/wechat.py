@@ -73,15 +73,15 @@ class WeChatRules(Conclusions):
         self.conclude(WX, "social_collection_risk", SOCIAL_RISK[lender], debt)
 
     @knowledge_rule(
-        PersonFact(wechat_contacted=True),
-        id="wechat.collection_already_on_wechat",
+        OR(PersonFact(wechat_contacted=True), PersonFact(contacts_harassed=True)),
+        id="wechat.collection_reaches_social_circle",
         knowledge=["X4", "E9"],
         sources=[cite("004", "可能會通過社交軟件進行催收"), cite("evidence", "禁止向债务无关的第三方透露债务人负债")],
-        reads=["collection.contacted_on_wechat"],
+        reads=["collection.contacted_on_wechat", "collection.contacts_harassed"],
         concludes=["wechat.social_collection_risk"],
     )
-    def collection_already_on_wechat(self):
-        """Collectors already reach out on WeChat."""
+    def collection_reaches_social_circle(self):
+        """Collectors already reach you on WeChat or call your contacts."""
         self.conclude(WX, "social_collection_risk", Likelihood.certain)
 
     @knowledge_rule(

@@ -9,6 +9,13 @@ from .conditions import INQUIRY_LIKELIHOOD, OVERDUE, STILL_VISIBLE, STRONG, alar
 from .registry import FALLBACK, cite, knowledge_rule
 
 WL = Topic.weilidai
+# W4: the article's comments disagree on whether a reported Huabei overdue ends Weilidai borrowing.
+REFUSAL_DISPUTED = {
+    "weilidai.application_rejected": [
+        cite("001", "那么微粒贷就无法借钱"),
+        cite("001", "但并不意味着会完全借不出钱"),
+    ]
+}
 
 
 class WeilidaiRules(Conclusions):
@@ -28,26 +35,19 @@ class WeilidaiRules(Conclusions):
     @knowledge_rule(
         *strong_report(),
         id="weilidai.report_checked_on_application",
-        knowledge=["W1", "W2", "W4", "E1"],
+        knowledge=["W1", "W2", "E1"],
         sources=[
             cite("evidence", "微粒贷每次申请都会查征信"),
             cite("001", "请求客户提供更多的补充材料或直接拒绝借款请求"),
             cite("001", "一票否决"),
         ],
         reads=["debts.reported", "debts.product", "debts.overdue_days"],
-        concludes=["weilidai.extra_review", "weilidai.limit_reduced", "weilidai.application_rejected"],
-        conflicts={
-            "weilidai.application_rejected": [
-                cite("001", "那么微粒贷就无法借钱"),
-                cite("001", "但并不意味着会完全借不出钱"),
-            ]
-        },
+        concludes=["weilidai.extra_review", "weilidai.limit_reduced"],
     )
     def report_checked_on_application(self, debt):
-        """Weilidai reads the PBOC report on every application: a reported overdue means review, maybe refusal."""
+        """Weilidai reads the PBOC report on every application: a reported overdue means extra review."""
         self.conclude(WL, "extra_review", Likelihood.likely, debt)
         self.conclude(WL, "limit_reduced", Likelihood.possible, debt)
-        self.conclude(WL, "application_rejected", Likelihood.possible, debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, age=STILL_VISIBLE),
@@ -68,14 +68,30 @@ class WeilidaiRules(Conclusions):
         # Zhima score" is left out: Weilidai (WeBank) does not read Zhima (E1).
         NOT(DebtFact(debt=~MATCH.debt, band=OVERDUE)),
         id="weilidai.good_record_not_a_veto",
-        knowledge=["W3", "E1"],
+        knowledge=["W3", "W4", "E1"],
         sources=[cite("001", "也不一定会完全失去微粒贷的借款资格"), cite("evidence", "微粒贷每次申请都会查征信")],
         reads=["debts.reported", "debts.overdue_days"],
-        concludes=["weilidai.limit_reduced"],
+        concludes=["weilidai.application_rejected", "weilidai.limit_reduced"],
+        conflicts=REFUSAL_DISPUTED,
     )
     def good_record_not_a_veto(self, debt):
-        """With an otherwise clean record, one overdue need not end eligibility, though the limit may be restricted."""
+        """With an otherwise clean record, one reported overdue need not end eligibility: refusal is possible, not sure."""
+        self.conclude(WL, "application_rejected", Likelihood.possible, debt)
         self.conclude(WL, "limit_reduced", Likelihood.possible, debt)
+
+    @knowledge_rule(
+        *strong_report(),
+        DebtFact(debt=~MATCH.debt, band=OVERDUE),
+        id="weilidai.several_overdues_likely_refused",
+        knowledge=["W1", "W4"],
+        sources=[cite("001", "一票否决"), cite("001", "任何负面信息都有可能增加借款难度")],
+        reads=["debts.reported", "debts.overdue_days"],
+        concludes=["weilidai.application_rejected"],
+        conflicts=REFUSAL_DISPUTED,
+    )
+    def several_overdues_likely_refused(self, debt):
+        """A reported overdue next to other overdues: a Weilidai refusal becomes likely."""
+        self.conclude(WL, "application_rejected", Likelihood.likely, debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, band=OVERDUE, lender=~L("unlicensed"), reported=~L("no"), age=STILL_VISIBLE),
