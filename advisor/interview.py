@@ -1,0 +1,586 @@
+"""The guided interview: ask what matters, explain WHY, go back, review, advise, HOW, save.
+
+`run_interview()` is the command line's entry point.  The dialogue itself is
+`Interview(lang, console, read_line)`: it prints only to `console` and reads only through
+`read_line()` (which raises `EOFError` at the end of input and `KeyboardInterrupt` on
+Ctrl-C), so tests drive it with scripted lines and a recording console.
+
+Exit status: 0 done; 1 the input ended before every question was answered (piped
+answers ran out: a short message, the answers so far saved if `--save` was given);
+2 the `--answers` file is not a valid Situation (the message names the field);
+130 Ctrl-C (after offering to save).  Once every question is answered, the end of input
+is not an error: the review is taken as confirmed, the HOW menu and the save offer are
+skipped, and the status is 0.
+
+Nothing is written unless the person gives a file name (`--save FILE` or at the save
+offer); files are written with mode 0600.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from credit_advisor.facts.enums import EFFECT_CODES, Topic
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
+
+from . import explain as how
+from .api import advise, rules_by_id
+from .catalog import catalog, check_language
+from .private_files import write_private_text
+from .questions import (
+    CHOICE,
+    INTEGER,
+    MULTI,
+    NUMBER,
+    QUESTIONS,
+    TEXT,
+    YESNO,
+    Answers,
+    Invalid,
+    Key,
+    Question,
+    Slot,
+    answers_from_situation,
+    build_situation,
+    format_value,
+    is_back,
+    is_why,
+    normalize,
+    option_label,
+    parse,
+    walk,
+    words,
+)
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_BAD_ANSWERS, EXIT_INTERRUPTED = 0, 1, 2, 130
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+BACK = object()
+
+
+def _numbers(count: int) -> list[str]:
+    """Right-aligned list numbers: " 1.", …, "12."."""
+    width = len(str(count))
+    return [f"{n:>{width}}." for n in range(1, count + 1)]
+
+
+def dump(situation: Situation) -> str:
+    """The saved file: the Situation as JSON, answered fields only (null = don't know)."""
+    return situation.model_dump_json(indent=2, exclude_unset=True) + "\n"
+
+
+# --- WHY ---------------------------------------------------------------------------------
+
+_TIER = {EFFECT: 0, FINDING: 1, ACTION: 2, FALLBACK: 3}
+
+
+@dataclass
+class Why:
+    """What WHY shows for one question: derived from the rule registry."""
+
+    question: str
+    rules: list[str]  # rules that read the field and whose firing depends on the answer
+    effects: dict[str, list[str]] = field(default_factory=dict)  # topic -> effect codes
+    actions: list[str] = field(default_factory=list)
+    finding: bool = False  # the answer feeds "is this debt on the credit report?"
+    examples: list[str] = field(default_factory=list)  # rule ids whose explanation is shown
+    reading: int = 0  # how many rules read the field at all
+
+
+def rules_reading(question: Question) -> list[str]:
+    wanted = question.registry_fields
+    found = []
+    for meta in rules_by_id().values():
+        for read in meta.reads:
+            if read in wanted or ("debts.*" in wanted and read.startswith("debts.")):
+                found.append(meta.id)
+                break
+    return sorted(found)
+
+
+def _probes(question: Question) -> list:
+    if question.loop_control or question.kind == TEXT:
+        return []
+    if question.kind == YESNO:
+        values: list = [True, False]
+    elif question.kind == CHOICE:
+        values = list(question.options)
+    else:
+        values = [list(p) if isinstance(p, tuple) else p for p in question.probes]
+    if question.nullable:
+        values.append(None)
+    return values
+
+
+_STRENGTH = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}
+
+
+def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
+    """Rules reading this question's field whose firing changes with the answer, given the
+    answers so far — a what-if over sample answers, run on the engine — each with the
+    strongest likelihood it concluded (0 for actions)."""
+    from .engine import engine
+
+    probes = _probes(slot.question)
+    if not probes:
+        return {}
+    fired: list[frozenset] = []
+    strength: dict[str, int] = {}
+    for value in probes:
+        trial = dict(answers)
+        trial[slot.key] = value
+        firings = engine().consult(build_situation(trial))
+        fired.append(frozenset(f.rule for f in firings))
+        for firing in firings:
+            for fact in firing.declared:
+                level = _STRENGTH.get(fact.get("likelihood"), 0)
+                strength[firing.rule] = max(strength.get(firing.rule, 0), level)
+    changed = frozenset().union(*fired) - frozenset.intersection(*fired)
+    return {rule: strength.get(rule, 0) for rule in rules_reading(slot.question) if rule in changed}
+
+
+def depending_rules(answers: Answers, slot: Slot) -> list[str]:
+    return sorted(what_if(answers, slot))
+
+
+def why(answers: Answers, slot: Slot) -> Why:
+    question = slot.question
+    reading = rules_reading(question)
+    strength = what_if(answers, slot)
+    rules = sorted(strength) or reading
+    registry = rules_by_id()
+    info = Why(question=question.id, rules=rules, reading=len(reading))
+    for rule_id in rules:
+        for concluded in registry[rule_id].concludes:
+            group, code = concluded.split(".", 1)
+            if group == "finding":
+                info.finding = True
+            elif group == "action":
+                if code not in info.actions:
+                    info.actions.append(code)
+            elif code not in info.effects.setdefault(group, []):
+                info.effects[group].append(code)
+    # Topics in report order; within a topic the harmful codes in contract order, the calm one last.
+    info.effects = {
+        t.value: sorted(info.effects[t.value], key=lambda c: EFFECT_CODES[t].index(c) or len(EFFECT_CODES[t]))
+        for t in Topic if t.value in info.effects
+    }
+    # Examples: effects before findings before actions before calm fallbacks, the
+    # strongest conclusion first; one rule per topic, then the rest.
+    ranked = sorted(rules, key=lambda r: (_TIER.get(registry[r].salience, 4), -strength.get(r, 0), r))
+    topics_seen: set[str] = set()
+    for rule_id in ranked:
+        if len(info.examples) < 3 and registry[rule_id].topic not in topics_seen:
+            info.examples.append(rule_id)
+            topics_seen.add(registry[rule_id].topic)
+    for rule_id in ranked:
+        if len(info.examples) < 3 and rule_id not in info.examples:
+            info.examples.append(rule_id)
+    return info
+
+
+# --- the dialogue ------------------------------------------------------------------------
+
+class Interview:
+    """One interview.  `read_line()` returns a line without its newline, raises EOFError
+    at the end of input and KeyboardInterrupt on Ctrl-C.  With `echo`, each answer read
+    is printed after its prompt (piped input shows up in the transcript)."""
+
+    def __init__(
+        self,
+        lang: str,
+        console: Console,
+        read_line: Callable[[], str],
+        *,
+        interactive: bool = False,
+        echo: bool = False,
+        save_path: str | None = None,
+        answers: Answers | None = None,
+    ):
+        self.lang = check_language(lang)
+        self.console = console
+        self.read_line = read_line
+        self.interactive = interactive
+        self.echo = echo
+        self.save_path = save_path
+        self.answers: Answers = dict(answers or {})
+        self.history: list[Key] = []
+        self.previous: dict[Key, Any] = {}
+        self.situation: Situation | None = None
+        self.advice = None
+        self.saved_to: str | None = None
+
+    # texts
+    def t(self, key: str, **values) -> str:
+        return catalog(self.lang).data["interview"][key].format(**values)
+
+    def qt(self, question: Question, key: str, default: str = "") -> str:
+        return catalog(self.lang).data["interview"]["q"][question.id].get(key, default)
+
+    def say(self, message: str, style: str = "") -> None:
+        self.console.print(Text(message, style=style))
+
+    def read(self, prompt: str) -> str:
+        self.console.print(Text(prompt, style="bold"), end="")
+        try:
+            line = self.read_line()
+        except UnicodeDecodeError:
+            line = "\ufffd"
+        except EOFError:
+            if self.echo:
+                self.console.print()  # end the prompt's line
+            raise
+        if self.echo:
+            self.console.print(Text(_CONTROL.sub("", line)))  # piped bytes must not drive the terminal
+        return line
+
+    # the whole session
+    def run(self) -> int:
+        try:
+            self.intro()
+            while True:
+                self.ask_pending()
+                if self.review():
+                    break
+        except KeyboardInterrupt:
+            return self.interrupted()
+        except EOFError:
+            return self.ended_early()
+        try:
+            self.situation = build_situation(self.answers)
+            if self.save_path:
+                self.save(self.save_path)
+            self.advice = advise(self.situation, self.lang)
+            from .render import render_advice
+
+            self.console.print()
+            render_advice(self.advice, self.console, show_sources=False)
+            self.how_menu()
+            if not self.saved_to:
+                self.offer_save()
+        except KeyboardInterrupt:
+            return self.interrupted()
+        except EOFError:
+            pass
+        self.console.print()
+        self.say(self.t("goodbye"), "bold")
+        return EXIT_OK
+
+    def intro(self) -> None:
+        tips = catalog(self.lang).data["interview"]["intro_tips"]
+        body = Group(Text(self.t("intro")), how.bullets([Text(tip) for tip in tips], indent=0),
+                     Text(self.t("intro_privacy"), style="dim"))
+        self.console.print(Panel(body, title=Text(self.t("title"), style="bold"), title_align="left",
+                                 border_style="cyan"))
+
+    # questions
+    def ask_pending(self) -> None:
+        """Ask every relevant unanswered question, in plan order."""
+        while True:
+            slots = walk(self.answers)
+            pending = [slot for slot in slots if slot.key not in self.answers]
+            if not pending:
+                return
+            slot = pending[0]
+            value = self.ask(slot, slots)
+            if value is BACK:
+                self.back()
+                continue
+            self.answers[slot.key] = value
+            self.history.append(slot.key)
+
+    def back(self) -> bool:
+        if not self.history:
+            self.say(self.t("back_first"), "yellow")
+            return False
+        key = self.history.pop()
+        self.previous[key] = self.answers.pop(key)
+        return True
+
+    def context(self, slot: Slot) -> str:
+        if slot.index is None:
+            return ""
+        product = self.answers.get(("product", slot.index))
+        label = self.answers.get(("label", slot.index))
+        name = label or (option_label(QUESTIONS["product"], product, self.lang) if product else "")
+        if name:
+            return self.t("debt_context_named", n=slot.index + 1, name=name)
+        return self.t("debt_context", n=slot.index + 1)
+
+    def allowed(self, question: Question) -> str:
+        n = len(question.options)
+        if question.kind == YESNO:
+            key = "allowed_yesno_null" if question.nullable else "allowed_yesno"
+        elif question.kind == CHOICE:
+            key = "allowed_choice_null" if question.nullable else "allowed_choice"
+        elif question.kind == NUMBER:
+            key = "allowed_money_null"
+        elif question.kind == INTEGER:
+            key = "allowed_number_null" if question.nullable else "allowed_number"
+        elif question.kind == MULTI:
+            key = "allowed_multi"
+        else:
+            key = "allowed_text"
+        low = question.minimum if question.minimum is not None else 0
+        high = question.maximum if question.maximum is not None else 0
+        return self.t(key, n=n, minimum=f"{int(low)}", maximum=f"{int(high)}")
+
+    def ask(self, slot: Slot, slots: list[Slot], editing: bool = False):
+        """Ask one question until a valid answer, WHY or back; returns the value or BACK."""
+        question = slot.question
+        self.console.print()
+        position = slots.index(slot) + 1 if slot in slots else len(slots)
+        head = Text(self.t("progress", n=position, total=len(slots)), style="dim")
+        context = self.context(slot)
+        if context:
+            head.append(" · " + context, style="cyan")
+        self.console.print(head)
+        self.console.print(Text(self.qt(question, "text"), style="bold"))
+        hint = self.qt(question, "hint")
+        if hint:
+            self.say(hint, "dim")
+        if question.kind in (CHOICE, MULTI):
+            labels = [Text(option_label(question, code, self.lang)) for code in question.options]
+            self.console.print(how.bullets(labels, [f"{n}." for n in range(1, len(labels) + 1)]))
+        earlier = self.answers.get(slot.key, self.previous.get(slot.key, BACK)) if editing or \
+            slot.key in self.previous else BACK
+        if earlier is not BACK:
+            self.say(self.t("previous_answer", value=format_value(question, earlier, self.lang)), "dim")
+        prompt = self.t("prompt", allowed=self.allowed(question), commands=self.t("commands"))
+        while True:
+            line = self.read(prompt)
+            if is_why(line):
+                self.show_why(slot)
+                continue
+            if is_back(line):
+                return BACK
+            try:
+                return parse(question, line)
+            except Invalid as problem:
+                self.say(self.t("invalid", hint=self.t(problem.key, **problem.values)), "yellow")
+
+    def show_why(self, slot: Slot) -> None:
+        info = why(self.answers, slot)
+        text = catalog(self.lang)
+        parts: list = [Text(self.qt(slot.question, "why"))]
+        if slot.question.loop_control:
+            # Whether there is (another) debt feeds nearly every rule: name the topics only.
+            line = Text(self.t("why_topics") + self.t("colon"), style="bold")
+            line.append(self.t("list_join").join(text.topic(topic) for topic in info.effects), style="")
+            parts.append(how.bullets([line, Text(self.t("why_actions_count", n=len(info.actions)))]))
+        elif info.effects or info.actions or info.finding:
+            parts.append(Text(self.t("why_affects"), style="bold"))
+            lines = []
+            for topic, codes in info.effects.items():
+                line = Text(text.topic(topic) + self.t("colon"), style="bold")
+                line.append(self.t("list_join").join(text.effect(topic, code) for code in codes), style="")
+                lines.append(line)
+            if info.finding:
+                lines.append(Text(self.t("why_finding")))
+            if info.actions:
+                line = Text(self.t("why_actions") + self.t("colon"), style="bold")
+                line.append(self.t("list_join").join(how.action_name(self.lang, code) for code in info.actions),
+                            style="")
+                lines.append(line)
+            parts.append(how.bullets(lines))
+        if info.examples and not slot.question.loop_control:
+            parts.append(Text(self.t("why_examples"), style="bold"))
+            parts.append(how.bullets([Text(text.rule(rule_id)) for rule_id in info.examples]))
+        if info.reading:
+            parts.append(Text(self.t("why_count", n=info.reading), style="dim"))
+        elif not slot.question.loop_control and not slot.question.fills:
+            parts.append(Text(self.t("why_nothing"), style="dim"))
+        self.console.print(Panel(Group(*parts), title=Text(self.t("why_title"), style="bold"),
+                                 title_align="left", border_style="cyan"))
+
+    # review
+    def answered_slots(self) -> list[Slot]:
+        return [slot for slot in walk(self.answers) if slot.key in self.answers]
+
+    def review(self) -> bool:
+        """The review screen: True when confirmed, False after a change (or back)."""
+        slots = self.answered_slots()
+        self.console.print()
+        self.console.print(Rule(Text(self.t("review_title"), style="bold"), align="left"))
+        lines = []
+        for slot in slots:
+            line = Text()
+            context = self.context(slot)
+            if context:
+                line.append(context + " · ", style="cyan")
+            line.append(self.qt(slot.question, "label") + self.t("colon"))
+            line.append(format_value(slot.question, self.answers[slot.key], self.lang), style="bold")
+            lines.append(line)
+        self.console.print(how.bullets(lines, _numbers(len(lines)), indent=0))
+        while True:
+            try:
+                line = self.read(self.t("review_prompt", n=len(slots)))
+            except EOFError:
+                return True  # every question is answered: the end of input confirms
+            word = normalize(line)
+            if not word or word in words("yes"):
+                return True
+            if is_back(line):
+                self.back()
+                return False
+            if word.isdigit() and 1 <= int(word) <= len(slots):
+                slot = slots[int(word) - 1]
+                value = self.ask(slot, walk(self.answers), editing=True)
+                if value is not BACK:
+                    self.answers[slot.key] = value
+                    self.history.append(slot.key)
+                return False
+            self.say(self.t("invalid", hint=self.t("hint_review", n=len(slots))), "yellow")
+
+    # HOW
+    def how_menu(self) -> None:
+        advice, situation = self.advice, self.situation
+        entries = how.items(advice)
+        self.console.print()
+        self.console.print(Rule(Text(self.t("how_title"), style="bold"), align="left"))
+        self.console.print(how.bullets([Text(how.item_title(advice, item)) for item in entries],
+                                       _numbers(len(entries)), indent=0))
+        while True:
+            line = self.read(self.t("how_prompt", n=len(entries)))
+            word = normalize(line)
+            if not word or word in words("quit"):
+                return
+            if word.isdigit() and 1 <= int(word) <= len(entries):
+                chain = how.explain(advice, situation, entries[int(word) - 1])
+                how.render_chain(chain, advice, self.console)
+                continue
+            self.say(self.t("invalid", hint=self.t("hint_how", n=len(entries))), "yellow")
+
+    # saving
+    def save(self, path: str) -> bool:
+        situation = self.situation if self.situation is not None else build_situation(self.answers)
+        target = os.path.expanduser(path)
+        try:
+            write_private_text(target, dump(situation))
+        except OSError as error:
+            self.say(self.t("save_failed", path=path, detail=error.strerror or str(error)), "red")
+            return False
+        self.saved_to = path
+        self.say(self.t("saved", path=path), "green")
+        self.say(self.t("resume_hint", path=path), "dim")
+        return True
+
+    def offer_save(self, partial: bool = False) -> None:
+        """Ask for a file name (empty: no); EOF or Ctrl-C here just means no."""
+        self.console.print()
+        while True:
+            try:
+                line = self.read(self.t("save_offer_partial" if partial else "save_offer"))
+            except (EOFError, KeyboardInterrupt):
+                if self.interactive:
+                    self.console.print()
+                return
+            path = line.strip()
+            if not path or normalize(path) in words("no") | words("quit"):
+                self.say(self.t("not_saved"), "dim")
+                return
+            target = os.path.expanduser(path)
+            if os.path.isdir(target):
+                self.say(self.t("save_is_dir", path=path), "yellow")
+                continue
+            if os.path.exists(target):
+                try:
+                    answer = normalize(self.read(self.t("save_overwrite", path=path)))
+                except (EOFError, KeyboardInterrupt):
+                    return
+                if answer not in words("yes"):
+                    continue
+            if self.save(path):
+                return
+
+    def has_answers(self) -> bool:
+        """Something worth saving: "has debts" alone would be saved as "no debts"."""
+        if not self.answered_slots():
+            return False
+        return not (self.answers.get(("has_debts", None)) is True and ("product", 0) not in self.answers)
+
+    def interrupted(self) -> int:
+        self.console.print()
+        self.say(self.t("interrupted"), "yellow")
+        if self.saved_to is None and self.has_answers():
+            if self.save_path:
+                self.save(self.save_path)
+            elif self.interactive:
+                self.offer_save(partial=True)
+        return EXIT_INTERRUPTED
+
+    def ended_early(self) -> int:
+        self.console.print()
+        self.say(self.t("input_ended"), "yellow")
+        if self.save_path and self.has_answers():
+            self.save(self.save_path)
+        elif self.interactive and self.has_answers():
+            self.offer_save(partial=True)  # Ctrl-D in a terminal: the terminal can still answer
+        else:
+            self.say(self.t("rerun_hint"), "dim")
+        return EXIT_INCOMPLETE
+
+
+# --- the command line's entry point ------------------------------------------------------
+
+def load_answers(path: str, lang: str) -> Answers:
+    """Answers from a saved Situation JSON; raises SituationError (naming each field)."""
+    from .validation import MAX_INPUT_BYTES, situation_from_json
+
+    with open(os.path.expanduser(path), "rb") as handle:
+        raw_bytes = handle.read(MAX_INPUT_BYTES + 1)
+    situation = situation_from_json(raw_bytes, lang)
+    raw = json.loads(raw_bytes.decode("utf-8-sig"))
+    return answers_from_situation(situation, raw)
+
+
+def _stdin_reader() -> Callable[[], str]:
+    def read_line() -> str:
+        return input()
+
+    return read_line
+
+
+def run_interview(lang: str, answers_path: str | None, save_path: str | None) -> int:
+    """`credit-advisor [interview] [--answers FILE] [--save FILE]`: the exit status."""
+    from .validation import SituationError
+
+    check_language(lang)
+    text = catalog(lang).data["interview"]
+    answers: Answers | None = None
+    if answers_path:
+        try:
+            answers = load_answers(answers_path, lang)
+        except OSError as error:
+            print(text["err_answers_file"].format(path=answers_path, detail=error.strerror or str(error)),
+                  file=sys.stderr)
+            return EXIT_BAD_ANSWERS
+        except SituationError as error:
+            print(text["err_answers"].format(path=answers_path), file=sys.stderr)
+            for name, message in error.problems:
+                print(f"  {name}: {message}", file=sys.stderr)
+            return EXIT_BAD_ANSWERS
+    interactive = sys.stdin.isatty()
+    try:
+        sys.stdin.reconfigure(errors="replace")  # a stray byte is an invalid answer, not a crash
+    except (AttributeError, ValueError):
+        pass
+    if interactive:
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
+    console = Console(highlight=False)  # rich honours NO_COLOR and the terminal's width
+    interview = Interview(lang, console, _stdin_reader(), interactive=interactive, echo=not interactive,
+                          save_path=save_path, answers=answers)
+    return interview.run()
