@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     advise.add_argument("--format", choices=("json", "text"), default=None,
                         help="json (default when the output is not a terminal) or text (the readable report)")
     advise.add_argument("--trace", action="store_true", help="add the rule trace to the text report")
+    advise.add_argument("--trace-out", metavar="TRACE.jsonl", default=None,
+                        help="also write an audit trace (header, one line per firing, the advice; mode 0600) "
+                        "for `credit-advisor audit replay`")
     _add_lang(advise)
 
     rules = commands.add_parser("rules", help="list every rule: id, topic, docstring, sources, knowledge items")
@@ -53,6 +56,44 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--resume", action="store_true", help="continue an interrupted run without redoing finished lines")
     batch.add_argument("--format", choices=("json",), default="json")
     _add_lang(batch)
+
+    audit = commands.add_parser(
+        "audit", help="audit the rule base: replay a recorded trace, or rule coverage of a corpus")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="AUDIT_COMMAND", required=True)
+    replay = audit_commands.add_parser(
+        "replay", help="re-run a trace's recorded input on the current rule base and report what changed "
+        "(exit 0 identical, 1 changed, 2 unreadable trace)")
+    replay.add_argument("trace", metavar="TRACE.jsonl", help="a trace written by `advise --trace-out`")
+    replay.add_argument("--format", choices=("json", "text"), default=None)
+    _add_lang(replay)
+    coverage = audit_commands.add_parser(
+        "coverage", help="run a corpus of situations and report how often each rule fired, and what never happened")
+    coverage.add_argument("path", metavar="PATH",
+                          help="a folder of Situation JSON files, or a JSONL file (one per line)")
+    coverage.add_argument("--format", choices=("json", "text"), default=None)
+    coverage.add_argument("--fail-under", type=float, default=None, metavar="PCT",
+                          help="exit 1 when fewer than PCT percent of the rules fired")
+    _add_lang(coverage)
+
+    explain = commands.add_parser("explain", help="why a conclusion was not (or was) reached: --why-not topic.code")
+    explain.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
+    explain.add_argument("--why-not", required=True, metavar="TOPIC.CODE",
+                         help="an effect (e.g. huabei.suspended), an action (action.settle_overdue) "
+                         "or finding.on_report")
+    explain.add_argument("--debt", type=int, default=None, metavar="N", help="only ask about debts[N]")
+    explain.add_argument("--format", choices=("json", "text"), default=None)
+    _add_lang(explain)
+
+    whatif = commands.add_parser(
+        "whatif", help="advice for a changed situation side by side; --suggest ranks what you can do")
+    whatif.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
+    whatif.add_argument("--set", dest="changes", action="append", default=[], metavar="PATH=VALUE",
+                        help="change one field, e.g. debts.0.settled=true or credit_inquiries_6m=0 (repeatable; "
+                        "values are JSON when they parse, else text)")
+    whatif.add_argument("--suggest", action="store_true",
+                        help="rank the changes within your power by how much they improve the outlook")
+    whatif.add_argument("--format", choices=("json", "text"), default=None)
+    _add_lang(whatif)
     return parser
 
 
@@ -98,6 +139,15 @@ def cmd_advise(args) -> int:
     except SituationError as error:
         return _fail(_situation_problems(error, lang))
     advice = advise(situation, lang=lang)
+    if getattr(args, "trace_out", None):
+        from advisor.audit import write_trace
+        from advisor.audit_text import audit_text
+
+        try:
+            write_trace(args.trace_out, situation, advice)
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            return _fail([audit_text(catalog(lang), "cli.err_write", path=args.trace_out, detail=detail)])
     output = args.format or ("text" if sys.stdout.isatty() else "json")
     if output == "json":
         sys.stdout.write(advice.model_dump_json(indent=2) + "\n")
@@ -162,12 +212,150 @@ def cmd_batch(args) -> int:
     )
 
 
+def _output(args) -> str:
+    return args.format or ("text" if sys.stdout.isatty() else "json")
+
+
+def _write_json(payload) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _load_situation(args, lang: str):
+    """(situation, None), or (None, exit status) after printing the problems."""
+    from advisor.catalog import catalog
+    from advisor.validation import SituationError, situation_from_json
+
+    try:
+        raw = _read_input(args.file, lang)
+    except OSError as exc:
+        return None, _fail([catalog(lang).ui("err_file", path=args.file, detail=exc.strerror or str(exc))])
+    try:
+        return situation_from_json(raw, lang), None
+    except SituationError as error:
+        return None, _fail(_situation_problems(error, lang))
+
+
+def cmd_audit(args) -> int:
+    from rich.console import Console
+
+    from advisor.audit import TraceError, coverage, read_trace, render_coverage, render_replay, replay
+    from advisor.audit_text import audit_text
+    from advisor.catalog import catalog
+
+    lang = _lang(args)
+    if args.audit_command == "replay":
+        try:
+            trace = read_trace(args.trace)
+            report = replay(trace, lang=args.lang)
+        except TraceError as error:
+            return _fail([audit_text(catalog(lang), "cli.err_trace", detail=str(error))])
+        if not report.input_intact:
+            print(audit_text(catalog(report.language), "replay.input_altered"), file=sys.stderr)
+        if _output(args) == "json":
+            _write_json(report.as_dict())
+        else:
+            render_replay(report, Console())
+        if not report.input_intact:
+            return EXIT_BAD_INPUT
+        return EXIT_OK if report.identical else 1
+    try:
+        report = coverage(args.path, lang=lang)
+    except TraceError as error:
+        return _fail([audit_text(catalog(lang), "cli.err_corpus", detail=str(error))])
+    if _output(args) == "json":
+        _write_json(report.as_dict())
+    else:
+        render_coverage(report, Console(), lang)
+    if report.situations == 0:
+        return _fail([audit_text(catalog(lang), "cli.err_empty_corpus", path=args.path)])
+    if args.fail_under is not None and report.rule_coverage < args.fail_under:
+        return 1
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from advisor.audit_text import audit_text
+    from advisor.catalog import catalog
+    from advisor.whynot import TargetError, parse_target, render_why_not, why_not
+
+    lang = _lang(args)
+    text = catalog(lang)
+    try:
+        parse_target(args.why_not)
+    except TargetError as error:
+        return _fail([audit_text(text, "whynot.error_target", target=args.why_not, allowed=", ".join(error.allowed))])
+    situation, status = _load_situation(args, lang)
+    if situation is None:
+        return status
+    if args.debt is not None and not 0 <= args.debt < len(situation.debts):
+        allowed = ", ".join(str(i) for i in range(len(situation.debts))) or "—"
+        count = len(situation.debts)
+        return _fail([audit_text(text, "whynot.error_debt", debt=args.debt, count=count, allowed=allowed)])
+    result = why_not(situation, args.why_not, lang=lang, debt=args.debt)
+    if _output(args) == "json":
+        _write_json(result.as_dict())
+    else:
+        from rich.console import Console
+
+        render_why_not(result, Console())
+    return EXIT_OK
+
+
+def cmd_whatif(args) -> int:
+    from advisor.audit_text import audit_text
+    from advisor.catalog import catalog
+    from advisor.validation import SituationError
+    from advisor.whatif import ChangeError, parse_assignment, render_suggestions, render_what_if, suggest, what_if
+
+    lang = _lang(args)
+    text = catalog(lang)
+    if not args.changes and not args.suggest:
+        return _fail([audit_text(text, "cli.err_whatif_nothing")])
+    try:
+        changes = [parse_assignment(raw) for raw in args.changes]
+    except ChangeError as error:
+        return _fail([audit_text(text, "whatif.err_heading")] + [f"  {p}: {m}" for p, m in error.problems])
+    situation, status = _load_situation(args, lang)
+    if situation is None:
+        return status
+    payload: dict = {}
+    result = suggestions = None
+    if changes:
+        try:
+            result = what_if(situation, changes, lang=lang)
+        except ChangeError as error:
+            return _fail([audit_text(text, "whatif.err_heading")] + [f"  {p}: {m}" for p, m in error.problems])
+        except SituationError as error:
+            lines = [audit_text(text, "whatif.err_heading")]
+            lines += [f"  --set {raw}" for raw in args.changes]
+            lines += [f"  {name}: {message}" for name, message in error.problems]
+            return _fail(lines)
+        payload.update(result.as_dict())
+    if args.suggest:
+        suggestions = suggest(situation, lang=lang)
+        payload["suggestions"] = suggestions.as_dict()
+    if _output(args) == "json":
+        _write_json(payload)
+        return EXIT_OK
+    from rich.console import Console
+
+    console = Console()
+    if result is not None:
+        render_what_if(result, console)
+    if suggestions is not None:
+        render_suggestions(suggestions, console)
+    return EXIT_OK
+
+
 COMMANDS = {
     "advise": cmd_advise,
     "rules": cmd_rules,
     "schema": cmd_schema,
     "interview": cmd_interview,
     "batch": cmd_batch,
+    "audit": cmd_audit,
+    "explain": cmd_explain,
+    "whatif": cmd_whatif,
 }
 
 

@@ -1,7 +1,7 @@
 """The Advice: what `advise()` returns (shared/spec/contract.md, plus additive fields)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +57,37 @@ class TraceEntry(_Out):
     declared: list[str]
 
 
+class RepairWindow(_Out):
+    """The PBOC one-time credit repair (announced 2025-12-22) for one debt (addition)."""
+
+    status: Literal["not_applicable", "closed", "may_apply"]
+    reason: str = Field(
+        description="never_overdue, amount_over_limit, not_repaid_by_deadline, repaid_after_deadline or repaid_small_overdue"
+    )
+    deadline: str = Field(default="2026-03-31", description="overdues must have been repaid in full by this date")
+    max_amount_cny: int = Field(default=10_000, description="each overdue may be at most this amount")
+
+
+class TimelineEntry(_Out):
+    """When things change for one debt, in months from the situation's present (addition)."""
+
+    debt: int
+    status: Literal["never_overdue", "open", "settled", "settled_date_unknown"]
+    months_since_settled: int | None = Field(default=None, description="as given, when settled")
+    record_visible_until_months: int | None = Field(
+        description="months until the overdue stops showing on the report (5 years after settlement); "
+        "0 = no longer shows; null = never while unsettled, or settlement date unknown"
+    )
+    clean_six_months_in_months: int | None = Field(
+        description="months until six clean months after settlement; 0 = reached; null = not while unsettled"
+    )
+    good_record_two_years_in_months: int | None = Field(
+        description="months until two years of good record after settlement; 0 = reached; null = not while unsettled"
+    )
+    repair_window: RepairWindow
+    summary: str = Field(default="", description="the entry in words")
+
+
 class Advice(_Out):
     schema_version: int = 1
     ruleset_version: str
@@ -67,3 +98,6 @@ class Advice(_Out):
     warnings: list[str] = Field(default_factory=list)
     disclaimer: str
     debt_labels: list[str] = Field(default_factory=list, description="how each debt is named in the texts (addition)")
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="per debt: when the record stops showing, clean marks, repair (addition)"
+    )

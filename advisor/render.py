@@ -3,6 +3,8 @@ numbered action checklist.  Colour is never the only signal: every verdict carri
 word for its severity.  User data goes in as rich `Text`, never as markup."""
 from __future__ import annotations
 
+import unicodedata
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.rule import Rule
@@ -15,6 +17,28 @@ from .catalog import catalog
 from .models import Advice, Effect
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
+# Characters that can move the cursor, recolour or reorder the screen, or cannot be
+# encoded at all: control (C0/C1, ESC), format (bidi overrides, zero-width), line and
+# paragraph separators, lone surrogates.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def terminal_safe(text: str) -> str:
+    """The person's own text (debt labels) with nothing that could corrupt a terminal.
+
+    Situation already strips these from labels; this is the second line of defence for
+    an Advice that was built or loaded some other way.  A lone surrogate becomes U+FFFD.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            kept.append("\ufffd")
+        elif category not in _UNSAFE_CATEGORIES:
+            kept.append(char)
+    return "".join(kept)
 
 
 def severity(topic: str, effect: Effect) -> str:
@@ -52,7 +76,7 @@ def _sources_line(label: str, sources, limit: int | None = MAX_SOURCES_SHOWN) ->
 def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
     if not debts:
         return None
-    names = [advice.debt_labels[i] if i < len(advice.debt_labels) else f"#{i}" for i in debts]
+    names = [terminal_safe(advice.debt_labels[i]) if i < len(advice.debt_labels) else f"#{i}" for i in debts]
     separator = "、" if advice.language == "zh" else ", "
     return Text(label + separator.join(names), style="cyan")
 
@@ -121,10 +145,14 @@ def render_advice(advice: Advice, console: Console, show_trace: bool = False, sh
     text = catalog(advice.language)
     console.print(Text(text.ui("report_title"), style="bold"))
     for warning in advice.warnings:
-        console.print(Text(f"! {warning}", style="yellow"))
+        console.print(Text(f"! {terminal_safe(warning)}", style="yellow"))
     for topic in advice.topics:
         console.print(topic_panel(topic, advice, show_sources))
     console.print(actions_block(advice, show_sources))
+    if advice.timeline:
+        from .timeline import timeline_block
+
+        console.print(timeline_block(advice))
     if show_trace:
         console.print(trace_table(advice))
     console.print(Text(advice.disclaimer, style="dim"))

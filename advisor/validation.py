@@ -6,6 +6,9 @@ command line prints them and exits with status 2.
 from __future__ import annotations
 
 import json
+import math
+import unicodedata
+from collections import deque
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,6 +19,29 @@ from .catalog import DEFAULT_LANGUAGE, catalog
 
 MAX_INPUT_BYTES = 1_000_000  # a real situation is under 20 kB even with 100 debts
 MAX_JSON_DEPTH = 20
+MAX_NUMBER_DIGITS = 1_000  # longer integers are refused before Python converts them (slow, and over 4,300 a ValueError)
+MAX_PROBLEMS = 50  # a message lists at most this many problems, then says how many more there are
+MAX_ECHO_CHARS = 40  # a wrong value is quoted back at most this long
+
+# Texts this module needs when the catalog has none (yet): the catalog's key wins.
+_FALLBACK = {
+    "err_duplicate_key": {
+        "zh": "字段 {field} 出现了不止一次：每个字段只能给一次",
+        "en": "the field {field} is given more than once: give each field once",
+    },
+    "err_bad_text": {
+        "zh": "文本含有无效字符（孤立的 UTF-16 代理项 {char}）",
+        "en": "the text contains an invalid character (a lone UTF-16 surrogate {char})",
+    },
+    "err_long_number": {
+        "zh": "数字太长（{digits} 位；最多 {limit} 位）",
+        "en": "a number is too long ({digits} digits; at most {limit})",
+    },
+    "err_more_problems": {
+        "zh": "……还有 {count} 个问题未列出",
+        "en": "… and {count} more problems",
+    },
+}
 
 
 class SituationError(ValueError):
@@ -24,6 +50,50 @@ class SituationError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
         super().__init__("; ".join(f"{name}: {message}" if name else message for name, message in problems))
+
+
+def _ui(lang: str, text_key: str, **values) -> str:
+    try:
+        return catalog(lang).ui(text_key, **values)
+    except KeyError:
+        return _FALLBACK[text_key]["zh" if lang == "zh" else "en"].format(**values)
+
+
+# Control (C0, C1, ESC), format (bidi overrides, zero-width), surrogate, private-use,
+# unassigned, line and paragraph separator characters: escaped wherever input is echoed.
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control, format (bidi, zero-width), separator
+    and lone-surrogate characters become visible escapes such as \\x1b or \\u202e."""
+    if text.isprintable() and text.isascii():
+        return text
+    out = []
+    for char in text:
+        if unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+            out.append(char)
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return "".join(out)
+
+
+def _echo(value: Any) -> str:
+    """A wrong value quoted back: as JSON, at most MAX_ECHO_CHARS characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_ECHO_CHARS:
+        # Never str() a huge int: over 4,300 digits Python refuses (ValueError).
+        return f"{'-' if value < 0 else ''}≈10^{int(math.log10(abs(value)))}"
+    try:
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # e.g. a circular structure handed in from Python
+        shown = type(value).__name__
+    if len(shown) > MAX_ECHO_CHARS:
+        shown = shown[:MAX_ECHO_CHARS] + "…"
+    return shown
 
 
 def _field_name(loc: tuple) -> str:
@@ -55,13 +125,13 @@ def _message(error: dict, lang: str) -> str:
     if kind == "missing":
         return text.ui("err_missing")
     if kind == "enum":
-        return text.ui("err_enum", value=json.dumps(error.get("input"), ensure_ascii=False), allowed=ctx.get("expected", ""))
+        return text.ui("err_enum", value=_echo(error.get("input")), allowed=ctx.get("expected", ""))
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return text.ui("err_int", value=json.dumps(error.get("input"), ensure_ascii=False, default=str))
+        return text.ui("err_int", value=_echo(error.get("input")))
     if kind in ("bool_type", "bool_parsing"):
-        return text.ui("err_bool", value=json.dumps(error.get("input"), ensure_ascii=False, default=str))
+        return text.ui("err_bool", value=_echo(error.get("input")))
     if kind in ("float_type", "float_parsing", "finite_number"):
-        return text.ui("err_number", value=json.dumps(error.get("input"), ensure_ascii=False, default=str))
+        return text.ui("err_number", value=_echo(error.get("input")))
     if kind in ("string_type",):
         return text.ui("err_string")
     if kind in ("list_type",):
@@ -69,30 +139,89 @@ def _message(error: dict, lang: str) -> str:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return text.ui("err_object")
     if kind == "greater_than_equal":
-        return text.ui("err_min", limit=ctx.get("ge"), value=error.get("input"))
+        return text.ui("err_min", limit=ctx.get("ge"), value=_echo(error.get("input")))
     if kind == "less_than_equal":
-        return text.ui("err_max", limit=ctx.get("le"), value=error.get("input"))
+        return text.ui("err_max", limit=ctx.get("le"), value=_echo(error.get("input")))
     if kind == "too_long":
         return text.ui("err_too_many", limit=ctx.get("max_length"))
     if kind == "literal_error":
         return text.ui("err_literal", allowed=ctx.get("expected", ""))
     if kind == "value_error":
         return text.ui("err_value", detail=str(ctx.get("error", error.get("msg", ""))))
-    return error.get("msg", kind)
+    return str(error.get("msg", kind))
 
 
-def _depth(value: Any, limit: int) -> bool:
-    """True when `value` nests deeper than `limit` (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
+class _DuplicateKeys(dict):
+    """A JSON object in which some key appeared more than once (the last value kept)."""
+
+    duplicates: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    marked = _DuplicateKeys(result)
+    seen: set[str] = set()
+    marked.duplicates = [key for key, _ in pairs if key in seen or seen.add(key)]
+    return marked
+
+
+class _LongNumber(ValueError):
+    def __init__(self, digits: str):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _integer(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+def _has_surrogate(text: str) -> str | None:
+    if text.isascii():
+        return None
+    for char in text:
+        if "\ud800" <= char <= "\udfff":
+            return char
+    return None
+
+
+def _scan(value: Any, limit: int, lang: str) -> list[tuple[str, str]]:
+    """Problems the models cannot see (checked without recursion, before validation):
+    nesting deeper than `limit`, keys given twice, text that is not valid Unicode."""
+    problems: list[tuple[str, str]] = []
+    queue: deque[tuple[Any, int, tuple]] = deque([(value, 1, ())])
+    while queue:
+        node, depth, loc = queue.popleft()
         if depth > limit:
-            return True
+            return [("(input)", _ui(lang, "err_too_deep", limit=limit))]
         if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
+            for key in getattr(node, "duplicates", ()):
+                problems.append((_field_name(loc + (key,)), _ui(lang, "err_duplicate_key", field=_echo(key))))
+            for key, item in node.items():
+                if isinstance(key, str) and (char := _has_surrogate(key)):
+                    problems.append((_field_name(loc), _ui(lang, "err_bad_text", char=f"\\u{ord(char):04x}")))
+                queue.append((item, depth + 1, loc + (key,)))
         elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return False
+            queue.extend(
+                (item, depth + 1, loc + (index,))
+                for index, item in enumerate(node)
+                if isinstance(item, (dict, list, str))  # numbers, bools and null have nothing to check
+            )
+        elif isinstance(node, str) and (char := _has_surrogate(node)):
+            problems.append((_field_name(loc), _ui(lang, "err_bad_text", char=f"\\u{ord(char):04x}")))
+    return problems
+
+
+def _refuse(problems: list[tuple[str, str]], lang: str, total: int | None = None) -> SituationError:
+    """The error for `problems` (of `total`): printable, at most MAX_PROBLEMS listed."""
+    total = len(problems) if total is None else total
+    shown = [(printable(name), printable(message)) for name, message in problems[:MAX_PROBLEMS]]
+    if total > len(shown):
+        shown.append(("(input)", _ui(lang, "err_more_problems", count=total - len(shown))))
+    return SituationError(shown)
 
 
 def situation_from_data(data: Any, lang: str = DEFAULT_LANGUAGE) -> Situation:
@@ -101,15 +230,19 @@ def situation_from_data(data: Any, lang: str = DEFAULT_LANGUAGE) -> Situation:
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         raise SituationError([("(input)", text.ui("err_not_object", kind=kind))])
-    if _depth(data, MAX_JSON_DEPTH):
-        raise SituationError([("(input)", text.ui("err_too_deep", limit=MAX_JSON_DEPTH))])
     debts = data.get("debts")
     if isinstance(debts, list) and len(debts) > MAX_DEBTS:
+        # Refused before anything looks at the debts themselves: 10,000 of them cost nothing.
         raise SituationError([("debts", text.ui("err_too_many", limit=MAX_DEBTS))])
+    problems = _scan(data, MAX_JSON_DEPTH, lang)
+    if problems:
+        raise _refuse(problems, lang)
     try:
         return Situation.model_validate(data)
     except ValidationError as exc:
-        raise SituationError([(_field_name(e["loc"]), _message(e, lang)) for e in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [(_field_name(e["loc"]), _message(e, lang)) for e in errors[:MAX_PROBLEMS]]
+        raise _refuse(problems, lang, total=len(errors)) from None
 
 
 def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situation:
@@ -124,12 +257,20 @@ def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situa
             raise SituationError([("(input)", text.ui("err_encoding", position=exc.start))]) from None
     if len(raw) > MAX_INPUT_BYTES:
         raise SituationError([("(input)", text.ui("err_too_large", limit=MAX_INPUT_BYTES))])
+    raw = raw.removeprefix("\ufeff")  # a byte-order mark in text already decoded
     if not raw.strip():
         raise SituationError([("(input)", text.ui("err_empty"))])
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_object, parse_int=_integer)
     except RecursionError:
         raise SituationError([("(input)", text.ui("err_too_deep", limit=MAX_JSON_DEPTH))]) from None
     except json.JSONDecodeError as exc:
-        raise SituationError([("(input)", text.ui("err_json", line=exc.lineno, column=exc.colno, detail=exc.msg))]) from None
+        detail = printable(exc.msg)
+        raise SituationError([("(input)", text.ui("err_json", line=exc.lineno, column=exc.colno, detail=detail))]) from None
+    except _LongNumber as exc:
+        where = max(raw.find(exc.digits), 0)
+        line = raw.count("\n", 0, where) + 1
+        column = where - (raw.rfind("\n", 0, where) + 1) + 1
+        detail = _ui(lang, "err_long_number", digits=len(exc.digits.lstrip("-")), limit=MAX_NUMBER_DIGITS)
+        raise SituationError([("(input)", text.ui("err_json", line=line, column=column, detail=detail))]) from None
     return situation_from_data(data, lang)

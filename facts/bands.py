@@ -29,8 +29,10 @@ def settled_age(settled: bool, months: int | None) -> str:
         return "unknown"
     if months < 6:
         return "recent"
-    if months < 60:
+    if months < 24:
         return "clean_6m"
+    if months < 60:
+        return "clean_2y"  # lenders look hardest at the last two years (C8, E4)
     return "aged_off"
 
 

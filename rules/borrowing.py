@@ -14,19 +14,22 @@ BR = Topic.borrowing
 class BorrowingRules(Conclusions):
     @knowledge_rule(
         *strong_report(),
+        DebtFact(debt=MATCH.debt, age=MATCH.age),
         id="borrowing.negative_record_raises_cost",
-        knowledge=["C10", "C5"],
+        knowledge=["C10", "C5", "C8"],
         sources=[
             cite("004", "影響個人在未來借款時的利率和額度"),
             cite("002", "可能会影响未来申请其他贷款、信用卡的成功率"),
+            cite("000", "保持至少2年的良好信用记录"),
         ],
-        reads=["debts.reported", "debts.overdue_days", "debts.lender"],
+        reads=["debts.reported", "debts.overdue_days", "debts.lender", "debts.months_since_settled"],
         concludes=["borrowing.approval_harder", "borrowing.higher_cost"],
     )
-    def negative_record_raises_cost(self, debt):
-        """A negative record likely means harder approval, higher rates and lower limits."""
-        self.conclude(BR, "approval_harder", Likelihood.likely, debt)
-        self.conclude(BR, "higher_cost", Likelihood.likely, debt)
+    def negative_record_raises_cost(self, debt, age):
+        """A negative record means harder approval and dearer credit: likely, possible after two clean years."""
+        weight = Likelihood.possible if age == "clean_2y" else Likelihood.likely
+        self.conclude(BR, "approval_harder", weight, debt)
+        self.conclude(BR, "higher_cost", weight, debt)
 
     @knowledge_rule(
         *some_report(likelihood="possible"),

@@ -18,7 +18,6 @@ from .conditions import (
 from .registry import ACTION, FALLBACK, FINDING, cite, knowledge_rule
 
 CR = Topic.credit_report
-NOT_HONOURED = ~L("agreement_honored")
 REPORTING_DISPUTED = {
     "credit_report.negative_record": [
         cite("001", "花呗逾期一个月以上的,会上报系统"),
@@ -44,7 +43,7 @@ class CreditReportRules(Conclusions):
         self.find_on_report(debt, Likelihood.certain)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, lender="licensed", band=OVER_30_DAYS, reported="unknown", negotiation=NOT_HONOURED),
+        DebtFact(debt=MATCH.debt, lender="licensed", band=OVER_30_DAYS, reported="unknown"),
         id="credit_report.licensed_long_overdue_likely_reported",
         knowledge=["C1", "C2", "E2"],
         sources=[
@@ -52,7 +51,7 @@ class CreditReportRules(Conclusions):
             cite("001", "花呗逾期一个月以上的,会上报系统"),
             cite("evidence", "花呗记录按月汇总"),
         ],
-        reads=["debts.lender", "debts.product", "debts.overdue_days", "debts.reported", "debts.negotiation"],
+        reads=["debts.lender", "debts.product", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -61,11 +60,11 @@ class CreditReportRules(Conclusions):
         self.find_on_report(debt, Likelihood.likely)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, lender="licensed", band="short", reported="unknown", negotiation=NOT_HONOURED),
+        DebtFact(debt=MATCH.debt, lender="licensed", band="short", reported="unknown"),
         id="credit_report.short_overdue_possibly_reported",
         knowledge=["E2", "C2"],
         sources=[cite("evidence", "哪怕只逾期一天同樣可能會影響到個人的信用"), cite("evidence", "逾期18天后还款")],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported", "debts.negotiation"],
+        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         conflicts=REPORTING_DISPUTED,
         salience=FINDING,
@@ -75,11 +74,11 @@ class CreditReportRules(Conclusions):
         self.find_on_report(debt, Likelihood.possible)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, lender="unknown", band=OVERDUE, reported="unknown", negotiation=NOT_HONOURED),
+        DebtFact(debt=MATCH.debt, lender="unknown", band=OVERDUE, reported="unknown"),
         id="credit_report.unknown_lender_possibly_reported",
         knowledge=["C1"],
         sources=[cite("003", "尤其是上征信的贷款(如银行、持牌金融机构的产品)")],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported", "debts.negotiation"],
+        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )

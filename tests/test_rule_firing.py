@@ -35,7 +35,7 @@ RULE_CASES: dict[str, tuple[dict, object]] = {
     ),
     "credit_report.unknown_lender_possibly_reported": (
         situation(debt(lender="unknown", overdue_days=45, reported="unknown")),
-        situation(debt(lender="unknown", overdue_days=45, reported="unknown", negotiation="agreement_honored")),
+        situation(debt(lender="unknown", overdue_days=45, reported="no")),
     ),
     "credit_report.unlicensed_platform_rarely_reports": (
         situation(debt(lender="unlicensed", overdue_days=45, reported="unknown")),

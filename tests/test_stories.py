@@ -170,13 +170,15 @@ def test_a_broken_huabei_agreement_is_likely_recorded_as_negative():
     assert "borrowing.broken_agreement_hurts_future" in fired(advice)
 
 
-def test_an_honoured_huabei_agreement_leaves_only_a_possible_record_and_names_the_disagreement():
+def test_an_honoured_huabei_agreement_does_not_hide_an_overdue_already_reported_and_names_the_disagreement():
+    # E7: a kept agreement prevents new negatives; the 40-day overdue before it likely stays.
     advice = consult(huabei_negotiation(40, "agreement_honored"))
     negative = effect(advice, "credit_report", "negative_record")
-    assert negative.likelihood.value == "possible"
+    assert negative.likelihood.value == "likely"
     assert "credit_report.honoured_agreement_stops_new_records" in negative.rules
-    assert "credit_report.licensed_long_overdue_likely_reported" not in fired(advice)
+    assert "credit_report.licensed_long_overdue_likely_reported" in fired(advice)
     assert {s.document for s in negative.conflicts} == {"002_6fe797c5a744a779.txt", "evidence.md"}
+    assert likelihood_of(advice, "collection", "lawsuit_risk") is None
 
 
 def test_the_honoured_agreement_is_kept_and_the_broken_one_renegotiated():

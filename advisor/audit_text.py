@@ -1,0 +1,65 @@
+"""Texts of the audit, why-not, what-if and timeline features: the `[audit]` table of
+advisor/catalogs/<lang>/audit.toml (same keys in both languages)."""
+
+from __future__ import annotations
+
+import json
+
+from .catalog import Catalog
+
+
+def audit_text(text: Catalog, key: str, /, **values) -> str:
+    """The text at `audit.<key>` (a dotted path), formatted with `values`."""
+    node = text.data.get("audit", {})
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"catalog {text.language}: no text for audit.{key}")
+        node = node[part]
+    if not isinstance(node, str):
+        raise KeyError(f"catalog {text.language}: audit.{key} is not a text")
+    return node.format(**values) if values else node
+
+
+def audit_text_or(text: Catalog, key: str, default: str | None = None, /, **values) -> str | None:
+    try:
+        return audit_text(text, key, **values)
+    except KeyError:
+        return default
+
+
+def value_key(value) -> str:
+    """The catalog key for a slot value: true/false/null or the code itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def shown(text: Catalog, value) -> str:
+    """A Situation value as a person reads it (null = don't know)."""
+    if value is None:
+        return audit_text(text, "words.null")
+    if isinstance(value, bool):
+        return audit_text(text, "words.true" if value else "words.false")
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def join_or(text: Catalog, items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return audit_text(text, "words.list_sep").join(items[:-1]) + audit_text(text, "words.or") + items[-1]
+
+
+def join_and(text: Catalog, items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return audit_text(text, "words.list_sep").join(items[:-1]) + audit_text(text, "words.and") + items[-1]
+
+
+def debt_name(labels: list[str], debt: int) -> str:
+    return labels[debt] if 0 <= debt < len(labels) else f"#{debt}"

@@ -1,0 +1,508 @@
+"""`credit-advisor batch IN.jsonl -o OUT.jsonl`: one Situation per line in, one record per
+line out, in input order.
+
+Output format (``--format json``, the only one): JSON Lines, UTF-8, one compact object
+per non-blank input line, in input order, each naming its input line (1-based)::
+
+    {"line":1,"advice":{...the Advice, exactly as `credit-advisor advise --format json`...}}
+    {"line":2,"error":{"kind":"invalid_input","problems":[{"field":"debts[0].overdue_days","message":"..."}]}}
+
+- ``"line"`` is always the first key, then exactly one of ``"advice"`` or ``"error"``.
+- ``error.kind`` is ``"invalid_input"`` (the line is not a valid Situation: invalid JSON,
+  not UTF-8, longer than ``MAX_INPUT_BYTES``, wrong field …; ``problems`` name each field
+  and what is allowed, in the chosen language, as `advise` does) or ``"internal"`` (the
+  advisor itself failed on a valid Situation: a bug, reported rather than aborting the
+  run; the field is ``"(internal)"``).
+- Blank lines (empty or only whitespace) carry no situation: they are skipped, get no
+  record and are counted as "blank" in the summary. Line numbers always count every
+  physical line of the input, blank ones included, so records can be joined back to it.
+- Lines are separated by ``\\n`` only (``\\r\\n`` input is accepted).
+
+Exit status: 0 every non-blank line got its advice; 1 the run completed but some lines
+are error records (all other lines were still answered and the output file is complete);
+2 the run could not be done (input missing or unreadable, output not writable, bad
+options, ``--resume`` with different options, a worker process died) — the partial
+output is kept; 130 interrupted (Ctrl-C), the partial output is kept for ``--resume``.
+
+Files: records are appended to ``OUT.partial`` (mode 0600) next to ``OUT``; only when
+every line is done is it flushed, fsynced and renamed to ``OUT`` (so ``OUT`` is also
+0600 and never half-written). ``OUT.partial.meta`` (0600) records what the partial was
+made with (input, language, format, ruleset version). ``--resume`` re-reads the partial,
+drops a torn or damaged tail, counts what is done, and continues after the last complete
+record; it refuses (exit 2) when the meta does not match this run. Without ``--resume``
+an old partial is discarded and the run starts from the beginning. ``--resume`` with no
+partial starts from the beginning.
+
+Workers: ``--workers 1`` runs in this process. ``--workers N`` uses N processes; each
+builds its engine once at start (experta engines are not thread-safe, and building one
+per call is slow and leaks memory) and answers chunks of lines; at most
+``WINDOW_PER_WORKER`` chunks per worker are in flight, so memory stays flat whatever the
+input size, and results are written in submission order. Output is byte-identical for
+any number of workers.
+
+Progress: a rich progress bar (lines, lines/s, ETA) on stderr when stderr is a terminal;
+nothing otherwise. The summary (ok, failed, blank, output path, time) always goes to
+stderr, in the chosen language.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from .catalog import DEFAULT_LANGUAGE, catalog, check_language
+from .private_files import PRIVATE_MODE, open_private, write_private_text
+from .validation import MAX_INPUT_BYTES
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
+FORMATS = ("json",)
+CHUNK_LINES = 32  # lines per task sent to a worker
+CHUNK_BYTES = 1 << 20  # …and at most this many input bytes (one oversized line still fits)
+WINDOW_PER_WORKER = 4  # chunks in flight per worker: keeps memory flat and workers busy
+PARTIAL_SUFFIX = ".partial"
+META_SUFFIX = ".partial.meta"
+
+_RECORD_HEAD = re.compile(rb'\{"line":(\d+),"(advice|error)":')
+
+
+def _t(lang: str, key: str, **values) -> str:
+    """A text of the [batch] table of the catalogs."""
+    return catalog(lang)._get("batch", key).format(**values)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def error_record(line: int, kind: str, problems: list[tuple[str, str]]) -> str:
+    payload = {"line": line, "error": {"kind": kind, "problems": [{"field": f, "message": m} for f, m in problems]}}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, str]:
+    """One input line (without its line break; None = over the size limit) → (ok, record)."""
+    from .api import advise
+    from .validation import SituationError, situation_from_json
+
+    if raw is None:
+        return False, error_record(line, "invalid_input", [("(input)", catalog(lang).ui("err_too_large", limit=MAX_INPUT_BYTES))])
+    try:
+        situation = situation_from_json(raw, lang)
+        body = advise(situation, lang=lang).model_dump_json()
+    except SituationError as error:
+        return False, error_record(line, "invalid_input", error.problems)
+    except Exception as exc:  # a bug on one line must not lose the other million
+        return False, error_record(line, "internal", [("(internal)", f"{type(exc).__name__}: {exc}")])
+    return True, f'{{"line":{line},"advice":{body}}}\n'
+
+
+def advise_chunk(chunk: list[tuple[int, bytes | None]], lang: str) -> list[tuple[bool, str]]:
+    return [advise_line(line, raw, lang) for line, raw in chunk]
+
+
+def warm_up(lang: str) -> None:
+    """Build this process's engine and fill the caches (catalog, registry, ruleset hash)."""
+    try:
+        from .api import advise
+
+        advise({"debts": [{"product": "online_loan", "overdue_days": 45}]}, lang=lang)
+    except Exception:
+        pass  # a broken rule base shows up as "internal" error records, line by line
+
+
+def _worker_init(lang: str) -> None:
+    # Ctrl-C goes to the whole process group: the parent handles it, workers carry on
+    # with their chunk and are then shut down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(lang)
+
+
+# --------------------------------------------------------------------------- input
+
+
+def read_lines(stream: BinaryIO, limit: int = MAX_INPUT_BYTES) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, content without the line break or None if over `limit`, bytes consumed).
+
+    Streams: at most `limit` + 2 bytes of one line are held in memory.
+    """
+    number = 0
+    while True:
+        raw = stream.readline(limit + 2)  # room for the content, "\r" and "\n"
+        if not raw:
+            return
+        number += 1
+        consumed = len(raw)
+        ended = raw.endswith(b"\n")
+        if ended:
+            raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if len(raw) > limit:
+            while not ended:  # drain the rest of the oversized line
+                rest = stream.readline(1 << 16)
+                if not rest:
+                    break
+                consumed += len(rest)
+                ended = rest.endswith(b"\n")
+            yield number, None, consumed
+        else:
+            yield number, raw, consumed
+
+
+# --------------------------------------------------------------------------- resume
+
+
+@dataclass
+class Done:
+    """What a partial output already holds."""
+
+    last_line: int = 0
+    ok: int = 0
+    failed: int = 0
+    size: int = 0  # bytes of complete, well-formed records
+
+
+def scan_partial(path: Path) -> Done:
+    """Count the complete records of a partial output; a torn or damaged tail is not counted.
+
+    A record is complete when it ends with a line break, starts with the record head and
+    its line number is larger than the previous one; the last one is also parsed as JSON
+    (a crash can only tear or damage the end of an append-only file). Reads the file as a
+    stream; changes nothing (the caller truncates it to `size`).
+    """
+    done, before_last = Done(), Done()
+    last_record = b""
+    with open(path, "rb") as stream:
+        for record in stream:
+            match = _RECORD_HEAD.match(record)
+            if not record.endswith(b"\n") or match is None or int(match.group(1)) <= done.last_line:
+                break
+            before_last = Done(done.last_line, done.ok, done.failed, done.size)
+            done.last_line = int(match.group(1))
+            if match.group(2) == b"advice":
+                done.ok += 1
+            else:
+                done.failed += 1
+            done.size += len(record)
+            last_record = record
+    if last_record:
+        try:
+            json.loads(last_record)
+        except ValueError:
+            return before_last
+    return done
+
+
+def _meta(input_path: str, lang: str, output_format: str) -> dict:
+    from .api import ruleset_version
+
+    source = input_path if input_path == "-" else os.path.realpath(input_path)
+    return {"input": source, "language": lang, "format": output_format, "ruleset_version": ruleset_version()}
+
+
+# --------------------------------------------------------------------------- run
+
+
+class _Progress:
+    """A rich progress bar on a terminal (bytes of input drive the bar and ETA), else nothing."""
+
+    def __init__(self, lang: str, total_bytes: int | None, enabled: bool):
+        self.bar = None
+        self.lines = 0
+        self.total = total_bytes
+        self.description = ""
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            ProgressColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        unit = _t(lang, "progress_rate")
+
+        class LinesPerSecond(ProgressColumn):
+            def render(self, task):
+                elapsed = task.elapsed or 0
+                rate = task.fields.get("lines", 0) / elapsed if elapsed > 0.2 else 0
+                return Text(f"{rate:,.0f} {unit}", style="progress.data.speed")
+
+        self.bar = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[lines]:,} " + _t(lang, "progress_lines").replace("[", "\\[")),
+            LinesPerSecond(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.description = _t(lang, "progress")
+
+    def start(self, done_bytes: int, done_lines: int) -> None:
+        """Show the bar, starting from what a resumed run already did (not counted in the rate)."""
+        if self.bar is not None:
+            self.lines = done_lines
+            self.task = self.bar.add_task(self.description, total=self.total, completed=done_bytes, lines=done_lines)
+            self.bar.start()
+
+    def advance(self, nbytes: int, nlines: int) -> None:
+        if self.bar is not None:
+            self.lines += nlines
+            self.bar.update(self.task, advance=nbytes, lines=self.lines)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _mp_context():
+    import multiprocessing
+
+    # fork is fastest (workers inherit the imported modules) and safe while this process
+    # has a single thread; otherwise forkserver/spawn.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _skip(lines: Iterator[tuple[int, bytes | None, int]], through: int, counts: dict) -> int:
+    """Read past the lines a resumed run already did; count their blank lines; the bytes read."""
+    consumed_total = 0
+    if through <= 0:
+        return 0
+    for number, raw, consumed in lines:
+        consumed_total += consumed
+        if raw is not None and not raw.strip():
+            counts["blank"] += 1
+        if number >= through:
+            break
+    return consumed_total
+
+
+def _chunks(lines: Iterator[tuple[int, bytes | None, int]], counts: dict):
+    """Group the lines into (chunk, input bytes consumed) tasks; count and skip blank lines.
+
+    The bytes of blank lines ride along with the next task, for the progress bar.
+    """
+    chunk: list[tuple[int, bytes | None]] = []
+    pending = 0
+    for number, raw, consumed in lines:
+        pending += consumed
+        if raw is not None and not raw.strip():
+            counts["blank"] += 1
+            continue
+        chunk.append((number, raw))
+        if len(chunk) >= CHUNK_LINES or pending >= CHUNK_BYTES:
+            yield chunk, pending
+            chunk, pending = [], 0
+    if chunk or pending:
+        yield chunk, pending
+
+
+def run_batch(
+    input_path: str,
+    output_path: str,
+    *,
+    workers: int = 1,
+    resume: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
+    output_format: str = "json",
+    progress: bool | None = None,
+) -> int:
+    """Advise every line of `input_path` into `output_path`; the exit status (see module doc).
+
+    `progress`: None = a progress bar only when stderr is a terminal.
+    """
+    check_language(lang)
+    started = time.perf_counter()
+    if output_format not in FORMATS:
+        _say(_t(lang, "err_format", value=output_format, allowed=", ".join(FORMATS)))
+        return EXIT_CANNOT_RUN
+    if workers < 1:
+        _say(_t(lang, "err_workers", value=workers))
+        return EXIT_CANNOT_RUN
+    output = Path(output_path)
+    if output_path in ("", "-") or output.is_dir():
+        _say(_t(lang, "err_output", path=output_path))
+        return EXIT_CANNOT_RUN
+    partial = output.with_name(output.name + PARTIAL_SUFFIX)
+    meta_path = output.with_name(output.name + META_SUFFIX)
+
+    # The input.
+    try:
+        if input_path == "-":
+            stream = sys.stdin.buffer
+            total_bytes = None
+        else:
+            stream = open(input_path, "rb")
+            total_bytes = os.fstat(stream.fileno()).st_size if os.path.isfile(input_path) else None
+    except OSError as exc:
+        _say(catalog(lang).ui("err_file", path=input_path, detail=exc.strerror or str(exc)))
+        return EXIT_CANNOT_RUN
+    try:
+        if input_path != "-" and output.exists() and os.path.samefile(input_path, output):
+            _say(_t(lang, "err_same_file", path=output_path))
+            return EXIT_CANNOT_RUN
+
+        # The partial output: fresh, or resumed.
+        meta = _meta(input_path, lang, output_format)
+        done = Done()
+        try:
+            if resume and partial.exists():
+                try:
+                    old_meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    old_meta = None
+                if old_meta != meta:
+                    _say(_t(lang, "err_resume_mismatch", partial=str(partial)))
+                    return EXIT_CANNOT_RUN
+                done = scan_partial(partial)
+                os.truncate(partial, done.size)
+                _say(_t(lang, "resuming", line=done.last_line, done=done.ok + done.failed))
+            elif resume:
+                _say(_t(lang, "nothing_to_resume", partial=str(partial)))
+            if done.size == 0:
+                write_private_text(meta_path, json.dumps(meta, ensure_ascii=False) + "\n")
+            sink = open_private(partial, "a" if done.size else "w")
+        except OSError as exc:
+            _say(_t(lang, "err_write", path=str(partial), detail=exc.strerror or str(exc)))
+            return EXIT_CANNOT_RUN
+
+        counts = {"ok": done.ok, "failed": done.failed, "blank": 0}
+        bar = _Progress(lang, total_bytes, sys.stderr.isatty() if progress is None else progress)
+        try:
+            with sink:
+                lines = read_lines(stream)
+                skipped = _skip(lines, done.last_line, counts)
+                tasks = _chunks(lines, counts)
+                if workers == 1:
+                    warm_up(lang)
+                    bar.start(skipped, done.ok + done.failed)
+                    _drain(((advise_chunk(chunk, lang), nbytes) for chunk, nbytes in tasks), sink, counts, bar)
+                else:
+                    _run_pool(tasks, workers, lang, sink, counts, bar, lambda: bar.start(skipped, done.ok + done.failed))
+                sink.flush()
+                os.fsync(sink.fileno())
+        except KeyboardInterrupt:
+            bar.stop()
+            _say(_t(lang, "interrupted", done=counts["ok"] + counts["failed"], partial=str(partial)))
+            return EXIT_INTERRUPTED
+        except _WorkerDied:
+            bar.stop()
+            _say(_t(lang, "err_worker", partial=str(partial)))
+            return EXIT_CANNOT_RUN
+        except OSError as exc:
+            bar.stop()
+            _say(_t(lang, "err_io", detail=exc.strerror or str(exc), partial=str(partial)))
+            return EXIT_CANNOT_RUN
+        bar.stop()
+
+        os.replace(partial, output)
+        os.chmod(output, PRIVATE_MODE)
+        _fsync_dir(output)
+        try:
+            meta_path.unlink()
+        except FileNotFoundError:
+            pass
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+    seconds = time.perf_counter() - started
+    lines = counts["ok"] + counts["failed"]
+    _say(
+        _t(
+            lang,
+            "summary",
+            ok=counts["ok"],
+            failed=counts["failed"],
+            blank=counts["blank"],
+            path=str(output),
+            seconds=seconds,
+            rate=(lines - done.ok - done.failed) / seconds if seconds > 0 else 0.0,
+        )
+    )
+    if counts["failed"]:
+        _say(_t(lang, "failed_hint"))
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        descriptor = os.open(path.parent if str(path.parent) else ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _drain(results, sink, counts: dict, bar: _Progress) -> None:
+    """Write each chunk's records, in order, and advance the counts and the bar."""
+    for records, nbytes in results:
+        for ok, record in records:
+            sink.write(record)
+            counts["ok" if ok else "failed"] += 1
+        bar.advance(nbytes, len(records))
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+def _run_pool(tasks, workers: int, lang: str, sink, counts: dict, bar: _Progress, start_bar) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(lang,))
+    window: collections.deque = collections.deque()
+    limit = workers * WINDOW_PER_WORKER
+
+    def fill() -> None:
+        for chunk, nbytes in tasks:
+            window.append((executor.submit(advise_chunk, chunk, lang), nbytes))
+            if len(window) >= limit:
+                return
+
+    def results():
+        fill()  # starts the workers, before the progress bar's thread exists
+        start_bar()
+        while window:
+            future, nbytes = window.popleft()
+            try:
+                records = future.result()
+            except BrokenProcessPool:
+                raise _WorkerDied() from None
+            fill()
+            yield records, nbytes
+
+    try:
+        _drain(results(), sink, counts, bar)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)

@@ -1,0 +1,50 @@
+"""One consultation that keeps the engine's firings (fact objects, not just their JSON),
+for the features that reason about a run: why-not, what-if and the audit."""
+
+from __future__ import annotations
+
+import json
+
+from credit_advisor.facts.experta_compat import Fact
+from credit_advisor.facts.kb import situation_to_facts
+from credit_advisor.facts.situation import Situation
+
+from .engine import Firing
+from .models import Advice, TraceEntry
+
+
+def run(situation: Situation, lang: str) -> tuple[Advice, list[Firing]]:
+    """The Advice, exactly as `advise()` builds it, and the firings behind it."""
+    from .aggregate import build_advice
+    from .api import rules_by_id, ruleset_version
+    from .catalog import catalog, check_language
+    from .engine import engine
+
+    check_language(lang)
+    firings = list(engine().consult(situation))
+    return build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version()), firings
+
+
+def final_facts(situation: Situation, firings: list[Firing]) -> list[Fact]:
+    """Every fact at the end of the run: the situation's facts, then all declared ones.
+
+    Rules only ever declare (nothing is retracted), so this is the working memory the
+    last rule saw."""
+    return list(situation_to_facts(situation)) + [fact for firing in firings for fact in firing.declared]
+
+
+def declared_facts(entry: TraceEntry | dict) -> list[tuple[str, dict]]:
+    """The (class name, values) of the facts a trace entry declared.
+
+    A declared fact is recorded as `"<Class> f-<id> <json>"` (advisor.aggregate)."""
+    lines = entry.declared if isinstance(entry, TraceEntry) else entry.get("declared", [])
+    out = []
+    for line in lines:
+        kind, _, rest = line.partition(" ")
+        _, _, payload = rest.partition(" ")
+        try:
+            values = json.loads(payload) if payload else {}
+        except json.JSONDecodeError:
+            values = {"raw": payload}
+        out.append((kind, values))
+    return out

@@ -1,0 +1,309 @@
+"""What if: changed situations side by side, and suggestions ranked on the sources' stories."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from advisor.validation import SituationError
+from advisor.whatif import (
+    VALUE,
+    WEIGHTS,
+    ChangeError,
+    apply_changes,
+    candidates,
+    compare,
+    harm,
+    parse_assignment,
+    render_suggestions,
+    render_what_if,
+    suggest,
+    what_if,
+)
+from credit_advisor.cli import main
+from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES
+from credit_advisor.facts.situation import Situation
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def example(name: str) -> Situation:
+    return Situation.model_validate(json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def effect_change(differences, topic, code):
+    for change in differences["topics"].get(topic, {}).get("effects", []):
+        if change["code"] == code:
+            return change
+    return None
+
+
+def test_parse_assignment():
+    assert parse_assignment("debts.0.settled=true") == ("debts.0.settled", True)
+    assert parse_assignment("credit_inquiries_6m=0") == ("credit_inquiries_6m", 0)
+    assert parse_assignment("debts.0.negotiation=agreement_honored") == ("debts.0.negotiation", "agreement_honored")
+    assert parse_assignment("zhima_score=null") == ("zhima_score", None)
+    assert parse_assignment('plans=["mortgage"]') == ("plans", ["mortgage"])
+    with pytest.raises(ChangeError):
+        parse_assignment("debts.0.settled")
+
+
+def test_apply_changes_paths():
+    data = example("huabei_agreement_broken").model_dump(mode="json")
+    changed = apply_changes(
+        data, [("debts.0.settled", True), ("collection.contacts_harassed", True), ("plans.0", "mortgage")]
+    )
+    assert changed["debts"][0]["settled"] is True
+    assert changed["collection"]["contacts_harassed"] is True
+    assert changed["plans"] == ["mortgage"]
+    assert data["debts"][0]["settled"] is False  # the original is untouched
+    added = apply_changes(data, [("debts.1.product", "credit_card"), ("debts.1.overdue_days", 5)])
+    assert added["debts"][1] == {"product": "credit_card", "overdue_days": 5}
+
+
+@pytest.mark.parametrize(
+    "path,fragment",
+    [
+        ("debts.0.setled", "allowed: label, product, lender, overdue_days, reported, settled"),
+        ("debts.3.settled", "allowed: 0–0"),
+        ("debt.0.settled", "allowed: schema_version, debts"),
+        ("collection.harassed", "contacts_harassed"),
+        ("credit_inquiries_6m.0", "has no parts"),
+    ],
+)
+def test_bad_paths_name_the_path_and_allowed_values(path, fragment):
+    data = example("huabei_agreement_broken").model_dump(mode="json")
+    with pytest.raises(ChangeError) as error:
+        apply_changes(data, [(path, 1)], "en")
+    ((where, message),) = error.value.problems
+    assert where == path
+    assert fragment in message
+
+
+def test_bad_value_is_a_situation_error():
+    with pytest.raises(SituationError) as error:
+        what_if(example("huabei_agreement_broken"), [("debts.0.negotiation", "agreed")], "en")
+    ((field, message),) = error.value.problems
+    assert field == "debts[0].negotiation"
+    assert "agreement_honored" in message
+
+
+def test_settle_and_keep_the_agreement_side_by_side():
+    """The issue's example: settle the debt and honour the agreement."""
+    huabei_40_days = Situation(debts=[{"label": "花呗", "product": "huabei", "overdue_days": 40, "amount_cny": 6000}])
+    result = what_if(
+        huabei_40_days,
+        [("debts.0.settled", True), ("debts.0.negotiation", "agreement_honored")],
+        "en",
+    )
+    assert result.changes == [
+        {"path": "debts.0.settled", "before": False, "after": True},
+        {"path": "debts.0.negotiation", "before": "none", "after": "agreement_honored"},
+    ]
+    d = result.differences
+    fees = effect_change(d, "collection", "penalty_fees")
+    assert fees["change"] == "disappeared" and fees["direction"] == "better" and fees["before"] == "certain"
+    suspended = effect_change(d, "huabei", "suspended")
+    assert suspended["change"] == "disappeared" and suspended["before"] == "likely"
+    calm = effect_change(d, "collection", "none")
+    assert calm["change"] == "appeared" and calm["direction"] == "better"
+    assert d["topics"]["collection"]["headline_after"]["code"] == "none"
+    assert {"settle_overdue", "negotiate_repayment"} <= {a["code"] for a in d["actions"]["removed"]}
+    assert "rebuild_record" in {a["code"] for a in d["actions"]["added"]}
+    assert d["timeline"] and d["timeline"][0]["debt"] == 0
+    assert d["improvement"] > 0 and d["harm_after"] < d["harm_before"]
+    data = result.as_dict()
+    assert data["before"]["topics"]["huabei"]["effects"][0]["code"] == "suspended"
+    assert data["after"]["topics"]["collection"]["effects"][0]["code"] == "none"
+    json.dumps(data, ensure_ascii=False)
+
+
+def test_a_change_for_the_worse_is_marked_worse():
+    result = what_if(example("short_overdue_credit_card"), [("debts.0.overdue_days", 120)], "en")
+    lawsuit = effect_change(result.differences, "collection", "lawsuit_risk")
+    assert lawsuit["change"] == "stronger" and lawsuit["direction"] == "worse"
+    assert result.differences["improvement"] < 0
+
+
+def test_no_change_no_difference():
+    s = example("all_clear_on_time_huabei")
+    result = what_if(s, [("zhima_score", 720)], "en")
+    assert result.differences["topics"] == {}
+    assert result.differences["actions"] == {"added": [], "removed": []}
+    assert result.differences["improvement"] == 0
+
+
+def test_weights_cover_every_harmful_effect():
+    harmful = {f"{t.value}.{c}" for t, codes in EFFECT_CODES.items() for c in codes if c != CALM_CODES[t]}
+    assert set(WEIGHTS) == harmful
+    assert all(0 < w <= 3 for w in WEIGHTS.values())
+    assert VALUE["certain"] > VALUE["likely"] > VALUE["possible"] > VALUE["unlikely"] > 0
+
+
+def test_harm_is_zero_when_all_is_calm():
+    from advisor.api import advise
+
+    assert harm(advise(example("all_clear_on_time_huabei"))) == 0
+
+
+# --- suggestions, on the stories of the sources ------------------------------------------------
+
+
+def kinds(result):
+    return [(s.kind, s.debt) for s in result.suggestions]
+
+
+def test_ranking_is_by_improvement():
+    result = suggest(example("several_debts_mixed"), "en")
+    improvements = [s.improvement for s in result.suggestions]
+    assert improvements == sorted(improvements, reverse=True)
+    assert [s.rank for s in result.suggestions] == list(range(1, len(result.suggestions) + 1))
+    assert {"settle", "negotiate", "stop_applying", "wait"} <= {s.kind for s in result.suggestions}
+
+
+def test_story_000_seventeen_applications_stop_applying_first():
+    """000: 17 loan applications in half a year, none overdue, mortgage refused."""
+    result = suggest(example("mortgage_refused_17_applications"), "en")
+    first = result.suggestions[0]
+    assert first.kind == "stop_applying"
+    assert first.changes == [{"path": "credit_inquiries_6m", "before": 17, "after": 0}]
+    assert first.improvement == result.harm_before > 0  # everything harmful came from the inquiries
+    assert effect_change(first.differences, "borrowing", "mortgage_rejection_risk")["change"] == "disappeared"
+    assert effect_change(first.differences, "credit_report", "inquiry_overload")["change"] == "disappeared"
+
+
+def test_story_000_hospitalised_settle_first_and_proof_when_missing():
+    """000: hospitalised, online loan overdue, hospital proof and income statements."""
+    s = example("hospitalised_online_loan_repair")
+    result = suggest(s, "en")
+    assert result.suggestions[0].kind == "settle"
+    assert result.suggestions[0].improvement > 0
+    assert "hardship_proof" not in {c.kind for c in candidates(s)}  # the proof is already there
+    without_proof = s.model_copy(update={"hardship_proof": False})
+    assert "hardship_proof" in {c.kind for c in candidates(without_proof)}
+
+
+def test_story_004_unlicensed_platform_settle_first():
+    """004: an irregular platform collecting through WeChat and contacts."""
+    result = suggest(example("unlicensed_platform_harassment"), "en")
+    assert result.suggestions[0].kind == "settle"
+    d = result.suggestions[0].differences
+    assert effect_change(d, "collection", "penalty_fees")["change"] == "disappeared"
+    # Collectors already on WeChat: the social risk stays certain (the person cannot undo
+    # that), but no longer because of this platform's unpaid debt.
+    social = effect_change(d, "wechat", "social_collection_risk")
+    assert (social["change"], social["before"], social["after"]) == ("debts", "certain", "certain")
+    assert (social["debts_before"], social["debts_after"], social["direction"]) == ([0], [], "better")
+
+
+def test_story_002_huabei_negotiation_helps():
+    """002: negotiate with Huabei and keep the agreement."""
+    s = Situation(debts=[{"label": "花呗", "product": "huabei", "overdue_days": 40, "amount_cny": 6000}])
+    result = suggest(s, "en")
+    negotiate = next(x for x in result.suggestions if x.kind == "negotiate")
+    assert negotiate.improvement > 0
+    assert negotiate.changes == [{"path": "debts.0.negotiation", "before": "none", "after": "agreement_honored"}]
+    # E7: the overdue already on the report stays; what a kept agreement removes is the lawsuit risk.
+    assert effect_change(negotiate.differences, "credit_report", "negative_record") is None
+    lawsuit = effect_change(negotiate.differences, "collection", "lawsuit_risk")
+    assert lawsuit["direction"] == "better"
+    assert {x.kind for x in result.suggestions} == {"settle", "negotiate"}
+
+
+def test_story_003_online_loan_overdue_suggestions():
+    """003: a licensed online loan 45 days overdue; Huabei affected."""
+    result = suggest(example("online_loan_overdue_45_days_huabei"), "en")
+    by_kind = {s.kind: s for s in result.suggestions}
+    assert by_kind["settle"].improvement > 0 and by_kind["negotiate"].improvement > 0
+    assert effect_change(by_kind["settle"].differences, "huabei", "limit_reduced")["change"] == "weaker"
+    # 4 inquiries: stopping applications changes none of the rules' conclusions here.
+    assert by_kind["stop_applying"].improvement == 0
+    assert result.suggestions[-1].kind == "stop_applying"
+
+
+def test_waiting_for_the_five_year_mark():
+    s = example("settled_small_overdue_repair_window")  # settled 10 months ago
+    result = suggest(s, "en")
+    waits = [x for x in result.suggestions if x.kind == "wait"]
+    assert sorted(x.months for x in waits) == [14, 50]  # to 24 and to 60 months since settlement
+    five_years = next(x for x in waits if x.months == 50)
+    assert five_years.changes == [{"path": "debts.0.months_since_settled", "before": 10, "after": 60}]
+    record = effect_change(five_years.differences, "credit_report", "negative_record")
+    assert record["after"] == "unlikely" and record["direction"] == "better"
+    assert result.suggestions[0] is five_years
+
+
+def test_nothing_to_suggest_when_all_is_well():
+    assert suggest(example("all_clear_on_time_huabei"), "en").suggestions == []
+
+
+def render(fn, value) -> str:
+    stream = io.StringIO()
+    fn(value, Console(file=stream, width=200, color_system=None))
+    return stream.getvalue()
+
+
+def test_text_views_mark_differences_with_words():
+    s = example("huabei_agreement_broken")
+    out = render(render_what_if, what_if(s, [("debts.0.settled", True)], "en"))
+    assert "debts.0.settled: false → true" in out
+    assert "▼ [better]" in out
+    assert "[no longer needed]" in out and "[new action]" in out
+    assert "Harm score" in out
+    zh = render(render_suggestions, suggest(s, "zh"))
+    assert "最能改善" in zh and "[改善" in zh and "全额还清花呗" in zh
+
+
+def test_cli_whatif(capsys):
+    path = str(EXAMPLES / "huabei_agreement_broken.json")
+    assert (
+        main(
+            [
+                "whatif",
+                path,
+                "--set",
+                "debts.0.settled=true",
+                "--set",
+                "debts.0.negotiation=agreement_honored",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert {"changes", "differences", "before", "after"} <= set(data)
+    assert main(["whatif", path, "--suggest", "--format", "json", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["suggestions"]["suggestions"][0]["rank"] == 1
+    assert data["suggestions"]["weights"]["credit_report.negative_record"] == 3
+    assert main(["whatif", path, "--suggest", "--format", "text", "--lang", "en"]) == 0
+    assert "What would improve" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["--set", "debts.0.setled=true"], "allowed: label, product"),
+        (["--set", "debts.0.negotiation=agreed"], "debts[0].negotiation"),
+        (["--set", "debts.7.settled=true"], "allowed: 0–0"),
+        (["--set", "nonsense"], "PATH=VALUE"),
+        ([], "--set"),
+    ],
+)
+def test_cli_whatif_errors_exit_2(capsys, args, fragment):
+    path = str(EXAMPLES / "huabei_agreement_broken.json")
+    assert main(["whatif", path, *args, "--lang", "en"]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_compare_is_symmetric_in_improvement():
+    from advisor.api import advise
+
+    a = advise(example("huabei_agreement_broken"), lang="en")
+    b = advise(example("all_clear_on_time_huabei"), lang="en")
+    assert compare(a, b)["improvement"] == -compare(b, a)["improvement"]
