@@ -89,22 +89,37 @@ def fact_name(fact) -> str:
 
 
 def _values(fact) -> dict:
-    return fact.as_dict()
+    # Our slots hold only scalars, which experta stores unfrozen: no need for as_dict().
+    return {key: value for key, value in fact.items() if not key.startswith("__")}
 
 
 def trace_entries(firings: list[Firing]) -> list[dict]:
     """The trace as plain data; the Advice model validates it in one pass (much faster
-    than building a model object per firing and per fact)."""
+    than building a model object per firing and per fact).  A fact matched by many
+    firings is described once."""
+    matched: dict[int, dict] = {}
+    declared: dict[int, str] = {}
+
+    def as_matched(fact) -> dict:
+        key = fact["__factid__"]
+        if key not in matched:
+            matched[key] = {"fact": fact_name(fact), "values": _values(fact)}
+        return matched[key]
+
+    def as_declared(fact) -> str:
+        key = fact["__factid__"]
+        if key not in declared:
+            values = json.dumps(_values(fact), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            declared[key] = f"{fact_name(fact)} {values}"
+        return declared[key]
+
     return [
         {
             "seq": f.seq,
             "rule": f.rule,
             "salience": f.salience,
-            "matched": [{"fact": fact_name(m), "values": _values(m)} for m in f.matched],
-            "declared": [
-                f"{fact_name(d)} {json.dumps(_values(d), ensure_ascii=False, sort_keys=True, separators=(',', ':'))}"
-                for d in f.declared
-            ],
+            "matched": [as_matched(m) for m in f.matched],
+            "declared": [as_declared(d) for d in f.declared],
         }
         for f in firings
     ]

@@ -47,6 +47,7 @@ stderr, in the chosen language.
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import os
 import re
@@ -92,7 +93,8 @@ def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, str]:
     from .validation import SituationError, situation_from_json
 
     if raw is None:
-        return False, error_record(line, "invalid_input", [("(input)", catalog(lang).ui("err_too_large", limit=MAX_INPUT_BYTES))])
+        too_large = catalog(lang).ui("err_too_large", limit=MAX_INPUT_BYTES)
+        return False, error_record(line, "invalid_input", [("(input)", too_large)])
     try:
         situation = situation_from_json(raw, lang)
         body = advise(situation, lang=lang).model_dump_json()
@@ -400,7 +402,8 @@ def run_batch(
                     bar.start(skipped, done.ok + done.failed)
                     _drain(((advise_chunk(chunk, lang), nbytes) for chunk, nbytes in tasks), sink, counts, bar)
                 else:
-                    _run_pool(tasks, workers, lang, sink, counts, bar, lambda: bar.start(skipped, done.ok + done.failed))
+                    start_bar = functools.partial(bar.start, skipped, done.ok + done.failed)
+                    _run_pool(tasks, workers, lang, sink, counts, bar, start_bar)
                 sink.flush()
                 os.fsync(sink.fileno())
         except KeyboardInterrupt:
@@ -478,7 +481,9 @@ def _run_pool(tasks, workers: int, lang: str, sink, counts: dict, bar: _Progress
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(lang,))
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(lang,)
+    )
     window: collections.deque = collections.deque()
     limit = workers * WINDOW_PER_WORKER
 

@@ -10,7 +10,17 @@ import bisect
 import threading
 from dataclasses import dataclass
 
-from credit_advisor.facts.experta_compat import DepthStrategy, Fact, KnowledgeEngine, ReteMatcher, Token, TypeCheck
+from credit_advisor.facts.experta_compat import (
+    Agenda,
+    DepthStrategy,
+    Fact,
+    FactList,
+    InitialFact,
+    KnowledgeEngine,
+    ReteMatcher,
+    Token,
+    TypeCheck,
+)
 from credit_advisor.facts.kb import situation_to_facts
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules import TOPIC_RULES
@@ -175,6 +185,15 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
     def __init__(self):
         super().__init__()
         self.firings: list[Firing] = []
+
+    def reset(self):
+        # experta's reset() inspects the signature of every DefFacts on every call; we
+        # have none but experta's own InitialFact, so declare that directly.
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        self._KnowledgeEngine__declare(InitialFact())
+        self.running = False
 
     def consult(self, situation: Situation) -> list[Firing]:
         """Run the rule base on one situation; return the firings in order."""

@@ -54,6 +54,7 @@ SLOT_DOMAINS: dict[str, dict[str, tuple]] = {
     },
     "PersonFact": {
         "overdue": BOOL,
+        "overdue_debts": ("none", "one", "many"),
         "zhima": ("low", "mid", "high", "unknown"),
         "inquiries": ("few", "some", "grey", "overload", "unknown"),
         "hardship": ("objective", "other", "none", "unknown"),
@@ -87,6 +88,7 @@ SLOT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "PersonFact": {
         "debts": ("debts",),
         "overdue": ("debts[].overdue_days",),
+        "overdue_debts": ("debts[].overdue_days",),
         "zhima": ("zhima_score",),
         "inquiries": ("credit_inquiries_6m",),
         "hardship": ("hardship",),

@@ -42,6 +42,12 @@ def amount_band(amount: float | None) -> str:
     return "small" if amount <= REPAIR_POLICY_MAX_CNY else "large"
 
 
+def count_band(count: int) -> str:
+    """How many debts: rules ask "another overdue besides this one?" of one person slot
+    instead of pairing every debt with every other (quadratic firings)."""
+    return "none" if count == 0 else "one" if count == 1 else "many"
+
+
 def inquiry_band(count: int | None) -> str:
     if count is None:
         return "unknown"

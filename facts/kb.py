@@ -6,7 +6,7 @@ shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x fast
 
 from __future__ import annotations
 
-from .bands import amount_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
+from .bands import amount_band, count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
 from .enums import ALIPAY_MICRO_LOANS, CALM_CODES, Likelihood, Topic
 from .experta_compat import Fact
 from .situation import Situation
@@ -77,6 +77,7 @@ def situation_to_facts(situation: Situation) -> list[Fact]:
         PersonFact(
             debts=len(situation.debts),
             overdue=any(d.overdue_days > 0 for d in situation.debts),
+            overdue_debts=count_band(sum(d.overdue_days > 0 for d in situation.debts)),
             zhima=zhima_band(situation.zhima_score),
             inquiries=inquiry_band(situation.credit_inquiries_6m),
             hardship=hardship_kind(situation.hardship),

@@ -2,7 +2,7 @@
 
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT, L
-from credit_advisor.facts.kb import DebtFact, OnReport
+from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
 
 from .base import Conclusions
 from .conditions import INQUIRY_LIKELIHOOD, OVERDUE, STILL_VISIBLE, STRONG, alarming, many_inquiries, strong_report
@@ -64,9 +64,9 @@ class WeilidaiRules(Conclusions):
 
     @knowledge_rule(
         *strong_report(),
-        # "Otherwise good record": no other debt was ever overdue.  The article's "high
-        # Zhima score" is left out: Weilidai (WeBank) does not read Zhima (E1).
-        NOT(DebtFact(debt=~MATCH.debt, band=OVERDUE)),
+        # "Otherwise good record": at most this one debt was ever overdue.  The article's
+        # "high Zhima score" is left out: Weilidai (WeBank) does not read Zhima (E1).
+        PersonFact(overdue_debts=L("none") | L("one")),
         id="weilidai.good_record_not_a_veto",
         knowledge=["W3", "W4", "E1"],
         sources=[cite("001", "也不一定会完全失去微粒贷的借款资格"), cite("evidence", "微粒贷每次申请都会查征信")],
@@ -81,7 +81,7 @@ class WeilidaiRules(Conclusions):
 
     @knowledge_rule(
         *strong_report(),
-        DebtFact(debt=~MATCH.debt, band=OVERDUE),
+        PersonFact(overdue_debts="many"),
         id="weilidai.several_overdues_likely_refused",
         knowledge=["W1", "W4"],
         sources=[cite("001", "一票否决"), cite("001", "任何负面信息都有可能增加借款难度")],
