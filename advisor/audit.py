@@ -346,15 +346,21 @@ def _diff_effects(old: dict, new: dict) -> list[dict]:
             {
                 "conclusion": key,
                 "change": change,
-                "before": None if before is None else before["likelihood"],
-                "after": None if after is None else after["likelihood"],
-                "debts_before": None if before is None else before["debts"],
-                "debts_after": None if after is None else after["debts"],
-                "rules_before": None if before is None else before["rules"],
-                "rules_after": None if after is None else after["rules"],
+                "before": _side(before, "likelihood"),
+                "after": _side(after, "likelihood"),
+                **_both_sides(before, after, "debts", "rules"),
             }
         )
     return out
+
+
+def _side(record: dict | None, field: str):
+    return None if record is None else record[field]
+
+
+def _both_sides(before: dict | None, after: dict | None, *fields: str) -> dict:
+    """`<field>_before` and `<field>_after` for each field (None where a side is missing)."""
+    return {f"{field}_{side}": _side(record, field) for field in fields for side, record in (("before", before), ("after", after))}
 
 
 def _diff_actions(old: dict, new: dict) -> list[dict]:
@@ -376,18 +382,7 @@ def _diff_actions(old: dict, new: dict) -> list[dict]:
         # A trace without an advice line has no priorities: compare debts and rules only.
         if change == "rules" and (before or {}).get("priority") is None and set(before["rules"]) == set(after["rules"]):
             continue
-        out.append(
-            {
-                "action": code,
-                "change": change,
-                "priority_before": None if before is None else before["priority"],
-                "priority_after": None if after is None else after["priority"],
-                "debts_before": None if before is None else before["debts"],
-                "debts_after": None if after is None else after["debts"],
-                "rules_before": None if before is None else before["rules"],
-                "rules_after": None if after is None else after["rules"],
-            }
-        )
+        out.append({"action": code, "change": change, **_both_sides(before, after, "priority", "debts", "rules")})
     return out
 
 
