@@ -48,6 +48,14 @@ for _handler in list(_root.handlers):
     if _handler not in _handlers_before:
         _root.removeHandler(_handler)
 
+# experta's watchers log every fact (debts, overdue days, collection flags) at DEBUG/INFO
+# and are silent only while the root logger is at WARNING.  A person's situation must
+# never reach a host application's logs, so experta's records stop here.  To debug the
+# engine, set `logging.getLogger("experta").propagate = True` and call experta.watch().
+_experta_log = logging.getLogger("experta")
+_experta_log.propagate = False
+_experta_log.addHandler(logging.NullHandler())
+
 
 def _speed_up_experta_1_9_4() -> None:
     """Two behaviour-preserving shortcuts in experta's hottest paths (about 15-20% of a

@@ -200,7 +200,8 @@ class RemediationRules(Conclusions):
         self.advise_action("payment_reminders", 65, debt)
 
     @knowledge_rule(
-        OR(DebtFact(debt=MATCH.debt, alipay=True, band=OVERDUE), PersonFact(zhima="low")),
+        # A low score alone is no trouble to act on; it matters next to an overdue.
+        OR(DebtFact(debt=MATCH.debt, alipay=True, band=OVERDUE), PersonFact(zhima="low", overdue=True)),
         id="remediation.monitor_zhima",
         knowledge=["R10"],
         sources=[cite("001", "通过定期查看芝麻信用分的变化")],

@@ -308,8 +308,8 @@ RULE_CASES: dict[str, tuple[dict, object]] = {
         situation(debt(lender="licensed", overdue_days=0)),
     ),
     "remediation.monitor_zhima": (
-        situation(zhima_score=599),
-        situation(zhima_score=600),
+        situation(debt("credit_card", overdue_days=5), zhima_score=599),
+        situation(debt("credit_card", overdue_days=5), zhima_score=600),
     ),
     "remediation.verify_debt": (
         situation(debt(lender="unknown", overdue_days=5)),
