@@ -140,12 +140,23 @@ def trace_table(advice: Advice) -> Table:
     return table
 
 
+def terminal_safe_advice(advice: Advice) -> Advice:
+    """`advice` with the person's own texts (debt labels, warnings) made terminal-safe,
+    so every block rendered from it (panels, actions, timeline) shows them safely."""
+    labels = [terminal_safe(label) for label in advice.debt_labels]
+    warnings = [terminal_safe(warning) for warning in advice.warnings]
+    if labels == advice.debt_labels and warnings == advice.warnings:
+        return advice
+    return advice.model_copy(update={"debt_labels": labels, "warnings": warnings})
+
+
 def render_advice(advice: Advice, console: Console, show_trace: bool = False, show_sources: bool = True) -> None:
     """Print the whole report to `console`."""
+    advice = terminal_safe_advice(advice)
     text = catalog(advice.language)
     console.print(Text(text.ui("report_title"), style="bold"))
     for warning in advice.warnings:
-        console.print(Text(f"! {terminal_safe(warning)}", style="yellow"))
+        console.print(Text(f"! {warning}", style="yellow"))
     for topic in advice.topics:
         console.print(topic_panel(topic, advice, show_sources))
     console.print(actions_block(advice, show_sources))

@@ -265,8 +265,8 @@ def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situa
     except RecursionError:
         raise SituationError([("(input)", text.ui("err_too_deep", limit=MAX_JSON_DEPTH))]) from None
     except json.JSONDecodeError as exc:
-        detail = printable(exc.msg)
-        raise SituationError([("(input)", text.ui("err_json", line=exc.lineno, column=exc.colno, detail=detail))]) from None
+        message = text.ui("err_json", line=exc.lineno, column=exc.colno, detail=printable(exc.msg))
+        raise SituationError([("(input)", message)]) from None
     except _LongNumber as exc:
         where = max(raw.find(exc.digits), 0)
         line = raw.count("\n", 0, where) + 1

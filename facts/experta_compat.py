@@ -50,11 +50,9 @@ for _handler in list(_root.handlers):
 
 # experta's watchers log every fact (debts, overdue days, collection flags) at DEBUG/INFO
 # and are silent only while the root logger is at WARNING.  A person's situation must
-# never reach a host application's logs, so experta's records stop here.  To debug the
-# engine, set `logging.getLogger("experta").propagate = True` and call experta.watch().
-_experta_log = logging.getLogger("experta")
-_experta_log.propagate = False
-_experta_log.addHandler(logging.NullHandler())
+# never reach a host application's logs, so experta's loggers are switched off at the
+# top; experta.watch() still turns chosen watchers back on for debugging the engine.
+logging.getLogger("experta").setLevel(logging.CRITICAL + 1)
 
 
 def _speed_up_experta_1_9_4() -> None:
