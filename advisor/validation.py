@@ -23,27 +23,6 @@ MAX_NUMBER_DIGITS = 1_000  # longer integers are refused before Python converts 
 MAX_PROBLEMS = 50  # a message lists at most this many problems, then says how many more there are
 MAX_ECHO_CHARS = 40  # a wrong value is quoted back at most this long
 
-# Texts this module needs when the catalog has none (yet): the catalog's key wins.
-_FALLBACK = {
-    "err_duplicate_key": {
-        "zh": "字段 {field} 出现了不止一次：每个字段只能给一次",
-        "en": "the field {field} is given more than once: give each field once",
-    },
-    "err_bad_text": {
-        "zh": "文本含有无效字符（孤立的 UTF-16 代理项 {char}）",
-        "en": "the text contains an invalid character (a lone UTF-16 surrogate {char})",
-    },
-    "err_long_number": {
-        "zh": "数字太长（{digits} 位；最多 {limit} 位）",
-        "en": "a number is too long ({digits} digits; at most {limit})",
-    },
-    "err_more_problems": {
-        "zh": "……还有 {count} 个问题未列出",
-        "en": "… and {count} more problems",
-    },
-}
-
-
 class SituationError(ValueError):
     """The input is not a valid Situation; `problems` are (field, message) pairs."""
 
@@ -53,10 +32,7 @@ class SituationError(ValueError):
 
 
 def _ui(lang: str, text_key: str, **values) -> str:
-    try:
-        return catalog(lang).ui(text_key, **values)
-    except KeyError:
-        return _FALLBACK[text_key]["zh" if lang == "zh" else "en"].format(**values)
+    return catalog(lang).ui(text_key, **values)
 
 
 # Control (C0, C1, ESC), format (bidi overrides, zero-width), surrogate, private-use,
