@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
 from credit_advisor.facts.situation import Situation
-from credit_advisor.rules.registry import Citation, RuleMeta
+from credit_advisor.rules.registry import RuleMeta
 
 from . import models
 from .catalog import Catalog
@@ -62,22 +62,18 @@ def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
     return found
 
 
-def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
-    seen: list[Citation] = []
-    for rule_id in rule_ids:
-        for citation in registry[rule_id].sources:
-            if citation not in seen:
-                seen.append(citation)
+def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], citations_of) -> list[models.Source]:
+    """The citations `citations_of(meta)` gives for each rule, first seen first, once each."""
+    seen = dict.fromkeys(c for rule_id in rule_ids for c in citations_of(registry[rule_id]))
     return [models.Source(document=c.document, locator=c.locator) for c in seen]
+
+
+def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
+    return _citations(rule_ids, registry, lambda meta: meta.sources)
 
 
 def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
-    seen: list[Citation] = []
-    for rule_id in rule_ids:
-        for citation in registry[rule_id].conflicts.get(key, ()):
-            if citation not in seen:
-                seen.append(citation)
-    return [models.Source(document=c.document, locator=c.locator) for c in seen]
+    return _citations(rule_ids, registry, lambda meta: meta.conflicts.get(key, ()))
 
 
 def _explain(rule_ids: list[str], text: Catalog) -> str:

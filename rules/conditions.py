@@ -31,6 +31,11 @@ def some_report(likelihood=SOME_CHANCE):
     )
 
 
+def record_kept_past_five_years():
+    """The person still sees on the report an overdue settled five or more years ago (E4)."""
+    return DebtFact(debt=MATCH.debt, reported="yes", age="aged_off")
+
+
 def many_inquiries():
     return PersonFact(inquiries=MATCH.band & MANY_INQUIRIES)
 

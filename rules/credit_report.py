@@ -14,6 +14,7 @@ from .conditions import (
     STILL_VISIBLE,
     alarming,
     many_inquiries,
+    record_kept_past_five_years,
 )
 from .registry import ACTION, FALLBACK, FINDING, cite, knowledge_rule
 
@@ -181,7 +182,7 @@ class CreditReportRules(Conclusions):
         self.conclude(CR, "negative_record", Likelihood.unlikely, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, age="aged_off", reported="yes"),
+        record_kept_past_five_years(),
         id="credit_report.record_kept_past_five_years",
         knowledge=["E4", "C8"],
         sources=[cite("evidence", "自不良行为或者事件终止之日起为5年"), cite("000", "征信报告只显示5年内的记录")],

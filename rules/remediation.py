@@ -4,7 +4,7 @@ from credit_advisor.facts.experta_compat import MATCH, OR, L
 from credit_advisor.facts.kb import DebtFact, Effect, PersonFact, PlanFact
 
 from .base import Conclusions
-from .conditions import NOT_LICENSED, OVERDUE, STILL_VISIBLE, STRONG, strong_report
+from .conditions import NOT_LICENSED, OVERDUE, STILL_VISIBLE, STRONG, record_kept_past_five_years, strong_report
 from .registry import ACTION, cite, knowledge_rule
 
 # Settle the over-90-day overdue first (R1): the band sets the rank of each debt.
@@ -117,7 +117,7 @@ class RemediationRules(Conclusions):
         self.advise_action("credit_dispute", 14, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, reported="yes", age="aged_off"),
+        record_kept_past_five_years(),
         id="remediation.dispute_record_past_five_years",
         knowledge=["E4", "E6"],
         sources=[cite("evidence", "超过5年期限后从信用报告中删除"), cite("evidence", "异议是纠错,修复是造假")],
