@@ -62,22 +62,59 @@ def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
     return found
 
 
-def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], citations_of) -> list[models.Source]:
-    """The citations `citations_of(meta)` gives for each rule, first seen first, once each."""
-    seen = dict.fromkeys(c for rule_id in rule_ids for c in citations_of(registry[rule_id]))
-    return [models.Source(document=c.document, locator=c.locator) for c in seen]
+_CITATION_MEMO: dict[tuple, tuple[tuple[RuleMeta, ...], list[dict]]] = {}
 
 
-def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
-    return _citations(rule_ids, registry, lambda meta: meta.sources)
+def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], kind: str) -> list[dict]:
+    """Each rule's sources (kind "sources") or the citations disputing one effect code
+    (kind = that code), first seen first, once each, as Source data.
+
+    The same rule lists recur from one consultation to the next; rule metadata is
+    immutable, so the result is remembered per (metadata objects, kind)."""
+    metas = tuple(registry[rule_id] for rule_id in rule_ids)
+    key = (kind, *map(id, metas))
+    found = _CITATION_MEMO.get(key)
+    if found is not None:
+        return found[1]
+    if kind == "sources":
+        cited = (c for meta in metas for c in meta.sources)
+    else:
+        cited = (c for meta in metas for c in meta.conflicts.get(kind, ()))
+    result = [{"document": c.document, "locator": c.locator} for c in dict.fromkeys(cited)]
+    if len(_CITATION_MEMO) >= 4096:
+        _CITATION_MEMO.clear()
+    _CITATION_MEMO[key] = (metas, result)  # the metas stay referenced, so their ids stay theirs
+    return result
 
 
-def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
-    return _citations(rule_ids, registry, lambda meta: meta.conflicts.get(key, ()))
+def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[dict]:
+    return _citations(rule_ids, registry, "sources")
+
+
+def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[dict]:
+    return _citations(rule_ids, registry, key)
 
 
 def _explain(rule_ids: list[str], text: Catalog) -> str:
     return text.ui("sentence_join").join(dict.fromkeys(text.rule(r) for r in rule_ids))
+
+
+# json.dumps builds a new encoder for every call with non-default options.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_JSON_MEMO: dict[tuple, str] = {}
+
+
+def _values_json(fact) -> str:
+    """A fact's values as compact JSON; conclusions recur across consultations with the
+    same values (only their fact ids differ), so the text is remembered."""
+    values = _values(fact)
+    key = (type(fact), *values.items())
+    text = _JSON_MEMO.get(key)
+    if text is None:
+        if len(_JSON_MEMO) >= 4096:
+            _JSON_MEMO.clear()
+        text = _JSON_MEMO[key] = _COMPACT_JSON.encode(values)
+    return text
 
 
 def fact_name(fact) -> str:
@@ -93,20 +130,21 @@ def trace_entries(firings: list[Firing]) -> list[dict]:
     """The trace as plain data; the Advice model validates it in one pass (much faster
     than building a model object per firing and per fact).  A fact matched by many
     firings is described once."""
-    matched: dict[int, dict] = {}
+    matched: dict[int, models.MatchedFact] = {}
     declared: dict[int, str] = {}
 
-    def as_matched(fact) -> dict:
+    def as_matched(fact) -> models.MatchedFact:
+        # One model per fact, however many firings matched it: validated once, then
+        # taken as it is wherever it recurs.
         key = fact["__factid__"]
         if key not in matched:
-            matched[key] = {"fact": fact_name(fact), "values": _values(fact)}
+            matched[key] = models.MatchedFact(fact=fact_name(fact), values=_values(fact))
         return matched[key]
 
     def as_declared(fact) -> str:
         key = fact["__factid__"]
         if key not in declared:
-            values = json.dumps(_values(fact), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            declared[key] = f"{fact_name(fact)} {values}"
+            declared[key] = f"{fact_name(fact)} {_values_json(fact)}"
         return declared[key]
 
     return [
@@ -160,54 +198,58 @@ def build_advice(
             rule_ids = group.rules()
             likelihood = strength_to_likelihood[group.best]
             topic_effects.append(
-                models.Effect(
-                    code=code,
-                    likelihood=likelihood,
-                    label=text.effect(topic.value, code),
+                {
+                    "code": code,
+                    "likelihood": likelihood,
+                    "label": text.effect(topic.value, code),
                     # The reasons for the winning likelihood; weaker contributions stay in `rules`.
-                    explanation=_explain(group.rules(only_order=-group.best), text),
-                    rules=rule_ids,
-                    sources=_sources(rule_ids, registry),
-                    conflicts=_conflicts(f"{topic.value}.{code}", rule_ids, registry),
-                    debts=sorted(group.debts),
-                )
+                    "explanation": _explain(group.rules(only_order=-group.best), text),
+                    "rules": rule_ids,
+                    "sources": _sources(rule_ids, registry),
+                    "conflicts": _conflicts(f"{topic.value}.{code}", rule_ids, registry),
+                    "debts": sorted(group.debts),
+                }
             )
         if not topic_effects:
             raise RuntimeError(f"no rule concluded anything for topic {topic.value}: the rule base has a gap")
         top = topic_effects[0]
-        topics[topic.value] = models.TopicAdvice(
-            title=text.topic(topic.value),
-            summary=text.ui("summary", effect=top.label, likelihood=text.likelihood(top.likelihood.value)),
-            effects=topic_effects,
-        )
+        topics[topic.value] = {
+            "title": text.topic(topic.value),
+            "summary": text.ui("summary", effect=top["label"], likelihood=text.likelihood(top["likelihood"].value)),
+            "effects": topic_effects,
+        }
 
     ordered = sorted(actions.items(), key=lambda item: (item[1].best, ACTION_CODES.index(item[0])))
     advice_actions = []
     for priority, (code, group) in enumerate(ordered, start=1):
         rule_ids = group.rules()
         advice_actions.append(
-            models.Action(
-                code=code,
-                priority=priority,
-                text=text.action(code),
+            {
+                "code": code,
+                "priority": priority,
+                "text": text.action(code),
                 # The action's own reasons; the findings behind them stay in `rules` for audit.
-                because=_explain(group.direct_rules(), text),
-                rules=rule_ids,
-                sources=_sources(rule_ids, registry),
-                debts=sorted(group.debts, key=lambda debt: (group.debts[debt], debt)),
-            )
+                "because": _explain(group.direct_rules(), text),
+                "rules": rule_ids,
+                "sources": _sources(rule_ids, registry),
+                "debts": sorted(group.debts, key=lambda debt: (group.debts[debt], debt)),
+            }
         )
 
-    return models.Advice(
-        ruleset_version=ruleset_version,
-        language=text.language,
-        topics=topics,
-        actions=advice_actions,
-        trace=trace_entries(firings),
-        warnings=situation_warnings(situation, text),
-        disclaimer=text.disclaimer,
-        debt_labels=debt_labels(situation, text),
-        timeline=timeline_entries(situation, text),
+    # Built as plain data and validated in one pass: pydantic-core checks the whole tree
+    # faster than a model constructor call per effect, action and source.
+    return models.Advice.model_validate(
+        {
+            "ruleset_version": ruleset_version,
+            "language": text.language,
+            "topics": topics,
+            "actions": advice_actions,
+            "trace": trace_entries(firings),
+            "warnings": situation_warnings(situation, text),
+            "disclaimer": text.disclaimer,
+            "debt_labels": debt_labels(situation, text),
+            "timeline": timeline_entries(situation, text),
+        }
     )
 
 

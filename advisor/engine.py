@@ -7,8 +7,10 @@ Built once per thread and reused through `reset()` (a new experta engine per cal
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
-from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 from credit_advisor.facts.experta_compat import (
     Agenda,
@@ -17,15 +19,17 @@ from credit_advisor.facts.experta_compat import (
     FactList,
     InitialFact,
     KnowledgeEngine,
-    ReteMatcher,
-    Token,
-    TypeCheck,
+    watchers,
 )
 from credit_advisor.facts.kb import situation_to_facts
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules import TOPIC_RULES
 from credit_advisor.rules.base import Conclusions
 
+from .matcher import CompiledMatcher
+
+FACTS_WATCHER = watchers.FACTS
+_KEY = attrgetter("key")
 MAX_FIRINGS = 50_000  # a runaway guard: the full rule base needs a few hundred at 100 debts
 
 
@@ -46,114 +50,83 @@ class StableStrategy(DepthStrategy):
     """
 
     def get_key(self, activation):
-        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
-        return (activation.rule.salience, facts, rule_id(activation.rule))
+        facts = activation.facts
+        if len(facts) == 1:
+            ids = [f["__factid__"] for f in facts]
+        else:
+            ids = sorted((f["__factid__"] for f in facts), reverse=True)
+        return (activation.rule.salience, ids, rule_id(activation.rule))
 
     def _update_agenda(self, agenda, added, removed):
+        # Bisect on the key tuples (compared in C), not on activations (whose `__lt__`
+        # is a Python call per comparison).
         activations = agenda.activations
         for act in removed:
-            act.key = self.get_key(act)
-            index = bisect.bisect_left(activations, act)
-            while index < len(activations) and activations[index].key == act.key:
+            act.key = key = self.get_key(act)
+            index = bisect.bisect_left(activations, key, key=_KEY)
+            while index < len(activations) and activations[index].key == key:
                 if activations[index] == act:
                     del activations[index]
                     break
                 index += 1
         for act in added:
             act.key = self.get_key(act)
-            bisect.insort(activations, act)
+            bisect.insort_right(activations, act, key=_KEY)
 
 
-class DirtyTrackingMatcher(ReteMatcher):
-    """Rete matcher that does only the work whose outcome is not known in advance.
+class LeanFactList(FactList):
+    """experta's fact list, with the duplicate check done without per-slot calls.
 
-    - experta's `changes()` polls every rule's conflict-set node after every firing
-      (about 130 here, most of them idle): a quarter of the run time.  Each node marks
-      itself dirty when activated, and only dirty nodes are asked, in the network's
-      node order, so the result is the list experta would build.
-    - The root sends each new fact to every fact-type branch, where all but one
-      reject it at once (experta's type test is `type(fact) == T`).  Here the root
-      sends it only to the branches of its own type.
+    A fact's identity is its class and its non-special slots, as in experta (there, one
+    frozenset of both; here a pair, cheaper to build); a fact not yet declared has no
+    special slots, so its items are its identity as they are.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._dispatch_by_type()
-        self._nodes = self._unique_nodes()
-        nodes = self._get_conflict_set_nodes()
-        self._position = {id(node): index for index, node in enumerate(nodes)}
-        self._dirty: dict[int, object] = {}
-        for node in nodes:
-            node._activate = self._tracking(node, node._activate)
+    @staticmethod
+    def _get_fact_id(fact):
+        return (fact.__class__, frozenset((k, v) for k, v in fact.items() if not fact.is_special(k)))
 
-    def _unique_nodes(self) -> list:
-        # Shared sub-networks are reached through many parents; experta's recursive
-        # reset wipes them once per path (about 600 wipes for 260 nodes here).
-        seen: dict[int, object] = {}
-        stack = [self.root_node]
-        while stack:
-            node = stack.pop()
-            if id(node) not in seen:
-                seen[id(node)] = node
-                stack.extend(child.node for child in node.children)
-        return list(seen.values())
+    def __init__(self):
+        super().__init__()
+        # experta's watch() switches its loggers on; looked up once per consultation.
+        self.logging = FACTS_WATCHER.isEnabledFor(logging.INFO)
 
-    def reset(self):
-        for node in self._nodes:
-            node._reset()
-        for node in self._dirty.values():
-            node.get_activations()  # drop activations no one collected
-        self._dirty.clear()
-
-    def _dispatch_by_type(self) -> None:
-        root = self.root_node
-        by_type: dict[type, list] = {}
-        untyped = []
-        for child in root.children:
-            check = getattr(child.node, "matcher", None)
-            if isinstance(check, TypeCheck):
-                by_type.setdefault(check.fact_type, []).append(child)
-            else:
-                untyped.append(child)
-
-        def send(token, fact):
-            for child in by_type.get(type(fact), ()):
-                child.callback(token)
-            for child in untyped:
-                child.callback(token)
-
-        root.add = lambda fact: send(Token.valid(fact), fact)
-        root.remove = lambda fact: send(Token.invalid(fact), fact)
-
-    def _tracking(self, node, activate):
-        dirty = self._dirty
-
-        def tracked(token):
-            dirty[id(node)] = node
-            return activate(token)
-
-        return tracked
-
-    def changes(self, adding=None, deleting=None):
-        if deleting is not None:
-            for deleted in deleting:
-                self.root_node.remove(deleted)
-        if adding is not None:
-            for added in adding:
-                self.root_node.add(added)
-        added, removed = [], []
-        if self._dirty:
-            position = self._position
-            for node in sorted(self._dirty.values(), key=lambda n: position[id(n)]):
-                node_added, node_removed = node.get_activations()
-                added.extend(node_added)
-                removed.extend(node_removed)
-            self._dirty.clear()
-        return added, removed
+    def declare(self, fact):
+        if not isinstance(fact, Fact):
+            raise ValueError("The fact must descend the Fact class.")
+        if fact.__fields__:
+            fact.validate()
+        if "__factid__" in fact or "__bind__" in fact:
+            fact_id = self._get_fact_id(fact)
+        else:
+            fact_id = (fact.__class__, frozenset(dict.items(fact)))
+        counter = self.reference_counter
+        if self.duplication or fact_id not in counter:
+            index = self.last_index
+            dict.__setitem__(fact, "__factid__", index)
+            self[index] = fact
+            self.last_index = index + 1
+            self.added.append(fact)
+            counter[fact_id] = counter.get(fact_id, 0) + 1
+            if self.logging:
+                FACTS_WATCHER.info(" ==> %s: %r", fact, fact)
+            return fact
+        return None
 
 
-@dataclass(frozen=True)
-class Firing:
+def _refuse_patterns(fact) -> None:
+    # experta's own checks, for facts not known to hold plain scalars only.
+    if fact.has_field_constraints():
+        raise TypeError("Declared facts cannot contain conditional elements")
+    if fact.has_nested_accessor():
+        raise KeyError("Cannot declare facts containing double underscores as keys.")
+
+
+def _fact_id(fact) -> int:
+    return fact["__factid__"]
+
+
+class Firing(NamedTuple):
     """One rule firing as it happened: the facts it matched and the facts it declared."""
 
     seq: int
@@ -180,20 +153,34 @@ _check_unique_rule_names(TOPIC_RULES)
 
 class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
     __strategy__ = StableStrategy
-    __matcher__ = DirtyTrackingMatcher
+    __matcher__ = CompiledMatcher
 
     def __init__(self):
         super().__init__()
         self.firings: list[Firing] = []
+        self._rule_ids: dict[int, str] = {}
 
     def reset(self):
         # experta's reset() inspects the signature of every DefFacts on every call; we
         # have none but experta's own InitialFact, so declare that directly.
         self.agenda = Agenda()
-        self.facts = FactList()
+        self.facts = LeanFactList()
         self.matcher.reset()
-        self._KnowledgeEngine__declare(InitialFact())
         self.running = False
+        self.declare(InitialFact())
+
+    def declare(self, *facts):
+        """experta's declare, checking plain facts (all of ours) in one pass."""
+        for fact in facts:
+            if not getattr(fact, "plain", False):
+                _refuse_patterns(fact)
+        last = None
+        for fact in facts:
+            last = self.facts.declare(fact)
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last
 
     def consult(self, situation: Situation) -> list[Firing]:
         """Run the rule base on one situation; return the firings in order."""
@@ -208,9 +195,11 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
         # completes, with the id range of facts it declared (fact ids only increase).
         self.running = True
         fired = 0
+        facts, rule_ids, firings = self.facts, self._rule_ids, self.firings
         while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            added, removed = self.matcher.changes(*facts.changes)
+            if added or removed:
+                self.strategy.update_agenda(self.agenda, added, removed)
             activation = self.agenda.get_next()
             if activation is None:
                 break
@@ -218,16 +207,22 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             fired += 1
             if fired > MAX_FIRINGS:
                 raise RuntimeError(f"rule base did not settle after {MAX_FIRINGS} firings")
-            first_new = self.facts.last_index
-            self._firing = rule_id(activation.rule)
-            activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
-            self.firings.append(
+            rule = activation.rule
+            name = rule_ids.get(id(rule))
+            if name is None:
+                name = rule_ids[id(rule)] = rule_id(rule)
+            first_new = facts.last_index
+            self._firing = name
+            rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
+            last = facts.last_index
+            matched = activation.facts
+            firings.append(
                 Firing(
-                    seq=fired,
-                    rule=self._firing,
-                    salience=activation.rule.salience,
-                    matched=tuple(sorted(activation.facts, key=lambda f: f["__factid__"])),
-                    declared=tuple(self.facts[i] for i in range(first_new, self.facts.last_index) if i in self.facts),
+                    fired,
+                    name,
+                    rule.salience,
+                    tuple(matched) if len(matched) == 1 else tuple(sorted(matched, key=_fact_id)),
+                    tuple(facts[i] for i in range(first_new, last) if i in facts) if last > first_new else (),
                 )
             )
         self._firing = ""

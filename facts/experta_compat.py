@@ -37,11 +37,15 @@ from experta import (  # noqa: E402
     Rule,
     W,
 )
+from experta.abstract import Matcher  # noqa: E402
+from experta.activation import Activation  # noqa: E402
+from experta import watchers  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
+from experta.conditionalelement import FORALL  # noqa: E402
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402
-from experta.matchers.rete.check import TypeCheck  # noqa: E402
-from experta.matchers.rete.token import Token  # noqa: E402
+from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 for _handler in list(_root.handlers):
@@ -55,40 +59,18 @@ for _handler in list(_root.handlers):
 logging.getLogger("experta").setLevel(logging.CRITICAL + 1)
 
 
-def _speed_up_experta_1_9_4() -> None:
-    """Two behaviour-preserving shortcuts in experta's hottest paths (about 15-20% of a
-    consultation, measured with identical output).  They patch experta 1.9.4 itself and
-    only that release; remove them if experta is ever upgraded.
-
-    - Every Rete token re-checks, with asserts, that its data are facts; our own
-      network only ever builds tokens from facts.
-    - Every fact slot value goes through `functools.singledispatch` to be frozen;
-      scalars (all our slots hold) are returned as they are by that function anyway.
-    """
-    import experta
-    import experta.fact
-    from experta.fact import Fact as _Fact
-    from experta.matchers.rete import token as _token
-
-    if experta.__version__ != "1.9.4":
-        return
-
-    def lean_token(cls, tag, data, context=None):
-        return tuple.__new__(cls, (tag, {data} if isinstance(data, _Fact) else set(data), {} if context is None else context))
-
-    _token.Token.__new__ = lean_token
-
-    frozen_as_is = (str, int, float, bool, type(None))
-    freeze, unfreeze = experta.fact.freeze, experta.fact.unfreeze
-    experta.fact.freeze = lambda value: value if type(value) in frozen_as_is else freeze(value)
-    experta.fact.unfreeze = lambda value: value if type(value) in frozen_as_is else unfreeze(value)
-
-
-_speed_up_experta_1_9_4()
-
 __all__ = [
     "AND",
+    "ANDFC",
     "AS",
+    "Activation",
+    "FORALL",
+    "FieldConstraint",
+    "Matcher",
+    "NOTFC",
+    "ORFC",
+    "prepare_rule",
+    "watchers",
     "EXISTS",
     "MATCH",
     "NOT",
@@ -106,6 +88,4 @@ __all__ = [
     "P",
     "ReteMatcher",
     "Rule",
-    "Token",
-    "TypeCheck",
 ]

@@ -14,42 +14,100 @@ from .situation import Situation
 ALARMING = (Likelihood.certain.value, Likelihood.likely.value, Likelihood.possible.value)
 
 
-class DebtFact(Fact):
+# What experta stores as it is (its `freeze` returns these unchanged).
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class KbFact(Fact):
+    """An experta Fact built without per-slot work when every value is a plain scalar.
+
+    experta's constructor sends each slot through `__setitem__` and `freeze`, which
+    return scalars unchanged; a consultation builds a few hundred facts, so the
+    shortcut matters.  Patterns in rules (values like `MATCH.debt` or `L(...)`) still
+    take experta's own path.  `plain` tells the engine it need not re-check, at
+    declaration, that the fact holds no pattern and no nested accessor.
+    """
+
+    plain = True  # set False on the instance by any other way of filling it
+
+    def __init__(self, *args, **slots):
+        if args or not _plain_slots(slots):
+            self.plain = False
+            super().__init__(*args, **slots)
+            return
+        # experta keeps per-instance defaults only for declared Fields; we have none.
+        dict.update(self, slots)
+
+    def __setitem__(self, key, value):
+        self.plain = False  # whatever is set now is checked again at declaration
+        super().__setitem__(key, value)
+
+
+_PLAIN_KEYS: set[tuple[str, ...]] = set()
+
+
+def _plain_slots(slots: dict) -> bool:
+    if not SCALARS.issuperset(map(type, slots.values())):
+        return False
+    keys = tuple(slots)
+    if keys not in _PLAIN_KEYS:
+        # experta refuses to declare keys with an inner "__" (nested accessors).
+        if any("__" in key.strip("_") for key in keys):
+            return False
+        _PLAIN_KEYS.add(keys)
+    return True
+
+
+assert not KbFact.__fields__, "KbFact skips experta's per-instance Field defaults"
+
+
+class DebtFact(KbFact):
     """One debt with its plain attributes banded (`band`, `age`, `size`)."""
 
 
-class PersonFact(Fact):
+class PersonFact(KbFact):
     """The person-level answers, banded."""
 
 
-class PlanFact(Fact):
+class PlanFact(KbFact):
     """Something the person intends to apply for soon."""
 
 
-class OnReport(Fact):
+class OnReport(KbFact):
     """Finding: how likely this debt's overdue shows on the PBOC credit report."""
 
 
-class Effect(Fact):
+class Effect(KbFact):
     """Conclusion: an effect on a topic, for one debt (`debt` = -1: the person)."""
 
 
-class Action(Fact):
+class Action(KbFact):
     """Conclusion: something to do; `rank` orders actions, lower first."""
 
 
 PERSON = -1
 
 
-def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int) -> Effect:
-    harmful = code != CALM_CODES[topic]
+_EFFECT_SLOTS: dict[tuple, tuple] = {}
+
+
+def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int, rule: str = "") -> Effect:
+    # The slots that follow from (topic, code, likelihood) are worked out once each.
+    key = (id(topic), code, id(likelihood))  # enum members are singletons; their hash is slow
+    fixed = _EFFECT_SLOTS.get(key)
+    if fixed is None:
+        harmful = code != CALM_CODES[topic]
+        fixed = (topic.value, likelihood.value, harmful, harmful and likelihood.value in ALARMING)
+        _EFFECT_SLOTS[key] = fixed
+    topic_value, likelihood_value, harmful, alarming = fixed
     return Effect(
-        topic=topic.value,
+        topic=topic_value,
         code=code,
-        likelihood=likelihood.value,
+        likelihood=likelihood_value,
         debt=debt,
         harmful=harmful,
-        alarming=harmful and likelihood.value in ALARMING,
+        alarming=alarming,
+        rule=rule,
     )
 
 

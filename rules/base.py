@@ -17,9 +17,7 @@ class Conclusions(KnowledgeEngine):
     _firing: str = ""
 
     def conclude(self, topic: Topic, code: str, likelihood: Likelihood, debt: int = PERSON) -> None:
-        fact = effect(topic, code, likelihood, debt)
-        fact["rule"] = self._firing
-        self.declare(fact)
+        self.declare(effect(topic, code, likelihood, debt, self._firing))
 
     def advise_action(self, code: str, rank: int, debt: int = PERSON) -> None:
         self.declare(Action(code=code, rank=rank, debt=debt, rule=self._firing))
