@@ -101,12 +101,15 @@ def _explain(rule_ids: list[str], text: Catalog) -> str:
 
 # json.dumps builds a new encoder for every call with non-default options.
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 _JSON_MEMO: dict[tuple, str] = {}
 
 
-def _values_json(fact) -> str:
-    """A fact's values as compact JSON; conclusions recur across consultations with the
-    same values (only their fact ids differ), so the text is remembered."""
+def _declared_text(fact) -> str:
+    """A declared fact as the trace shows it: `"<Class> f-<id> <json>"`.  The JSON of a
+    conclusion's values recurs across consultations (only fact ids differ), so that
+    text is remembered."""
     values = _values(fact)
     key = (type(fact), *values.items())
     text = _JSON_MEMO.get(key)
@@ -114,7 +117,7 @@ def _values_json(fact) -> str:
         if len(_JSON_MEMO) >= 4096:
             _JSON_MEMO.clear()
         text = _JSON_MEMO[key] = _COMPACT_JSON.encode(values)
-    return text
+    return f"{fact_name(fact)} {text}"
 
 
 def fact_name(fact) -> str:
@@ -122,41 +125,39 @@ def fact_name(fact) -> str:
 
 
 def _values(fact) -> dict:
-    # Our slots hold only scalars, which experta stores unfrozen: no need for as_dict().
-    return {key: value for key, value in fact.items() if not key.startswith("__")}
+    # Declared facts carry one special slot, their id (experta's `__bind__` only ever
+    # appears on patterns); our slots hold scalars, stored as they are.
+    values = dict(fact)
+    values.pop("__factid__", None)
+    values.pop("__bind__", None)
+    return values
 
 
 def trace_entries(firings: list[Firing]) -> list[dict]:
     """The trace as plain data; the Advice model validates it in one pass (much faster
-    than building a model object per firing and per fact).  A fact matched by many
-    firings is described once."""
-    matched: dict[int, models.MatchedFact] = {}
-    declared: dict[int, str] = {}
-
-    def as_matched(fact) -> models.MatchedFact:
-        # One model per fact, however many firings matched it: validated once, then
-        # taken as it is wherever it recurs.
-        key = fact["__factid__"]
-        if key not in matched:
-            matched[key] = models.MatchedFact(fact=fact_name(fact), values=_values(fact))
-        return matched[key]
-
-    def as_declared(fact) -> str:
-        key = fact["__factid__"]
-        if key not in declared:
-            declared[key] = f"{fact_name(fact)} {_values_json(fact)}"
-        return declared[key]
-
-    return [
-        {
-            "seq": f.seq,
-            "rule": f.rule,
-            "salience": f.salience,
-            "matched": [as_matched(m) for m in f.matched],
-            "declared": [as_declared(d) for d in f.declared],
-        }
-        for f in firings
-    ]
+    than building a model object per firing).  A fact matched by many firings is one
+    MatchedFact model, validated once; most declared facts are never matched."""
+    matched_models: dict[int, models.MatchedFact] = {}
+    entries = []
+    for firing in firings:
+        matched = []
+        for fact in firing.matched:
+            model = matched_models.get(fact["__factid__"])
+            if model is None:
+                model = matched_models[fact["__factid__"]] = models.MatchedFact(
+                    fact=fact_name(fact), values=_values(fact)
+                )
+            matched.append(model)
+        entries.append(
+            {
+                "seq": firing.seq,
+                "rule": firing.rule,
+                "salience": firing.salience,
+                "matched": matched,
+                "declared": [_declared_text(fact) for fact in firing.declared],
+            }
+        )
+    return entries
 
 
 def build_advice(

@@ -12,7 +12,7 @@ from credit_advisor.rules.registry import RuleMeta
 
 from .aggregate import build_advice
 from .catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
-from .engine import engine, registry
+from .engine import cyclic_gc_paused, engine, registry
 from .models import Advice
 from .validation import situation_from_data, situation_from_json
 
@@ -46,5 +46,8 @@ def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFA
         situation = situation_from_json(situation, lang)
     elif not isinstance(situation, Situation):
         situation = situation_from_data(situation, lang)
-    firings = engine().consult(situation)
-    return build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())
+    with cyclic_gc_paused():
+        firings = engine().consult(situation)
+        advice = build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())
+        del firings  # the consultation's facts die here, while the collector is paused
+    return advice

@@ -18,11 +18,12 @@ def run(situation: Situation, lang: str) -> tuple[Advice, list[Firing]]:
     from .aggregate import build_advice
     from .api import rules_by_id, ruleset_version
     from .catalog import catalog, check_language
-    from .engine import engine
+    from .engine import cyclic_gc_paused, engine
 
     check_language(lang)
-    firings = list(engine().consult(situation))
-    return build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version()), firings
+    with cyclic_gc_paused():
+        firings = list(engine().consult(situation))
+        return build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version()), firings
 
 
 def final_facts(situation: Situation, firings: list[Firing]) -> list[Fact]:

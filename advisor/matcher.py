@@ -281,16 +281,26 @@ def _consistent(context: Mapping, bindings: Mapping) -> bool:
     return True
 
 
-class _Match:
-    """A complete positive match of one branch: an activation unless a NOT blocks it."""
+class CompiledActivation(Activation):
+    """experta's Activation, which is also the matcher's record of a complete positive
+    match: its facts (a tuple, in pattern order, each once), the variables bound, and how
+    many facts currently block it through a NOT (an activation only while none do).
 
-    __slots__ = ("facts", "bindings", "blocks", "activation")
+    experta's keeps its facts in a set, which hashes every fact (a frozenset of all its
+    slots) for each activation; nothing here needs set semantics: the engine iterates,
+    counts and sorts the facts, and two activations of one match are one object."""
 
-    def __init__(self, facts, bindings, blocks, activation):
+    def __init__(self, rule, facts: tuple, context: dict, bindings: Mapping, blocks: int, arguments: Mapping):
+        self.rule = rule
         self.facts = facts
+        self.key = None
+        self.context = context
         self.bindings = bindings
         self.blocks = blocks
-        self.activation = activation
+        self.arguments = arguments  # what experta passes the rule: the context minus "__" keys
+
+    def __hash__(self):
+        return hash((self.rule, frozenset(map(id, self.facts))))
 
 
 class _Negation:
@@ -307,9 +317,11 @@ class _Branch:
     def __init__(self, rule, positives, negations):
         self.rule = rule
         self.positives: list[tuple[_Pattern, str]] = positives  # (pattern, capture key)
+        self.captures = tuple(capture for _, capture in positives)
+        self.named_captures = any(not capture.startswith("__") for capture in self.captures)
         self.negations: list[_Negation] = negations
-        self.matches: list[_Match] = []
-        self.match_index: dict[str, dict[object, list[_Match]]] = {
+        self.matches: list[CompiledActivation] = []
+        self.match_index: dict[str, dict[object, list[CompiledActivation]]] = {
             var: {} for negation in negations for var in negation.variables
         }
 
@@ -399,8 +411,8 @@ class CompiledMatcher(Matcher):
             branch.clear()
         self._touched_memories: list[_Memory] = []
         self._touched_branches: list[_Branch] = []
-        self._added: dict[int, Activation] = {}
-        self._removed: dict[int, Activation] = {}
+        self._added: dict[int, CompiledActivation] = {}
+        self._removed: dict[int, CompiledActivation] = {}
 
     def changes(self, adding=None, deleting=None):
         for fact in deleting or ():
@@ -413,13 +425,13 @@ class CompiledMatcher(Matcher):
 
     # -- events -----------------------------------------------------------------------
 
-    def _activate(self, match: _Match) -> None:
-        if self._removed.pop(id(match), None) is None:
-            self._added[id(match)] = match.activation
+    def _activate(self, match: CompiledActivation) -> None:
+        if not self._removed or self._removed.pop(id(match), None) is None:
+            self._added[id(match)] = match
 
-    def _deactivate(self, match: _Match) -> None:
-        if self._added.pop(id(match), None) is None:
-            self._removed[id(match)] = match.activation
+    def _deactivate(self, match: CompiledActivation) -> None:
+        if not self._added or self._added.pop(id(match), None) is None:
+            self._removed[id(match)] = match
 
     def _declare(self, fact) -> None:
         net = self._nets.get(type(fact))
@@ -510,19 +522,30 @@ class CompiledMatcher(Matcher):
                 if _consistent(context, scope):
                     blocks += 1
         context = dict(bindings)
-        for (_, capture), fact in zip(branch.positives, facts):
-            context[capture] = fact
-        match = _Match(facts, bindings, blocks, Activation(branch.rule, facts, context))
+        if len(facts) == 1:
+            context[branch.captures[0]] = facts[0]
+        else:
+            context.update(zip(branch.captures, facts))
+            if len({id(fact) for fact in facts}) < len(facts):
+                facts = tuple({id(fact): fact for fact in facts}.values())  # one fact, two positions
+        if branch.named_captures:  # AS.name << Fact(...): the rule receives the fact too
+            arguments = {k: v for k, v in context.items() if not k.startswith("__")}
+        else:
+            arguments = bindings
+        match = CompiledActivation(branch.rule, facts, context, bindings, blocks, arguments)
         if not branch.matches:
             self._touched_branches.append(branch)
         branch.matches.append(match)
         for var, index in branch.match_index.items():
             index.setdefault(bindings[var], []).append(match)
-        if blocks == 0:
-            self._activate(match)
+        if not blocks:
+            if not self._removed or self._removed.pop(id(match), None) is None:
+                self._added[id(match)] = match
 
     @staticmethod
     def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping):
+        if not negation.variables:  # e.g. NOT(Effect(topic=..., alarming=True)): every match
+            return list(branch.matches)
         for var in negation.variables:
             if var in context:
                 candidates = branch.match_index[var].get(context[var], [])
