@@ -4,7 +4,6 @@ rule, debt and source is kept, calm effects stay, actions are merged and ordered
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
@@ -17,16 +16,21 @@ from .engine import Firing
 from .timeline import timeline_entries
 
 STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
+LIKELIHOOD_OF_STRENGTH = {likelihood.strength: likelihood for likelihood in Likelihood}
+TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
+CONCLUSIONS = (OnReport, Effect, Action)
 
 
-@dataclass
 class _Group:
     """Everything concluded about one effect code or one action code."""
 
-    # (order, seq, rule, upstream rules): order is -strength for effects, rank for actions
-    contributions: list[tuple[int, int, str, tuple[str, ...]]] = field(default_factory=list)
-    debts: dict[int, int] = field(default_factory=dict)  # debt -> best order seen
-    best: int = 0
+    __slots__ = ("contributions", "debts", "best")
+
+    def __init__(self, best: int = 0):
+        # (order, seq, rule, upstream rules): order is -strength for effects, rank for actions
+        self.contributions: list[tuple[int, int, str, tuple[str, ...]]] = []
+        self.debts: dict[int, int] = {}  # debt -> best order seen
+        self.best = best
 
     def add(self, order: int, seq: int, rule: str, debt: int, upstream: list[str]) -> None:
         self.contributions.append((order, seq, rule, tuple(upstream)))
@@ -47,7 +51,7 @@ class _Group:
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
     """Rules that declared the findings this firing matched, nearest first."""
     found: list[str] = []
-    stack = [f for f in firing.matched if isinstance(f, (OnReport, Effect, Action))]
+    stack = [f for f in firing.matched if isinstance(f, CONCLUSIONS)]
     seen: set[int] = set()
     while stack:
         fact = stack.pop(0)
@@ -58,14 +62,22 @@ def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
         origin = declared_by[fact_id]
         if origin.rule not in found:
             found.append(origin.rule)
-        stack.extend(f for f in origin.matched if isinstance(f, (OnReport, Effect, Action)))
+        stack.extend(f for f in origin.matched if isinstance(f, CONCLUSIONS))
     return found
 
 
-_CITATION_MEMO: dict[tuple, tuple[tuple[RuleMeta, ...], list[dict]]] = {}
+_CITATION_MEMO: dict[tuple, tuple[tuple[RuleMeta, ...], list[models.Source]]] = {}
+_SOURCE_MODELS: dict[object, models.Source] = {}
 
 
-def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], kind: str) -> list[dict]:
+def _source_model(citation) -> models.Source:
+    model = _SOURCE_MODELS.get(citation)
+    if model is None:
+        model = _SOURCE_MODELS[citation] = models.Source(document=citation.document, locator=citation.locator)
+    return model
+
+
+def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], kind: str) -> list[models.Source]:
     """Each rule's sources (kind "sources") or the citations disputing one effect code
     (kind = that code), first seen first, once each, as Source data.
 
@@ -80,18 +92,20 @@ def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], kind: str) ->
         cited = (c for meta in metas for c in meta.sources)
     else:
         cited = (c for meta in metas for c in meta.conflicts.get(kind, ()))
-    result = [{"document": c.document, "locator": c.locator} for c in dict.fromkeys(cited)]
+    # Source models are frozen: one instance per citation can sit in every Advice, and
+    # pydantic takes an instance as it is instead of building a new one.
+    result = [_source_model(c) for c in dict.fromkeys(cited)]
     if len(_CITATION_MEMO) >= 4096:
         _CITATION_MEMO.clear()
     _CITATION_MEMO[key] = (metas, result)  # the metas stay referenced, so their ids stay theirs
     return result
 
 
-def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[dict]:
+def _sources(rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
     return _citations(rule_ids, registry, "sources")
 
 
-def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[dict]:
+def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> list[models.Source]:
     return _citations(rule_ids, registry, key)
 
 
@@ -188,34 +202,32 @@ def build_advice(
                 group.best = min(group.best, fact["rank"])
                 group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
 
-    strength_to_likelihood = {likelihood.strength: likelihood for likelihood in Likelihood}
-    topics: dict[str, models.TopicAdvice] = {}
-    for topic in Topic:
-        codes = EFFECT_CODES[topic]
-        found = [(code, effects[(topic.value, code)]) for code in codes if (topic.value, code) in effects]
+    topics: dict[str, dict] = {}
+    for topic, codes in TOPICS:
+        found = [(code, effects[(topic, code)]) for code in codes if (topic, code) in effects]
         found.sort(key=lambda item: (-item[1].best, codes.index(item[0])))
         topic_effects = []
         for code, group in found:
             rule_ids = group.rules()
-            likelihood = strength_to_likelihood[group.best]
+            likelihood = LIKELIHOOD_OF_STRENGTH[group.best]
             topic_effects.append(
                 {
                     "code": code,
                     "likelihood": likelihood,
-                    "label": text.effect(topic.value, code),
+                    "label": text.effect(topic, code),
                     # The reasons for the winning likelihood; weaker contributions stay in `rules`.
                     "explanation": _explain(group.rules(only_order=-group.best), text),
                     "rules": rule_ids,
                     "sources": _sources(rule_ids, registry),
-                    "conflicts": _conflicts(f"{topic.value}.{code}", rule_ids, registry),
+                    "conflicts": _conflicts(f"{topic}.{code}", rule_ids, registry),
                     "debts": sorted(group.debts),
                 }
             )
         if not topic_effects:
-            raise RuntimeError(f"no rule concluded anything for topic {topic.value}: the rule base has a gap")
+            raise RuntimeError(f"no rule concluded anything for topic {topic}: the rule base has a gap")
         top = topic_effects[0]
-        topics[topic.value] = {
-            "title": text.topic(topic.value),
+        topics[topic] = {
+            "title": text.topic(topic),
             "summary": text.ui("summary", effect=top["label"], likelihood=text.likelihood(top["likelihood"].value)),
             "effects": topic_effects,
         }

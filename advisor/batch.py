@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import gc
 import json
 import os
 import re
@@ -82,12 +83,16 @@ def _t(lang: str, key: str, **values) -> str:
 # --------------------------------------------------------------------------- records
 
 
-def error_record(line: int, kind: str, problems: list[tuple[str, str]]) -> str:
+# Records travel from the workers and into the output file as UTF-8 bytes: encoded
+# once, by pydantic's serializer, not decoded and re-encoded on the way.
+
+
+def error_record(line: int, kind: str, problems: list[tuple[str, str]]) -> bytes:
     payload = {"line": line, "error": {"kind": kind, "problems": [{"field": f, "message": m} for f, m in problems]}}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, str]:
+def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, bytes]:
     """One input line (without its line break; None = over the size limit) → (ok, record)."""
     from .api import advise
     from .validation import SituationError, situation_from_json
@@ -97,26 +102,35 @@ def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, str]:
         return False, error_record(line, "invalid_input", [("(input)", too_large)])
     try:
         situation = situation_from_json(raw, lang)
-        body = advise(situation, lang=lang).model_dump_json()
+        advice = advise(situation, lang=lang)
+        body = advice.__pydantic_serializer__.to_json(advice)  # model_dump_json(), as bytes
     except SituationError as error:
         return False, error_record(line, "invalid_input", error.problems)
     except Exception as exc:  # a bug on one line must not lose the other million
         return False, error_record(line, "internal", [("(internal)", f"{type(exc).__name__}: {exc}")])
-    return True, f'{{"line":{line},"advice":{body}}}\n'
+    return True, b'{"line":%d,"advice":%s}\n' % (line, body)
 
 
-def advise_chunk(chunk: list[tuple[int, bytes | None]], lang: str) -> list[tuple[bool, str]]:
+def advise_chunk(chunk: list[tuple[int, bytes | None]], lang: str) -> list[tuple[bool, bytes]]:
     return [advise_line(line, raw, lang) for line, raw in chunk]
 
 
 def warm_up(lang: str) -> None:
-    """Build this process's engine and fill the caches (catalog, registry, ruleset hash)."""
+    """Build this process's engine and fill the caches (catalog, registry, ruleset hash).
+
+    Then everything alive (modules, rule network, catalogs) is moved out of the cyclic
+    collector's reach with `gc.freeze()`: it lives as long as the process, and a full
+    collection would otherwise walk it all again (and, in a forked worker, write to
+    every page it shares with its parent).  Only batch processes, which are ours, do
+    this; the library never changes its host's collector settings.
+    """
     try:
         from .api import advise
 
         advise({"debts": [{"product": "online_loan", "overdue_days": 45}]}, lang=lang)
     except Exception:
         pass  # a broken rule base shows up as "internal" error records, line by line
+    gc.freeze()
 
 
 def _worker_init(lang: str) -> None:
@@ -385,7 +399,7 @@ def run_batch(
                 _say(_t(lang, "nothing_to_resume", partial=str(partial)))
             if done.size == 0:
                 write_private_text(meta_path, json.dumps(meta, ensure_ascii=False) + "\n")
-            sink = open_private(partial, "a" if done.size else "w")
+            sink = open_private(partial, "ab" if done.size else "wb")
         except OSError as exc:
             _say(_t(lang, "err_write", path=str(partial), detail=exc.strerror or str(exc)))
             return EXIT_CANNOT_RUN

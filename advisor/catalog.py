@@ -18,11 +18,11 @@ class Catalog:
 
     def _get(self, *path: str) -> str:
         node = self.data
-        for key in path:
-            try:
+        try:
+            for key in path:
                 node = node[key]
-            except (KeyError, TypeError):
-                raise KeyError(f"catalog {self.language}: no text for {'.'.join(path)}") from None
+        except (KeyError, TypeError):
+            raise KeyError(f"catalog {self.language}: no text for {'.'.join(path)}") from None
         return node
 
     def likelihood(self, code: str) -> str:

@@ -32,8 +32,9 @@ def write_private_text(path: str | os.PathLike, content: str) -> Path:
 
 
 def open_private(path: str | os.PathLike, mode: str = "w"):
-    """Open a new or existing file for writing/appending, created with mode 0600."""
+    """Open a new or existing file for writing/appending ("w"/"a" text in UTF-8, "wb"/"ab"
+    bytes), created with mode 0600."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
     descriptor = os.open(path, flags, PRIVATE_MODE)
     os.fchmod(descriptor, PRIVATE_MODE)
-    return os.fdopen(descriptor, mode, encoding="utf-8")
+    return os.fdopen(descriptor, mode, encoding=None if "b" in mode else "utf-8")

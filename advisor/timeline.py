@@ -153,7 +153,9 @@ def timeline_entries(situation: Situation, text: Catalog, labels: list[str] | No
             debt=debt_name(names, entry.debt),
             parts=audit_text(text, "words.clause_sep").join(entry_parts(entry, text)),
         )
-        entries.append(entry.model_copy(update={"summary": summary}))
+        # A new entry with the summary set (model_copy would skip validation; this is as
+        # cheap and stays a checked TimelineEntry).
+        entries.append(TimelineEntry.model_validate({**entry.__dict__, "summary": summary}))
     return entries
 
 

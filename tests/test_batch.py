@@ -42,7 +42,7 @@ def _expected(lines: list[bytes], lang: str = "en") -> bytes:
         raw = line[:-1] if line.endswith(b"\r") else line
         if not raw.strip():
             continue
-        out.append(advise_line(number, None if len(raw) > MAX_INPUT_BYTES else raw, lang)[1].encode())
+        out.append(advise_line(number, None if len(raw) > MAX_INPUT_BYTES else raw, lang)[1])
     return b"".join(out)
 
 
@@ -76,6 +76,9 @@ def test_order_kept_and_every_line_answered(mixed, tmp_path):
     oversized = next(n for n, raw in enumerate(lines, start=1) if len(raw) > MAX_INPUT_BYTES)
     good = next(r for r in records if r["line"] == oversized + 1)
     assert good["advice"] == json.loads(advise(GOOD, lang="en").model_dump_json())
+    # ... byte for byte: the record embeds exactly the text `advise --format json` prints.
+    line = next(raw for raw in out.read_bytes().splitlines() if raw.startswith(b'{"line":%d,' % (oversized + 1)))
+    assert line == b'{"line":%d,"advice":%s}' % (oversized + 1, advise(GOOD, lang="en").model_dump_json().encode())
     assert status == (1 if any("error" in r for r in records) else 0)
 
 
