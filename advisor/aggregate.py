@@ -24,7 +24,7 @@ CONCLUSIONS = (OnReport, Effect, Action)
 class _Group:
     """Everything concluded about one effect code or one action code."""
 
-    __slots__ = ("contributions", "debts", "best")
+    __slots__ = ("best", "contributions", "debts")
 
     def __init__(self, best: int = 0):
         # (order, seq, rule, upstream rules): order is -strength for effects, rank for actions

@@ -103,7 +103,7 @@ class LeanFactList(FactList):
 
     def declare(self, fact):
         if not isinstance(fact, Fact):
-            raise ValueError("The fact must descend the Fact class.")
+            raise ValueError("The fact must descend the Fact class.")  # noqa: TRY004 - experta's own error
         if fact.__fields__:
             fact.validate()
         if "__factid__" in fact or "__bind__" in fact:
@@ -219,11 +219,15 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
         # completes, with the id range of facts it declared (fact ids only increase).
         self.running = True
         fired = 0
-        facts, rule_ids, firings = self.facts, self._rule_ids, self.firings
+        facts, rule_ids, firings, matcher = self.facts, self._rule_ids, self.firings, self.matcher
+        # experta's strategy logs each agenda change when its ACTIVATIONS watcher is on;
+        # otherwise the agenda is updated directly.
+        update = self.strategy.update_agenda if watchers.worth("ACTIVATIONS", "INFO") else self.strategy._update_agenda
         while steps > 0 and self.running:
-            added, removed = self.matcher.changes(*facts.changes)
-            if added or removed:
-                self.strategy.update_agenda(self.agenda, added, removed)
+            if facts.added or facts.removed:
+                added, removed = matcher.changes(*facts.changes)
+                if added or removed:
+                    update(self.agenda, added, removed)
             activation = self.agenda.get_next()
             if activation is None:
                 break

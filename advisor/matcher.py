@@ -36,7 +36,6 @@ from credit_advisor.facts.experta_compat import (
     NOTFC,
     OR,
     ORFC,
-    Activation,
     Fact,
     FieldConstraint,
     L,
@@ -151,7 +150,13 @@ class _Pattern:
             if not (isinstance(how, W) and how.__bind__ is not None):
                 self.tests[slot] = _compile_constraint(how, rule_name)
         self.pairs = tuple(pairs)
+        self.single = pairs[0] if len(pairs) == 1 else None  # the usual case: MATCH.debt
         self.variables = frozenset(var for var, _ in pairs)
+        # Set by the matcher once the network is built: this pattern's memory, and the
+        # branch positions and negations that use it.
+        self.memory: _Memory | None = None
+        self.positive_uses: list = []
+        self.negative_uses: list = []
         # A variable bound twice in one pattern must take one value (experta's alpha check).
         self.repeats = len(self.variables) < len(pairs)
 
@@ -215,9 +220,17 @@ class _TypeNet:
             passing = self.by_mask[mask] = tuple(p for bit, p in enumerate(self.patterns) if mask >> bit & 1)
         matched = []
         for pattern in passing:
-            context = pattern.bind(fact)
-            if context is not None:
-                matched.append((pattern, context))
+            if pattern.single is not None:
+                var, slot = pattern.single
+                value = fact.get(slot, _MISSING)
+                if value is not _MISSING:
+                    matched.append((pattern, {var: value}))
+            elif not pattern.pairs:
+                matched.append((pattern, _NO_BINDINGS))
+            else:
+                context = pattern.bind(fact)
+                if context is not None:
+                    matched.append((pattern, context))
         return matched
 
     def _learn(self, table: dict, testers, untested: int, value) -> int:
@@ -243,7 +256,7 @@ class _TypeNet:
 class _Memory:
     """The facts passing one pattern, in arrival order, indexed by each bound variable."""
 
-    __slots__ = ("entries", "by_var")
+    __slots__ = ("by_var", "entries")
 
     def __init__(self, variables):
         self.entries: list[tuple] = []
@@ -281,14 +294,18 @@ def _consistent(context: Mapping, bindings: Mapping) -> bool:
     return True
 
 
-class CompiledActivation(Activation):
-    """experta's Activation, which is also the matcher's record of a complete positive
-    match: its facts (a tuple, in pattern order, each once), the variables bound, and how
-    many facts currently block it through a NOT (an activation only while none do).
+class CompiledActivation:
+    """An activation as experta's agenda and strategies use it (`rule`, `facts`, `context`,
+    `key`, ordered by `key`), which is also the matcher's record of a complete positive
+    match: the variables bound, and how many facts currently block it through a NOT (an
+    activation only while none do).
 
-    experta's keeps its facts in a set, which hashes every fact (a frozenset of all its
-    slots) for each activation; nothing here needs set semantics: the engine iterates,
-    counts and sorts the facts, and two activations of one match are one object."""
+    Not experta's `Activation` class: that one keeps its facts in a set, which hashes
+    every fact (a frozenset of all its slots) for each activation, and has no slots.
+    Here the facts are a tuple, in pattern order, each once; one match is one object,
+    so equality is identity."""
+
+    __slots__ = ("arguments", "bindings", "blocks", "context", "facts", "key", "rule")
 
     def __init__(self, rule, facts: tuple, context: dict, bindings: Mapping, blocks: int, arguments: Mapping):
         self.rule = rule
@@ -299,8 +316,11 @@ class CompiledActivation(Activation):
         self.blocks = blocks
         self.arguments = arguments  # what experta passes the rule: the context minus "__" keys
 
-    def __hash__(self):
-        return hash((self.rule, frozenset(map(id, self.facts))))
+    def __lt__(self, other):
+        return self.key < other.key
+
+    def __repr__(self):  # pragma: no cover
+        return f"CompiledActivation(rule={getattr(self.rule, '__name__', self.rule)}, facts={self.facts})"
 
 
 class _Negation:
@@ -352,11 +372,17 @@ class CompiledMatcher(Matcher):
         for branch in self._branches:
             for position, (pattern, _) in enumerate(branch.positives):
                 others = tuple(
-                    self._memories[other.index] for index, (other, _) in enumerate(branch.positives) if index != position
+                    self._memories[other.index]
+                    for index, (other, _) in enumerate(branch.positives)
+                    if index != position
                 )
                 self._positive_uses.setdefault(pattern.index, []).append((branch, position, others))
             for negation in branch.negations:
                 self._negative_uses.setdefault(negation.pattern.index, []).append((branch, negation))
+        for pattern in self._patterns.values():
+            pattern.memory = self._memories[pattern.index]
+            pattern.positive_uses = self._positive_uses.get(pattern.index, [])
+            pattern.negative_uses = self._negative_uses.get(pattern.index, [])
         self._touched_memories = list(self._memories.values())
         self._touched_branches = list(self._branches)
         self.reset()
@@ -440,23 +466,21 @@ class CompiledMatcher(Matcher):
         matched = net.match(fact)
         if not matched:
             return
-        memories = self._memories
+        touched = self._touched_memories
         for pattern, bindings in matched:
-            memory = memories[pattern.index]
+            memory = pattern.memory
             if not memory.entries:
-                self._touched_memories.append(memory)
+                touched.append(memory)
             memory.add((fact, bindings))
         # Block existing matches first: matches made below count this fact themselves.
-        negative_uses = self._negative_uses
         for pattern, bindings in matched:
-            for branch, negation in negative_uses.get(pattern.index, ()):
+            for branch, negation in pattern.negative_uses:
                 for match in self._matches_consistent(branch, negation, bindings):
                     match.blocks += 1
                     if match.blocks == 1:
                         self._deactivate(match)
-        positive_uses = self._positive_uses
         for pattern, bindings in matched:
-            for branch, position, others in positive_uses.get(pattern.index, ()):
+            for branch, position, others in pattern.positive_uses:
                 if not others:
                     self._add_match(branch, (fact,), bindings)
                     continue
@@ -539,8 +563,7 @@ class CompiledMatcher(Matcher):
         for var, index in branch.match_index.items():
             index.setdefault(bindings[var], []).append(match)
         if not blocks:
-            if not self._removed or self._removed.pop(id(match), None) is None:
-                self._added[id(match)] = match
+            self._activate(match)
 
     @staticmethod
     def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping):

@@ -36,14 +36,14 @@ from experta import (  # noqa: E402
     P,
     Rule,
     W,
+    watchers,  # noqa: E402
 )
 from experta.abstract import Matcher  # noqa: E402
 from experta.activation import Activation  # noqa: E402
-from experta import watchers  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
 from experta.conditionalelement import FORALL  # noqa: E402
-from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
@@ -63,29 +63,29 @@ __all__ = [
     "AND",
     "ANDFC",
     "AS",
-    "Activation",
-    "FORALL",
-    "FieldConstraint",
-    "Matcher",
-    "NOTFC",
-    "ORFC",
-    "prepare_rule",
-    "watchers",
     "EXISTS",
+    "FORALL",
     "MATCH",
     "NOT",
+    "NOTFC",
     "OR",
+    "ORFC",
     "TEST",
-    "W",
+    "Activation",
     "Agenda",
     "DepthStrategy",
     "Fact",
     "FactList",
     "Field",
+    "FieldConstraint",
     "InitialFact",
     "KnowledgeEngine",
     "L",
+    "Matcher",
     "P",
     "ReteMatcher",
     "Rule",
+    "W",
+    "prepare_rule",
+    "watchers",
 ]

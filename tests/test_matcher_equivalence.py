@@ -14,11 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from strategies import property_settings, situations
-
-from advisor.engine import CreditEngine, StableStrategy
-from advisor.matcher import CompiledMatcher, UnsupportedCondition
 from credit_advisor.facts.experta_compat import (
     AS,
     EXISTS,
@@ -34,6 +29,11 @@ from credit_advisor.facts.experta_compat import (
     Rule,
 )
 from credit_advisor.facts.situation import Situation
+from hypothesis import given
+from strategies import property_settings, situations
+
+from advisor.engine import CreditEngine, StableStrategy
+from advisor.matcher import CompiledMatcher, UnsupportedCondition
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
 
