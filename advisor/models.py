@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic.dataclasses import dataclass
 
 from credit_advisor.facts.enums import Likelihood
 
@@ -44,12 +45,29 @@ class Action(_Out):
     debts: list[int] = Field(default_factory=list, description="indices of the debts concerned (addition)")
 
 
-class MatchedFact(_Out):
+class _TraceItem:
+    """The trace's items are pydantic dataclasses, not models: a trace has one entry per
+    firing (hundreds at 20 debts), the biggest part of an Advice, and dataclasses are
+    validated in less than half the time.  `model_dump` is kept for callers."""
+
+    def model_dump(self, mode: Literal["python", "json"] = "python") -> dict:
+        adapter = _ADAPTERS.get(type(self))
+        if adapter is None:
+            adapter = _ADAPTERS[type(self)] = TypeAdapter(type(self))
+        return adapter.dump_python(self, mode=mode)
+
+
+_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class MatchedFact(_TraceItem):
     fact: str
     values: dict[str, Any]
 
 
-class TraceEntry(_Out):
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class TraceEntry(_TraceItem):
     seq: int
     rule: str
     salience: int
