@@ -147,12 +147,15 @@ def _values(fact) -> dict:
     return values
 
 
-def trace_entries(firings: list[Firing]) -> list[dict]:
-    """The trace as plain data; the Advice model validates it in one pass (much faster
-    than building a model object per firing).  A fact matched by many firings is one
-    MatchedFact model, validated once; most declared facts are never matched."""
+def _collect(firings: list[Firing]) -> tuple[dict, dict, list[dict]]:
+    """One pass over the firings: the groups of effects and of actions, and the trace as
+    plain data (the Advice validates it in one pass).  A fact matched by many firings is
+    one MatchedFact, validated once; most declared facts are never matched."""
+    declared_by: dict[int, Firing] = {}
+    effects: dict[tuple[str, str], _Group] = {}
+    actions: dict[str, _Group] = {}
     matched_models: dict[int, models.MatchedFact] = {}
-    entries = []
+    trace = []
     for firing in firings:
         matched = []
         for fact in firing.matched:
@@ -162,16 +165,33 @@ def trace_entries(firings: list[Firing]) -> list[dict]:
                     fact=fact_name(fact), values=_values(fact)
                 )
             matched.append(model)
-        entries.append(
-            {
-                "seq": firing.seq,
-                "rule": firing.rule,
-                "salience": firing.salience,
-                "matched": matched,
-                "declared": [_declared_text(fact) for fact in firing.declared],
-            }
+        declared = []
+        upstream: list[str] | None = None
+        for fact in firing.declared:
+            declared_by[fact["__factid__"]] = firing
+            declared.append(_declared_text(fact))
+            kind = type(fact)
+            if kind is OnReport:
+                continue
+            if upstream is None:
+                upstream = _upstream(firing, declared_by)
+            if kind is Effect:
+                group = effects.get((fact["topic"], fact["code"]))
+                if group is None:
+                    group = effects[(fact["topic"], fact["code"])] = _Group()
+                strength = STRENGTH[fact["likelihood"]]
+                group.best = max(group.best, strength)
+                group.add(-strength, firing.seq, firing.rule, fact["debt"], upstream)
+            elif kind is Action:
+                group = actions.get(fact["code"])
+                if group is None:
+                    group = actions[fact["code"]] = _Group(best=10**6)
+                group.best = min(group.best, fact["rank"])
+                group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
+        trace.append(
+            {"seq": firing.seq, "rule": firing.rule, "salience": firing.salience, "matched": matched, "declared": declared}
         )
-    return entries
+    return effects, actions, trace
 
 
 def build_advice(
@@ -181,27 +201,7 @@ def build_advice(
     text: Catalog,
     ruleset_version: str,
 ) -> models.Advice:
-    declared_by: dict[int, Firing] = {}
-    effects: dict[tuple[str, str], _Group] = {}
-    actions: dict[str, _Group] = {}
-    for firing in firings:
-        upstream: list[str] | None = None
-        for fact in firing.declared:
-            declared_by[fact["__factid__"]] = firing
-            if isinstance(fact, OnReport):
-                continue
-            if upstream is None:
-                upstream = _upstream(firing, declared_by)
-            if isinstance(fact, Effect):
-                group = effects.setdefault((fact["topic"], fact["code"]), _Group())
-                strength = STRENGTH[fact["likelihood"]]
-                group.best = max(group.best, strength)
-                group.add(-strength, firing.seq, firing.rule, fact["debt"], upstream)
-            elif isinstance(fact, Action):
-                group = actions.setdefault(fact["code"], _Group(best=10**6))
-                group.best = min(group.best, fact["rank"])
-                group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
-
+    effects, actions, trace = _collect(firings)
     topics: dict[str, dict] = {}
     for topic, codes in TOPICS:
         found = [(code, effects[(topic, code)]) for code in codes if (topic, code) in effects]
@@ -257,7 +257,7 @@ def build_advice(
             "language": text.language,
             "topics": topics,
             "actions": advice_actions,
-            "trace": trace_entries(firings),
+            "trace": trace,
             "warnings": situation_warnings(situation, text),
             "disclaimer": text.disclaimer,
             "debt_labels": debt_labels(situation, text),

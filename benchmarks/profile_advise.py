@@ -99,7 +99,7 @@ STEPS = {
     "      get_activations → matcher.changes (Rete)": "experta/engine.py:get_activations",
     "      strategy.update_agenda": "experta/abstract.py:update_agenda",
     "  build_advice": "advisor/aggregate.py:build_advice",
-    "    trace_entries (trace formatting)": "advisor/aggregate.py:trace_entries",
+    "    _collect (groups and trace data)": "advisor/aggregate.py:_collect",
     "    pydantic BaseModel.__init__ (all models)": "pydantic/main.py:__init__",
 }
 
