@@ -58,7 +58,7 @@ class StableStrategy(DepthStrategy):
     def get_key(self, activation):
         facts = activation.facts
         if len(facts) == 1:
-            ids = [f["__factid__"] for f in facts]
+            ids = [next(iter(facts))["__factid__"]]
         else:
             ids = sorted((f["__factid__"] for f in facts), reverse=True)
         rule = activation.rule

@@ -437,8 +437,8 @@ class CompiledMatcher(Matcher):
             branch.clear()
         self._touched_memories: list[_Memory] = []
         self._touched_branches: list[_Branch] = []
-        self._added: dict[int, CompiledActivation] = {}
-        self._removed: dict[int, CompiledActivation] = {}
+        self._added: dict[CompiledActivation, CompiledActivation] = {}
+        self._removed: dict[CompiledActivation, CompiledActivation] = {}
 
     def changes(self, adding=None, deleting=None):
         for fact in deleting or ():
@@ -451,13 +451,15 @@ class CompiledMatcher(Matcher):
 
     # -- events -----------------------------------------------------------------------
 
+    # Pending changes are keyed by the activation itself (hashed by identity), in
+    # insertion order; an activation added and removed in one batch cancels out.
     def _activate(self, match: CompiledActivation) -> None:
-        if not self._removed or self._removed.pop(id(match), None) is None:
-            self._added[id(match)] = match
+        if not self._removed or self._removed.pop(match, None) is None:
+            self._added[match] = match
 
     def _deactivate(self, match: CompiledActivation) -> None:
-        if not self._added or self._added.pop(id(match), None) is None:
-            self._removed[id(match)] = match
+        if not self._added or self._added.pop(match, None) is None:
+            self._removed[match] = match
 
     def _declare(self, fact) -> None:
         net = self._nets.get(type(fact))
