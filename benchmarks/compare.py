@@ -1,0 +1,98 @@
+"""Is the working tree faster than a git revision?  Interleaved A/B runs of warm advise().
+
+    python benchmarks/compare.py HEAD~1          # the working tree against HEAD~1
+    python benchmarks/compare.py main --rounds 6
+
+On the shared 2-core machine the speed of the same code drifts by up to 1.5x within
+minutes, so a "before" run and an "after" run taken one after the other compare the
+machine, not the code.  This script checks the revision out into a temporary git
+worktree, then alternates fresh processes of the two trees (A B, B A, ...; each round
+with its own hash seed, the same for both) and reports, per debt count, the median of
+each side's mean advise() time and the ratio B/A (< 1: the working tree is faster).
+Each process times advise() on 40 seeded situations, best of 5 passes, the collector on.
+
+Run it with the interpreter of the environment credit-advisor is installed in; it needs
+git and nothing else.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+DEBTS = (1, 2, 5, 20)
+
+CHILD = """
+import gc, json, sys, timeit
+sys.path.insert(0, {benchmarks!r})
+import situations as gen
+from advisor.api import advise
+from credit_advisor.facts.situation import Situation
+
+out = []
+for debts in {debts!r}:
+    items = [Situation.model_validate(x) for x in gen.situations(40, debts, debts, seed=1000 + debts)]
+    for item in items:
+        advise(item)
+    cycle = iter(items * 1000)
+    passes = timeit.repeat(lambda: advise(next(cycle)), number=40, repeat=5, setup="gc.enable()", globals={{"gc": gc}})
+    out.append(min(passes) / 40)
+print(json.dumps(out))
+"""
+
+
+def source_root(tree: Path, holder: Path) -> Path:
+    """A folder that makes `advisor` and `credit_advisor` of `tree` importable first
+    (credit_advisor is the project root itself, as pyproject.toml maps it)."""
+    holder.mkdir(parents=True, exist_ok=True)
+    (holder / "credit_advisor").symlink_to(tree, target_is_directory=True)
+    (holder / "advisor").symlink_to(tree / "advisor", target_is_directory=True)
+    return holder
+
+
+def run_child(root: Path, seed: int) -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(root), PYTHONHASHSEED=str(seed))
+    code = CHILD.format(benchmarks=str(HERE), debts=DEBTS)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    if result.returncode != 0:
+        raise SystemExit(f"a run under {root} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="interleaved A/B timing of warm advise(): a revision against the working tree")
+    parser.add_argument("revision", help="git revision to compare against (A); the working tree is B")
+    parser.add_argument("--rounds", type=int, default=4, help="A/B pairs, alternating the order (default 4)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="credit-advisor-compare-") as tmp:
+        tmp_path = Path(tmp)
+        tree = tmp_path / "revision"
+        subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "--detach", "-q", str(tree), args.revision], check=True)
+        try:
+            roots = {"A": source_root(tree, tmp_path / "a"), "B": source_root(PROJECT, tmp_path / "b")}
+            times: dict[str, list[list[float]]] = {"A": [], "B": []}
+            for round_number in range(args.rounds):
+                order = ("A", "B") if round_number % 2 == 0 else ("B", "A")
+                for side in order:
+                    times[side].append(run_child(roots[side], seed=round_number))
+        finally:
+            subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(tree)], check=False)
+
+    print(f"A = {args.revision}, B = working tree; median of {args.rounds} processes each, mean ms per advise()")
+    for index, debts in enumerate(DEBTS):
+        a = statistics.median(run[index] for run in times["A"]) * 1000
+        b = statistics.median(run[index] for run in times["B"]) * 1000
+        print(f"{debts:>4} debts   A {a:7.3f}   B {b:7.3f}   B/A {b / a:5.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
