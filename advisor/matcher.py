@@ -364,26 +364,24 @@ class CompiledMatcher(Matcher):
         for pattern in self._patterns.values():
             by_type.setdefault(pattern.fact_type, []).append(pattern)
         self._nets = {fact_type: _TypeNet(patterns) for fact_type, patterns in by_type.items()}
-        self._memories = {p.index: _Memory(p.variables) for p in self._patterns.values()}
+        memories = {p.index: _Memory(p.variables) for p in self._patterns.values()}
         # For each pattern, the branch positions it fills, with the memories of the
         # branch's other positions: while one of them is empty there is nothing to join.
-        self._positive_uses: dict[int, list[tuple[_Branch, int, tuple[_Memory, ...]]]] = {}
-        self._negative_uses: dict[int, list[tuple[_Branch, _Negation]]] = {}
+        positive_uses: dict[int, list[tuple[_Branch, int, tuple[_Memory, ...]]]] = {}
+        negative_uses: dict[int, list[tuple[_Branch, _Negation]]] = {}
         for branch in self._branches:
             for position, (pattern, _) in enumerate(branch.positives):
                 others = tuple(
-                    self._memories[other.index]
-                    for index, (other, _) in enumerate(branch.positives)
-                    if index != position
+                    memories[other.index] for index, (other, _) in enumerate(branch.positives) if index != position
                 )
-                self._positive_uses.setdefault(pattern.index, []).append((branch, position, others))
+                positive_uses.setdefault(pattern.index, []).append((branch, position, others))
             for negation in branch.negations:
-                self._negative_uses.setdefault(negation.pattern.index, []).append((branch, negation))
+                negative_uses.setdefault(negation.pattern.index, []).append((branch, negation))
         for pattern in self._patterns.values():
-            pattern.memory = self._memories[pattern.index]
-            pattern.positive_uses = self._positive_uses.get(pattern.index, [])
-            pattern.negative_uses = self._negative_uses.get(pattern.index, [])
-        self._touched_memories = list(self._memories.values())
+            pattern.memory = memories[pattern.index]
+            pattern.positive_uses = positive_uses.get(pattern.index, [])
+            pattern.negative_uses = negative_uses.get(pattern.index, [])
+        self._touched_memories = list(memories.values())
         self._touched_branches = list(self._branches)
         self.reset()
 
@@ -499,17 +497,18 @@ class CompiledMatcher(Matcher):
         net = self._nets.get(type(fact))
         if net is None:
             return
-        for pattern, _ in net.match(fact):
-            self._memories[pattern.index].remove_fact(fact)
-            for branch, *_ in self._positive_uses.get(pattern.index, ()):
+        matched = net.match(fact)
+        for pattern, _ in matched:
+            pattern.memory.remove_fact(fact)
+            for branch, *_ in pattern.positive_uses:
                 for match in [m for m in branch.matches if any(f is fact for f in m.facts)]:
                     branch.matches.remove(match)
                     for var, index in branch.match_index.items():
                         index[match.bindings[var]].remove(match)
                     if match.blocks == 0:
                         self._deactivate(match)
-        for pattern, bindings in net.match(fact):
-            for branch, negation in self._negative_uses.get(pattern.index, ()):
+        for pattern, bindings in matched:
+            for branch, negation in pattern.negative_uses:
                 for match in self._matches_consistent(branch, negation, bindings):
                     match.blocks -= 1
                     if match.blocks == 0:
@@ -530,7 +529,7 @@ class CompiledMatcher(Matcher):
                 if index == position:
                     grown.append((chosen + (fact,), bound))
                     continue
-                for candidate, context in self._memories[other.index].candidates(bound):
+                for candidate, context in other.memory.candidates(bound):
                     if index < position and candidate is fact:
                         continue
                     if _consistent(context, bound):
@@ -544,7 +543,7 @@ class CompiledMatcher(Matcher):
         blocks = 0
         for negation in branch.negations:
             scope = {var: bindings[var] for var in negation.variables if var in bindings}
-            for _, context in self._memories[negation.pattern.index].candidates(scope):
+            for _, context in negation.pattern.memory.candidates(scope):
                 if _consistent(context, scope):
                     blocks += 1
         context = dict(bindings)

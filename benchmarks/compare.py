@@ -60,7 +60,9 @@ def source_root(tree: Path, holder: Path) -> Path:
 def run_child(root: Path, seed: int) -> list[float]:
     env = dict(os.environ, PYTHONPATH=str(root), PYTHONHASHSEED=str(seed))
     code = CHILD.format(benchmarks=str(HERE), debts=DEBTS)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(), check=False
+    )
     if result.returncode != 0:
         raise SystemExit(f"a run under {root} failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout)

@@ -39,9 +39,7 @@ from experta import (  # noqa: E402
     watchers,  # noqa: E402
 )
 from experta.abstract import Matcher  # noqa: E402
-from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
-from experta.conditionalelement import FORALL  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint  # noqa: E402
 from experta.matchers import ReteMatcher  # noqa: E402
@@ -64,14 +62,12 @@ __all__ = [
     "ANDFC",
     "AS",
     "EXISTS",
-    "FORALL",
     "MATCH",
     "NOT",
     "NOTFC",
     "OR",
     "ORFC",
     "TEST",
-    "Activation",
     "Agenda",
     "DepthStrategy",
     "Fact",
