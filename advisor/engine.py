@@ -51,24 +51,13 @@ class StableStrategy(DepthStrategy):
     `lru_cache` of `get_key` is dropped: it never hits and costs time on every reset.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._rule_ids: dict[int, str] = {}
-
-    def rule_name(self, rule) -> str:
-        """The rule's id (remembered: it is asked for every activation and firing)."""
-        name = self._rule_ids.get(id(rule))
-        if name is None:
-            name = self._rule_ids[id(rule)] = rule_id(rule)
-        return name
-
     def get_key(self, activation):
         facts = activation.facts
         if len(facts) == 1:
             ids = [next(iter(facts))["__factid__"]]
         else:
             ids = sorted((f["__factid__"] for f in facts), reverse=True)
-        return (activation.rule.salience, ids, self.rule_name(activation.rule))
+        return (activation.rule.salience, ids, rule_id(activation.rule))
 
     def _update_agenda(self, agenda, added, removed):
         # Bisect on the key tuples (compared in C), not on activations (whose `__lt__`
@@ -222,7 +211,6 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
         self.running = True
         fired = 0
         facts, firings, matcher = self.facts, self.firings, self.matcher
-        rule_name = self.strategy.rule_name
         # experta's strategy logs each agenda change when its ACTIVATIONS watcher is on;
         # otherwise the agenda is updated directly.
         update = self.strategy.update_agenda if watchers.worth("ACTIVATIONS", "INFO") else self.strategy._update_agenda
@@ -239,7 +227,7 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             if fired > MAX_FIRINGS:
                 raise RuntimeError(f"rule base did not settle after {MAX_FIRINGS} firings")
             rule = activation.rule
-            name = rule_name(rule)
+            name = rule_id(rule)
             first_new = facts.last_index
             self._firing = name
             arguments = getattr(activation, "arguments", None)  # prepared by the compiled matcher
