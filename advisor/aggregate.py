@@ -47,6 +47,14 @@ class _Group:
         upstream = [rule for *_, up in chosen for rule in up]
         return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
 
+    def rules_and_strongest(self, strongest_order: int) -> tuple[list[str], list[str]]:
+        """`rules()`, and the rules behind the strongest contributions only (the same list
+        when every contribution is as strong, the usual case)."""
+        every = self.rules()
+        if all(order == strongest_order for order, *_ in self.contributions):
+            return every, every
+        return every, self.rules(only_order=strongest_order)
+
 
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
     """Rules that declared the findings this firing matched, nearest first."""
@@ -125,7 +133,9 @@ def _declared_text(fact) -> str:
     conclusion's values recurs across consultations (only fact ids differ), so that
     text is remembered."""
     values = _values(fact)
-    key = (type(fact), *values.items())
+    slots = tuple(values.values())
+    # The types too: 1 == True, but their JSON differs.
+    key = (type(fact), tuple(values), slots, tuple(map(type, slots)))
     text = _JSON_MEMO.get(key)
     if text is None:
         if len(_JSON_MEMO) >= 4096:
@@ -208,7 +218,7 @@ def build_advice(
         found.sort(key=lambda item: (-item[1].best, codes.index(item[0])))
         topic_effects = []
         for code, group in found:
-            rule_ids = group.rules()
+            rule_ids, strongest = group.rules_and_strongest(-group.best)
             likelihood = LIKELIHOOD_OF_STRENGTH[group.best]
             topic_effects.append(
                 {
@@ -216,7 +226,7 @@ def build_advice(
                     "likelihood": likelihood,
                     "label": text.effect(topic, code),
                     # The reasons for the winning likelihood; weaker contributions stay in `rules`.
-                    "explanation": _explain(group.rules(only_order=-group.best), text),
+                    "explanation": _explain(strongest, text),
                     "rules": rule_ids,
                     "sources": _sources(rule_ids, registry),
                     "conflicts": _conflicts(f"{topic}.{code}", rule_ids, registry),

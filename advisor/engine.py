@@ -230,10 +230,13 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             name = rule_id(rule)
             first_new = facts.last_index
             self._firing = name
-            arguments = getattr(activation, "arguments", None)  # prepared by the compiled matcher
-            if arguments is None:
-                arguments = {k: v for k, v in activation.context.items() if not k.startswith("__")}
-            rule(self, **arguments)
+            arguments = getattr(activation, "arguments", None)
+            if arguments is not None and rule._wrapped_self is None:
+                # Prepared by the compiled matcher, already filtered as experta's Rule
+                # would: call the rule's function directly.
+                rule._wrapped(self, **arguments)
+            else:
+                rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
             matched = activation.facts
             if facts.removed:  # the rule retracted something: keep only what still stands
                 declared = tuple(facts[i] for i in range(first_new, facts.last_index) if i in facts)

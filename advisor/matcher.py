@@ -314,7 +314,9 @@ class CompiledActivation:
         self.context = context
         self.bindings = bindings
         self.blocks = blocks
-        self.arguments = arguments  # what experta passes the rule: the context minus "__" keys
+        # What experta's Rule would pass its function: the context minus "__" keys, then
+        # only the names the function declares.
+        self.arguments = arguments
 
     def __lt__(self, other):
         return self.key < other.key
@@ -339,6 +341,12 @@ class _Branch:
         self.positives: list[tuple[_Pattern, str]] = positives  # (pattern, capture key)
         self.captures = tuple(capture for _, capture in positives)
         self.named_captures = any(not capture.startswith("__") for capture in self.captures)
+        # experta's Rule passes its function only the names it declares (all of them if
+        # it takes **kwargs); when those are all the variables bound, the bindings are
+        # passed as they are.
+        declared = set(getattr(rule, "_wrapped_args", None) or ())
+        bound = {var for pattern, _ in positives for var in pattern.variables}
+        self.takes = None if not declared or bound <= declared else declared
         self.negations: list[_Negation] = negations
         self.matches: list[CompiledActivation] = []
         self.match_index: dict[str, dict[object, list[CompiledActivation]]] = {
@@ -557,6 +565,8 @@ class CompiledMatcher(Matcher):
             arguments = {k: v for k, v in context.items() if not k.startswith("__")}
         else:
             arguments = bindings
+        if branch.takes is not None:
+            arguments = {k: v for k, v in arguments.items() if k in branch.takes}
         match = CompiledActivation(branch.rule, facts, context, bindings, blocks, arguments)
         if not branch.matches:
             self._touched_branches.append(branch)
