@@ -7,6 +7,7 @@ Built once per thread and reused through `reset()` (a new experta engine per cal
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import logging
 import threading
@@ -138,6 +139,10 @@ class Firing(NamedTuple):
     declared: tuple[Fact, ...]
 
 
+# Firing((...)) without NamedTuple's Python-level __new__: one firing per rule that fires.
+_new_firing = functools.partial(tuple.__new__, Firing)
+
+
 def _check_unique_rule_names(mixins) -> None:
     # Mixins share one namespace: a rule method named like another mixin's would
     # silently replace it (experta collects rules by attribute name).
@@ -243,12 +248,14 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             else:  # what the fact list took since `changes` was read: this firing's facts
                 declared = tuple(facts.added)
             firings.append(
-                Firing(
-                    fired,
-                    name,
-                    rule.salience,
-                    tuple(matched) if len(matched) == 1 else tuple(sorted(matched, key=_fact_id)),
-                    declared,
+                _new_firing(
+                    (
+                        fired,
+                        name,
+                        rule.salience,
+                        tuple(matched) if len(matched) == 1 else tuple(sorted(matched, key=_fact_id)),
+                        declared,
+                    )
                 )
             )
         self._firing = ""

@@ -17,10 +17,19 @@ class Conclusions(KnowledgeEngine):
     _firing: str = ""
 
     def conclude(self, topic: Topic, code: str, likelihood: Likelihood, debt: int = PERSON) -> None:
-        self.declare(effect(topic, code, likelihood, debt, self._firing))
+        self._declare_conclusion(effect(topic, code, likelihood, debt, self._firing))
 
     def advise_action(self, code: str, rank: int, debt: int = PERSON) -> None:
-        self.declare(Action(code=code, rank=rank, debt=debt, rule=self._firing))
+        self._declare_conclusion(Action(code=code, rank=rank, debt=debt, rule=self._firing))
 
     def find_on_report(self, debt: int, likelihood: Likelihood) -> None:
-        self.declare(OnReport(debt=debt, likelihood=likelihood.value, rule=self._firing))
+        self._declare_conclusion(OnReport(debt=debt, likelihood=likelihood.value, rule=self._firing))
+
+    def _declare_conclusion(self, fact) -> None:
+        # While the engine runs, a declared fact only joins the fact list (the matcher
+        # reads the list's changes before the next firing): that is all `declare` would
+        # do with one plain fact, minus its checks and loops.
+        if self.running and fact.plain:
+            self.facts.declare(fact)
+        else:
+            self.declare(fact)
