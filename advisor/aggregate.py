@@ -42,6 +42,11 @@ class _Group:
 
     def rules(self, only_order: int | None = None) -> list[str]:
         """Direct rules (strongest first), then the rules whose findings they used."""
+        if len(self.contributions) == 1:  # the usual case: one rule concluded it
+            order, _, rule, upstream = self.contributions[0]
+            if only_order is None or order == only_order:
+                return [rule, *(up for up in dict.fromkeys(upstream) if up != rule)]
+            return []
         chosen = sorted(c for c in self.contributions if only_order is None or c[0] == only_order)
         direct = list(dict.fromkeys(rule for _, _, rule, _ in chosen))
         upstream = [rule for *_, up in chosen for rule in up]
@@ -259,6 +264,7 @@ def build_advice(
             }
         )
 
+    labels = debt_labels(situation, text)
     # Built as plain data and validated in one pass: pydantic-core checks the whole tree
     # faster than a model constructor call per effect, action and source.
     return models.Advice.model_validate(
@@ -270,8 +276,8 @@ def build_advice(
             "trace": trace,
             "warnings": situation_warnings(situation, text),
             "disclaimer": text.disclaimer,
-            "debt_labels": debt_labels(situation, text),
-            "timeline": timeline_entries(situation, text),
+            "debt_labels": labels,
+            "timeline": timeline_entries(situation, text, labels),
         }
     )
 

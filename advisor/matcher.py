@@ -573,9 +573,8 @@ class CompiledMatcher(Matcher):
         branch.matches.append(match)
         for var, index in branch.match_index.items():
             index.setdefault(bindings[var], []).append(match)
-        if not blocks:
-            if not self._removed or self._removed.pop(match, None) is None:
-                self._added[match] = match
+        if not blocks and (not self._removed or self._removed.pop(match, None) is None):
+            self._added[match] = match
 
     @staticmethod
     def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping):

@@ -140,22 +140,22 @@ def entry_parts(entry: TimelineEntry, text: Catalog) -> list[str]:
     return parts
 
 
-def timeline_entries(situation: Situation, text: Catalog, labels: list[str] | None = None) -> list[TimelineEntry]:
-    """The timeline with a one-line summary per debt in the catalog's language."""
+def timeline_entries(situation: Situation, text: Catalog, labels: list[str] | None = None) -> list[dict]:
+    """The timeline with a one-line summary per debt in the catalog's language, as the
+    data of TimelineEntry models (the Advice validates them with everything else)."""
     from .aggregate import debt_labels
 
     names = labels if labels is not None else debt_labels(situation, text)
+    separator = audit_text(text, "words.clause_sep")
     entries = []
     for entry in timeline(situation):
         summary = audit_text(
             text,
             "timeline.summary",
             debt=debt_name(names, entry.debt),
-            parts=audit_text(text, "words.clause_sep").join(entry_parts(entry, text)),
+            parts=separator.join(entry_parts(entry, text)),
         )
-        # A new entry with the summary set (model_copy would skip validation; this is as
-        # cheap and stays a checked TimelineEntry).
-        entries.append(TimelineEntry.model_validate({**entry.__dict__, "summary": summary}))
+        entries.append({**entry.__dict__, "summary": summary})
     return entries
 
 
