@@ -77,7 +77,7 @@ _RECORD_HEAD = re.compile(rb'\{"line":(\d+),"(advice|error)":')
 
 def _t(lang: str, key: str, **values) -> str:
     """A text of the [batch] table of the catalogs."""
-    return catalog(lang)._get("batch", key).format(**values)
+    return catalog(lang).text("batch", key, **values)
 
 
 # --------------------------------------------------------------------------- records

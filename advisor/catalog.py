@@ -25,6 +25,19 @@ class Catalog:
             raise KeyError(f"catalog {self.language}: no text for {'.'.join(path)}") from None
         return node
 
+    def text(self, section: str, key: str, **values) -> str:
+        """The text `key` of a catalog table (`[batch]`, `[ui]`, …), formatted with
+        `values` (so `{{` is a literal brace, as everywhere in the catalogs)."""
+        return self._get(section, key).format(**values)
+
+    def rules_texts(self, rule_ids) -> list[str]:
+        """Each rule's explanation, in order (a KeyError names a missing one)."""
+        table = self.data.get("rules", {})
+        try:
+            return [table[rule_id] for rule_id in rule_ids]
+        except KeyError:
+            return [self.rule(rule_id) for rule_id in rule_ids]
+
     def likelihood(self, code: str) -> str:
         return self._get("likelihood", code)
 
@@ -41,8 +54,7 @@ class Catalog:
         return self._get("rules", rule_id)
 
     def ui(self, key: str, **values) -> str:
-        text = self._get("ui", key)
-        return text.format(**values)
+        return self.text("ui", key, **values)
 
     @property
     def disclaimer(self) -> str:
