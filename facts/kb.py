@@ -42,6 +42,14 @@ class KbFact(Fact):
         self.plain = False  # whatever is set now is checked again at declaration
         super().__setitem__(key, value)
 
+    @classmethod
+    def _of_plain(cls, slots: dict):
+        """A fact from slots already known to be plain: for `effect()`, whose slots are
+        codes, booleans and the debt index by construction."""
+        fact = dict.__new__(cls)
+        dict.update(fact, slots)
+        return fact
+
 
 _PLAIN_KEYS: set[tuple[str, ...]] = set()
 
@@ -100,14 +108,18 @@ def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int, rule: str
         fixed = (topic.value, likelihood.value, harmful, harmful and likelihood.value in ALARMING)
         _EFFECT_SLOTS[key] = fixed
     topic_value, likelihood_value, harmful, alarming = fixed
-    return Effect(
-        topic=topic_value,
-        code=code,
-        likelihood=likelihood_value,
-        debt=debt,
-        harmful=harmful,
-        alarming=alarming,
-        rule=rule,
+    if type(code) is not str or type(debt) is not int or type(rule) is not str:
+        raise TypeError(f"effect(): code and rule must be str and debt an int, not {code!r}, {rule!r}, {debt!r}")
+    return Effect._of_plain(
+        {
+            "topic": topic_value,
+            "code": code,
+            "likelihood": likelihood_value,
+            "debt": debt,
+            "harmful": harmful,
+            "alarming": alarming,
+            "rule": rule,
+        }
     )
 
 

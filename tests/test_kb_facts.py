@@ -1,0 +1,39 @@
+"""The fact classes' shortcuts build the same facts experta's constructor would."""
+
+from __future__ import annotations
+
+import pytest
+
+from credit_advisor.facts.enums import Likelihood, Topic
+from credit_advisor.facts.experta_compat import MATCH, Fact
+from credit_advisor.facts.kb import Action, DebtFact, Effect, effect
+
+
+def test_effect_builds_the_fact_the_generic_constructor_builds():
+    built = effect(Topic.huabei, "limit_reduced", Likelihood.possible, 2, "huabei.some_rule")
+    generic = Effect(
+        topic="huabei", code="limit_reduced", likelihood="possible", debt=2, harmful=True, alarming=True, rule="huabei.some_rule"
+    )
+    assert built == generic and type(built) is Effect
+    assert list(built.items()) == list(generic.items())
+    assert built.plain and generic.plain
+
+
+def test_a_calm_effect_is_neither_harmful_nor_alarming():
+    calm = effect(Topic.huabei, "unaffected", Likelihood.likely, -1, "huabei.unaffected")
+    assert (calm["harmful"], calm["alarming"]) == (False, False)
+
+
+@pytest.mark.parametrize("debt, rule", [("1", "x.y"), (1.0, "x.y"), (True, "x.y"), (1, None)])
+def test_effect_refuses_slots_that_are_not_what_it_declares(debt, rule):
+    with pytest.raises(TypeError, match="effect"):
+        effect(Topic.huabei, "limit_reduced", Likelihood.possible, debt, rule)
+
+
+def test_a_pattern_is_not_a_plain_fact_and_a_changed_fact_is_checked_again():
+    pattern = DebtFact(debt=MATCH.debt, alipay=True)
+    assert not pattern.plain and isinstance(pattern, Fact)
+    action = Action(code="settle_overdue", rank=10, debt=0, rule="x.y")
+    assert action.plain
+    action["rank"] = 11
+    assert not action.plain
