@@ -47,7 +47,7 @@ from credit_advisor.facts.experta_compat import (
 
 _MISSING = object()
 _NO_BINDINGS: dict = {}
-CACHE_LIMIT = 1 << 16  # distinct slot-value tuples per fact type before the cache restarts
+CACHE_LIMIT = 1 << 16  # values per slot table (and masks per type) before the table restarts
 
 
 class UnsupportedCondition(TypeError):

@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import situations as gen  # noqa: E402
 
 COMPONENTS = (
-    ("experta/matchers", "experta Rete matching"),
+    ("advisor/matcher.py", "compiled matcher (advisor/matcher.py)"),
+    ("experta/matchers", "experta Rete matching (unused since the compiled matcher)"),
     ("experta/strategies", "experta agenda/strategy"),
     ("experta/agenda", "experta agenda/strategy"),
     ("experta/", "experta engine, facts, rules"),
@@ -92,12 +93,13 @@ def cumulative(stats: pstats.Stats, wanted: dict[str, str]) -> list[tuple[str, f
 
 STEPS = {
     "advise()": "advisor/api.py:advise",
-    "  engine.consult (reset + declare + run)": "advisor/engine.py:consult",
-    "    KnowledgeEngine.reset()": "experta/engine.py:reset",
-    "    declare() (all: input facts + rule conclusions, incl. matching when not running)": "experta/engine.py:declare",
+    "  engine.consult (reset + declare + run + release)": "advisor/engine.py:consult",
+    "    reset()": "advisor/engine.py:reset",
+    "    declare() (input facts, incl. matching them)": "advisor/engine.py:declare",
     "    run() incl. rule bodies": "advisor/engine.py:run",
-    "      get_activations → matcher.changes (Rete)": "experta/engine.py:get_activations",
-    "      strategy.update_agenda": "experta/abstract.py:update_agenda",
+    "      matcher.changes (all the matching, the input facts' included)": "advisor/matcher.py:changes",
+    "      strategy._update_agenda": "advisor/engine.py:_update_agenda",
+    "    release() (working memory dropped)": "advisor/engine.py:release",
     "  build_advice": "advisor/aggregate.py:build_advice",
     "    _collect (groups and trace data)": "advisor/aggregate.py:_collect",
     "    pydantic BaseModel.__init__ (all models)": "pydantic/main.py:__init__",
