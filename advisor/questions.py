@@ -62,6 +62,10 @@ class Question:
     fills: tuple[str, ...] = ()  # further fields this answer sets (the DingTalk gate)
     probes: tuple = ()  # sample answers for WHY's what-if (INTEGER, NUMBER, MULTI)
     dont_know_option: str | None = None  # the option "don't know" picks (e.g. lender "unknown")
+    # The options "yes" and "no" pick when the question reads as a yes/no question
+    # ("Is the lender licensed?"); options named yes/no are picked by those words anyway.
+    yes_option: str | None = None
+    no_option: str | None = None
 
     @property
     def per_debt(self) -> bool:
@@ -284,7 +288,7 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
     _q("label", "debts[].label", TEXT, True, always, maximum=MAX_LABEL_CHARS),
     _q("overdue_days", "debts[].overdue_days", INTEGER, False, always, probes=(0, 10, 45, 120)),
     _q("lender", "debts[].lender", CHOICE, False, lender_matters, options=_codes(Lender),
-       dont_know_option=Lender.unknown.value),
+       dont_know_option=Lender.unknown.value, yes_option=Lender.licensed.value, no_option=Lender.unlicensed.value),
     _q("settled", "debts[].settled", YESNO, False, debt_overdue),
     _q("months_since_settled", "debts[].months_since_settled", INTEGER, True, settled_matters,
        probes=(2, 24, 70)),
@@ -500,10 +504,10 @@ def parse(question: Question, text: str) -> Any:
         if word.isdigit() and 1 <= int(word) <= len(question.options):
             return question.options[int(word) - 1]
         code = _option_by_word(question, word)
-        if code is None and word in words("yes") and "yes" in question.options:
-            code = "yes"
-        if code is None and word in words("no") and "no" in question.options:
-            code = "no"
+        if code is None and word in words("yes"):
+            code = question.yes_option or ("yes" if "yes" in question.options else None)
+        if code is None and word in words("no"):
+            code = question.no_option or ("no" if "no" in question.options else None)
         if code is None:
             raise Invalid("hint_choice", n=len(question.options))
         return code

@@ -159,6 +159,20 @@ def test_dont_know_is_refused_where_the_field_cannot_be_null():
     assert problem.value.key == "hint_no_dont_know"
 
 
+@pytest.mark.parametrize(
+    "text, value", [("是", "licensed"), ("是的", "licensed"), ("yes", "licensed"), ("否", "unlicensed"),
+                    ("不是", "unlicensed"), ("no", "unlicensed"), ("1", "licensed"), ("持牌机构", "licensed")]
+)
+def test_a_choice_asked_as_a_yes_no_question_takes_yes_and_no(text, value):
+    # "放贷的是正规持牌机构吗？" is naturally answered 是 / 否.
+    assert parse(Q["lender"], text) == value
+
+
+def test_yes_and_no_pick_nothing_in_a_choice_that_is_not_a_yes_no_question():
+    with pytest.raises(Invalid):
+        parse(Q["negotiation"], "是")
+
+
 def test_dont_know_picks_the_unknown_option_of_an_enum():
     assert parse(Q["lender"], "不知道") == "unknown"
     assert parse(Q["reported"], "不清楚") == "unknown"
