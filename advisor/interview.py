@@ -64,7 +64,8 @@ from .questions import (
 )
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_BAD_ANSWERS, EXIT_INTERRUPTED = 0, 1, 2, 130
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# As in facts.situation: the zero-width joiners U+200C/U+200D stay (joined emoji).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 BACK = object()
 
 

@@ -23,6 +23,10 @@ SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
+# Format characters that reorder or hide nothing: they join emoji sequences and letters.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def terminal_safe(text: str) -> str:
     """The person's own text (debt labels) with nothing that could corrupt a terminal.
 
@@ -36,7 +40,7 @@ def terminal_safe(text: str) -> str:
         category = unicodedata.category(char)
         if category == "Cs":
             kept.append("\ufffd")
-        elif category not in _UNSAFE_CATEGORIES:
+        elif category not in _UNSAFE_CATEGORIES or char in _JOINERS:
             kept.append(char)
     return "".join(kept)
 

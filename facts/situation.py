@@ -24,7 +24,10 @@ Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
 Months = Annotated[StrictInt, Field(ge=0, le=MAX_MONTHS)]
 Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT_CNY, allow_inf_nan=False, strict=True)]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# Control characters, zero-width space, bidi marks and overrides, line/paragraph
+# separators.  The zero-width (non-)joiners U+200C/U+200D stay: they join emoji
+# sequences (👨‍👩‍👧) and some scripts need them, and they reorder nothing.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 class _Strict(BaseModel):

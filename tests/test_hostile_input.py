@@ -9,7 +9,8 @@ same rows then go through `advise()` in-process.
 
 Limits (advisor/validation.py, facts/situation.py): at most 1,000,000 bytes of input,
 100 debts, 20 levels of nesting, integers of at most 1,000 digits; a label keeps any
-script and emoji but loses control, bidi and zero-width characters.
+script and emoji (joined emoji too) but loses control, bidi and zero-width space
+characters.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ class Row:
     text_format: bool = False  # run with --format text and check the bytes of the report
 
 
-LABEL_TRADITIONAL = "招商銀行信用卡 🐷💳 還款"
+LABEL_TRADITIONAL = "招商銀行信用卡 🐷💳 還款 👨\u200d👩\u200d👧"  # a family emoji: joined by ZWJ
 LABEL_ATTACK = "my\x1b[2J\x1b[31mloan\x07\u202eevil\u2066\x9b31m\u200b\r\x08end"
 
 HOSTILE: dict[str, Row] = {
@@ -100,6 +101,9 @@ HOSTILE: dict[str, Row] = {
     "a UTF-16 file": Row(json.dumps({"debts": []}).encode("utf-16"), names=("(input)",)),
     "traditional Chinese and emoji in a label": Row(
         _debt_body(label=LABEL_TRADITIONAL), status=0, label=LABEL_TRADITIONAL,
+    ),
+    "joined emoji in a label (text report)": Row(
+        _debt_body(label=LABEL_TRADITIONAL), status=0, label=LABEL_TRADITIONAL, text_format=True,
     ),
     "ANSI escapes, control and bidi characters in a label (text report)": Row(
         _debt_body(label=LABEL_ATTACK), status=0, label="my[2J[31mloanevil31mend", text_format=True,
@@ -161,7 +165,8 @@ def _row_args(row: Row, tmp_path: Path) -> tuple[list[str], bytes | None]:
     return args + [str(big)], None
 
 
-def _unsafe(text: str, allow: str = "\n") -> list[str]:
+def _unsafe(text: str, allow: str = "\n\u200c\u200d") -> list[str]:
+    # The zero-width joiners are kept on purpose (joined emoji); they reorder nothing.
     return sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in UNSAFE_CATEGORIES and c not in allow})
 
 
