@@ -46,8 +46,16 @@ def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFA
         situation = situation_from_json(situation, lang)
     elif not isinstance(situation, Situation):
         situation = situation_from_data(situation, lang)
+    return consultation(situation, lang, keep_firings=False)[0]
+
+
+def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[Advice, list | None]:
+    """One run of the engine and its Advice, with the cyclic collector paused; the
+    firings too when `keep_firings` (why-not, what-if and the audit reason about them),
+    else they die inside the pause."""
     with cyclic_gc_paused():
         firings = engine().consult(situation)
         advice = build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())
-        del firings  # the consultation's facts die here, while the collector is paused
-    return advice
+        if not keep_firings:
+            firings = None
+    return advice, firings

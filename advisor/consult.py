@@ -15,15 +15,11 @@ from .models import Advice, TraceEntry
 
 def run(situation: Situation, lang: str) -> tuple[Advice, list[Firing]]:
     """The Advice, exactly as `advise()` builds it, and the firings behind it."""
-    from .aggregate import build_advice
-    from .api import rules_by_id, ruleset_version
-    from .catalog import catalog, check_language
-    from .engine import cyclic_gc_paused, engine
+    from .api import consultation
+    from .catalog import check_language
 
     check_language(lang)
-    with cyclic_gc_paused():
-        firings = list(engine().consult(situation))
-        return build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version()), firings
+    return consultation(situation, lang, keep_firings=True)
 
 
 def final_facts(situation: Situation, firings: list[Firing]) -> list[Fact]:
