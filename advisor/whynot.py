@@ -55,6 +55,8 @@ SLOT_DOMAINS: dict[str, dict[str, tuple]] = {
     "PersonFact": {
         "overdue": BOOL,
         "overdue_debts": ("none", "one", "many"),
+        "alipay_overdue": BOOL,
+        "new_credit": BOOL,
         "zhima": ("low", "mid", "high", "unknown"),
         "inquiries": ("few", "some", "grey", "overload", "unknown"),
         "hardship": ("objective", "other", "none", "unknown"),
@@ -89,6 +91,8 @@ SLOT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "debts": ("debts",),
         "overdue": ("debts[].overdue_days",),
         "overdue_debts": ("debts[].overdue_days",),
+        "alipay_overdue": ("debts[].product", "debts[].overdue_days"),
+        "new_credit": ("plans",),
         "zhima": ("zhima_score",),
         "inquiries": ("credit_inquiries_6m",),
         "hardship": ("hardship",),
@@ -292,8 +296,9 @@ class Words:
                 out.append({"field": f"debts[{debt}].{name}", "value": _plain(raw)})
             elif name == "debts":
                 out.append({"field": "debts", "value": len(situation.debts)})
-            elif name == "debts[].overdue_days":
-                out.append({"field": name, "value": [d.overdue_days for d in situation.debts]})
+            elif name.startswith("debts[]."):
+                every = name.removeprefix("debts[].")
+                out.append({"field": name, "value": [_plain(getattr(d, every)) for d in situation.debts]})
             elif name == "plans":
                 out.append({"field": "plans", "value": [p.value for p in situation.plans]})
             elif name.startswith("collection."):

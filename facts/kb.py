@@ -148,6 +148,10 @@ def situation_to_facts(situation: Situation) -> list[Fact]:
             debts=len(situation.debts),
             overdue=any(d.overdue_days > 0 for d in situation.debts),
             overdue_debts=count_band(sum(d.overdue_days > 0 for d in situation.debts)),
+            # Person-level summaries for person-level conclusions: a rule matching each
+            # debt instead would fire once per debt to conclude one thing.
+            alipay_overdue=any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in situation.debts),
+            new_credit=bool(situation.plans),
             zhima=zhima_band(situation.zhima_score),
             inquiries=inquiry_band(situation.credit_inquiries_6m),
             hardship=hardship_kind(situation.hardship),

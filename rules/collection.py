@@ -1,11 +1,11 @@
 """Collection and the law: fees, lawsuits, and collection that crosses the line."""
 
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
-from credit_advisor.facts.kb import DebtFact, PersonFact
+from credit_advisor.facts.experta_compat import MATCH, NOT, L
+from credit_advisor.facts.kb import DebtFact
 
 from .base import Conclusions
-from .conditions import alarming
+from .conditions import alarming, any_person_flag
 from .registry import FALLBACK, cite, knowledge_rule
 
 CO = Topic.collection
@@ -59,7 +59,7 @@ class CollectionRules(Conclusions):
         self.conclude(CO, "lawsuit_risk", Likelihood.possible, debt)
 
     @knowledge_rule(
-        OR(PersonFact(threatened=True), PersonFact(contacts_harassed=True)),
+        any_person_flag("threatened", "contacts_harassed"),
         id="collection.threats_are_illegal",
         knowledge=["L4", "L5"],
         sources=[

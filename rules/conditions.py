@@ -1,7 +1,7 @@
 """Condition pieces shared by several topic modules, named for what they mean."""
 
 from credit_advisor.facts.enums import Likelihood
-from credit_advisor.facts.experta_compat import MATCH, L
+from credit_advisor.facts.experta_compat import MATCH, OR, L
 from credit_advisor.facts.kb import DebtFact, Effect, OnReport, PersonFact
 
 STRONG = L("certain") | L("likely")
@@ -47,3 +47,15 @@ def alarming(topic: str):
 def capped_at_likely(likelihood: str) -> Likelihood:
     """A certain record makes a third party's reaction likely, never certain."""
     return Likelihood.likely if likelihood == "certain" else Likelihood(likelihood)
+
+
+def any_person_flag(*slots: str):
+    """Any of the person's yes/no/unknown answers is yes.  Each branch asks that the ones
+    before it are not yes, so the branches exclude each other and the rule fires once,
+    however many answers are yes."""
+    return OR(
+        *(
+            PersonFact(**{earlier: ~L(True) for earlier in slots[:index]}, **{slot: True})
+            for index, slot in enumerate(slots)
+        )
+    )

@@ -88,12 +88,22 @@ class HuabeiRules(Conclusions):
         self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
 
     @knowledge_rule(
-        # Only overdues that could have touched Huabei while unpaid (settling never adds harm).
+        # Only overdues that could have touched Huabei while unpaid (settling never adds
+        # harm): on the report, or over 30 days, or on Alipay, or with an unlicensed
+        # platform.  Each branch excludes the ones above it, so a debt fires the rule once.
         OR(
             DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, reported=~L("no")),
-            DebtFact(debt=MATCH.debt, settled=True, band=OVER_30_DAYS, age=RECENTLY_SETTLED),
-            DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, alipay=True),
-            DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, lender="unlicensed"),
+            DebtFact(debt=MATCH.debt, settled=True, band=OVER_30_DAYS, age=RECENTLY_SETTLED, reported="no"),
+            DebtFact(debt=MATCH.debt, settled=True, band="short", age=RECENTLY_SETTLED, reported="no", alipay=True),
+            DebtFact(
+                debt=MATCH.debt,
+                settled=True,
+                band="short",
+                age=RECENTLY_SETTLED,
+                reported="no",
+                alipay=False,
+                lender="unlicensed",
+            ),
         ),
         id="huabei.repaid_may_keep_lower_limit",
         knowledge=["H4"],

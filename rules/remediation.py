@@ -1,10 +1,18 @@
 """Remediation: what to do, and in what order. Ranks order actions (lower = sooner)."""
 
 from credit_advisor.facts.experta_compat import MATCH, OR, L
-from credit_advisor.facts.kb import DebtFact, Effect, PersonFact, PlanFact
+from credit_advisor.facts.kb import DebtFact, Effect, PersonFact
 
 from .base import Conclusions
-from .conditions import NOT_LICENSED, OVERDUE, STILL_VISIBLE, STRONG, record_kept_past_five_years, strong_report
+from .conditions import (
+    NOT_LICENSED,
+    OVERDUE,
+    STILL_VISIBLE,
+    STRONG,
+    any_person_flag,
+    record_kept_past_five_years,
+    strong_report,
+)
 from .registry import ACTION, cite, knowledge_rule
 
 # Settle the over-90-day overdue first (R1): the band sets the rank of each debt.
@@ -173,7 +181,7 @@ class RemediationRules(Conclusions):
         self.advise_action("space_applications", 55)
 
     @knowledge_rule(
-        PlanFact(plan=MATCH.plan),
+        PersonFact(new_credit=True),
         *strong_report(),
         id="remediation.borrow_within_means",
         knowledge=["R11", "R7"],
@@ -182,7 +190,7 @@ class RemediationRules(Conclusions):
         concludes=["action.space_applications"],
         salience=ACTION,
     )
-    def borrow_within_means(self, debt, plan):
+    def borrow_within_means(self, debt):
         """Planning new credit with a negative record: wait, borrow within means, read the terms."""
         self.advise_action("space_applications", 56, debt)
 
@@ -200,8 +208,9 @@ class RemediationRules(Conclusions):
         self.advise_action("payment_reminders", 65, debt)
 
     @knowledge_rule(
-        # A low score alone is no trouble to act on; it matters next to an overdue.
-        OR(DebtFact(debt=MATCH.debt, alipay=True, band=OVERDUE), PersonFact(zhima="low", overdue=True)),
+        # A low score alone is no trouble to act on; it matters next to an overdue.  The
+        # branches exclude each other, so the advice is concluded once.
+        OR(PersonFact(alipay_overdue=True), PersonFact(alipay_overdue=False, zhima="low", overdue=True)),
         id="remediation.monitor_zhima",
         knowledge=["R10"],
         sources=[cite("001", "通过定期查看芝麻信用分的变化")],
@@ -240,7 +249,7 @@ class RemediationRules(Conclusions):
         self.advise_action("check_platform_license", 13, debt)
 
     @knowledge_rule(
-        OR(PersonFact(threatened=True), PersonFact(contacts_harassed=True), PersonFact(wechat_contacted=True)),
+        any_person_flag("threatened", "contacts_harassed", "wechat_contacted"),
         id="remediation.keep_collection_evidence",
         knowledge=["L3"],
         sources=[

@@ -5,7 +5,7 @@ from credit_advisor.facts.experta_compat import AND, MATCH, OR
 from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
 
 from .base import Conclusions
-from .conditions import NOT_LICENSED, STRONG
+from .conditions import NOT_LICENSED, STRONG, any_person_flag
 from .registry import cite, knowledge_rule
 
 WX = Topic.wechat
@@ -31,8 +31,9 @@ class WeChatRules(Conclusions):
 
     @knowledge_rule(
         OR(
+            # Exclusive branches: an Alipay debt on the report would otherwise fire it twice.
             AND(DebtFact(debt=MATCH.debt, open=True, alipay=True)),
-            AND(DebtFact(debt=MATCH.debt, open=True), OnReport(debt=MATCH.debt, likelihood=STRONG)),
+            AND(DebtFact(debt=MATCH.debt, open=True, alipay=False), OnReport(debt=MATCH.debt, likelihood=STRONG)),
         ),
         id="wechat.credit_services_may_be_limited",
         knowledge=["X2", "E1"],
@@ -73,7 +74,7 @@ class WeChatRules(Conclusions):
         self.conclude(WX, "social_collection_risk", SOCIAL_RISK[lender], debt)
 
     @knowledge_rule(
-        OR(PersonFact(wechat_contacted=True), PersonFact(contacts_harassed=True)),
+        any_person_flag("wechat_contacted", "contacts_harassed"),
         id="wechat.collection_reaches_social_circle",
         knowledge=["X4", "E9"],
         sources=[cite("004", "可能會通過社交軟件進行催收"), cite("evidence", "禁止向债务无关的第三方透露债务人负债")],
