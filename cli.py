@@ -14,8 +14,16 @@ LANGS = ("zh", "en")
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
-def _add_lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGS, default=None, help="language of the texts: zh (default) or en")
+def _add_lang(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Both `credit-advisor --lang en advise F` and `credit-advisor advise F --lang en` work:
+    # a subcommand that is not given --lang must not overwrite the top level's with its
+    # default (argparse copies a subparser's defaults over the values parsed before it).
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None if top else argparse.SUPPRESS,
+        help="language of the texts: zh (default) or en",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="What debt trouble really does to Huabei, Weilidai, WeChat, DingTalk and your credit report — "
         "explained and sourced. Run without a command for the guided interview.",
     )
-    _add_lang(parser)
+    _add_lang(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     interview = commands.add_parser("interview", help="guided question-and-answer interview (the default)")

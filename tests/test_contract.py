@@ -218,6 +218,23 @@ def test_advise_reads_standard_input_too(cli):
     assert result.json()["topics"].keys() == set(TOPICS)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--lang", "en", "advise", "{path}"],
+        ["advise", "{path}", "--lang", "en"],
+        ["--lang", "zh", "advise", "{path}", "--lang", "en"],
+        ["--lang", "en", "explain", "{path}", "--why-not", "action.keep_evidence"],
+        ["--lang", "en", "whatif", "{path}", "--set", "debts.0.settled=true"],
+    ],
+)
+def test_lang_is_taken_before_the_command_as_well_as_after_it(cli, tmp_path, command):
+    path = write_json(tmp_path / "situation.json", MULTI)
+    result = cli(*[part.format(path=path) for part in command], "--format", "json")
+    assert result.status == 0, result.err
+    assert result.json()["language"] == "en"
+
+
 def test_advise_defaults_to_chinese_and_english_is_asked_for_with_lang_en(cli, tmp_path):
     from advisor.catalog import catalog
 
