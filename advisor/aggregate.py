@@ -32,8 +32,8 @@ class _Group:
         self.debts: dict[int, int] = {}  # debt -> best order seen
         self.best = best
 
-    def add(self, order: int, seq: int, rule: str, debt: int, upstream: list[str]) -> None:
-        self.contributions.append((order, seq, rule, tuple(upstream)))
+    def add(self, order: int, seq: int, rule: str, debt: int, upstream: tuple[str, ...]) -> None:
+        self.contributions.append((order, seq, rule, upstream))
         if debt != PERSON:
             self.debts[debt] = min(order, self.debts.get(debt, order))
 
@@ -61,10 +61,12 @@ class _Group:
         return every, self.rules(only_order=strongest_order)
 
 
-def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
+def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]:
     """Rules that declared the findings this firing matched, nearest first."""
+    stack = [f for f in firing.matched if type(f) in CONCLUSIONS]
+    if not stack:  # the usual case: the firing matched input facts only
+        return ()
     found: list[str] = []
-    stack = [f for f in firing.matched if isinstance(f, CONCLUSIONS)]
     seen: set[int] = set()
     while stack:
         fact = stack.pop(0)
@@ -75,8 +77,8 @@ def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> list[str]:
         origin = declared_by[fact_id]
         if origin.rule not in found:
             found.append(origin.rule)
-        stack.extend(f for f in origin.matched if isinstance(f, CONCLUSIONS))
-    return found
+        stack.extend(f for f in origin.matched if type(f) in CONCLUSIONS)
+    return tuple(found)
 
 
 _CITATION_MEMO: dict[tuple, tuple[tuple[RuleMeta, ...], list[models.Source]]] = {}
@@ -137,16 +139,34 @@ def _declared_text(fact) -> str:
     """A declared fact as the trace shows it: `"<Class> f-<id> <json>"`.  The JSON of a
     conclusion's values recurs across consultations (only fact ids differ), so that
     text is remembered."""
+    kind = type(fact)
+    if kind in CONCLUSIONS:
+        # The usual case: a conclusion whose id the fact list added after its slots, and
+        # whose slot types are fixed when it is made (rules.base), so its values alone
+        # are the key (1 and True cannot meet in one slot).
+        items = tuple(dict.items(fact))
+        last, fact_id = items[-1]
+        if last == "__factid__":
+            key = (kind, items[:-1])
+            text = _JSON_MEMO.get(key)
+            if text is None:
+                text = _remember_json(key, dict(key[1]))
+            return f"{kind.__name__} f-{fact_id} {text}"
     values = _values(fact)
     slots = tuple(values.values())
     # The types too: 1 == True, but their JSON differs.
     key = (type(fact), tuple(values), slots, tuple(map(type, slots)))
     text = _JSON_MEMO.get(key)
     if text is None:
-        if len(_JSON_MEMO) >= 4096:
-            _JSON_MEMO.clear()
-        text = _JSON_MEMO[key] = _COMPACT_JSON.encode(values)
+        text = _remember_json(key, values)
     return f"{fact_name(fact)} {text}"
+
+
+def _remember_json(key: tuple, values: dict) -> str:
+    if len(_JSON_MEMO) >= 4096:
+        _JSON_MEMO.clear()
+    text = _JSON_MEMO[key] = _COMPACT_JSON.encode(values)
+    return text
 
 
 def fact_name(fact) -> str:
@@ -181,7 +201,7 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[dict]]:
                 )
             matched.append(model)
         declared = []
-        upstream: list[str] | None = None
+        upstream: tuple[str, ...] | None = None
         for fact in firing.declared:
             declared_by[fact["__factid__"]] = firing
             declared.append(_declared_text(fact))

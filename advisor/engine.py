@@ -29,16 +29,11 @@ from credit_advisor.facts.situation import Situation
 from credit_advisor.rules import TOPIC_RULES
 from credit_advisor.rules.base import Conclusions
 
-from .matcher import CompiledMatcher
+from .matcher import CompiledMatcher, agenda_key, rule_id
 
 FACTS_WATCHER = watchers.FACTS
 _KEY = attrgetter("key")
 MAX_FIRINGS = 50_000  # a runaway guard: the full rule base needs a few hundred at 100 debts
-
-
-def rule_id(rule) -> str:
-    meta = getattr(rule, "meta", None)
-    return meta.id if meta is not None else getattr(rule, "__name__", "?")
 
 
 class StableStrategy(DepthStrategy):
@@ -53,19 +48,17 @@ class StableStrategy(DepthStrategy):
     """
 
     def get_key(self, activation):
-        facts = activation.facts
-        if len(facts) == 1:
-            ids = [next(iter(facts))["__factid__"]]
-        else:
-            ids = sorted((f["__factid__"] for f in facts), reverse=True)
-        return (activation.rule.salience, ids, rule_id(activation.rule))
+        return agenda_key(activation.rule.salience, tuple(activation.facts), rule_id(activation.rule))
 
     def _update_agenda(self, agenda, added, removed):
         # Bisect on the key tuples (compared in C), not on activations (whose `__lt__`
-        # is a Python call per comparison).
+        # is a Python call per comparison).  The compiled matcher's activations come
+        # with their key; experta's own (in tests) get it here.
         activations = agenda.activations
         for act in removed:
-            act.key = key = self.get_key(act)
+            key = getattr(act, "key", None)
+            if key is None:
+                act.key = key = self.get_key(act)
             index = bisect.bisect_left(activations, key, key=_KEY)
             while index < len(activations) and activations[index].key == key:
                 if activations[index] == act:
@@ -73,7 +66,8 @@ class StableStrategy(DepthStrategy):
                     break
                 index += 1
         for act in added:
-            act.key = self.get_key(act)
+            if getattr(act, "key", None) is None:
+                act.key = self.get_key(act)
             bisect.insort_right(activations, act, key=_KEY)
 
 

@@ -303,26 +303,49 @@ class CompiledActivation:
     Not experta's `Activation` class: that one keeps its facts in a set, which hashes
     every fact (a frozenset of all its slots) for each activation, and has no slots.
     Here the facts are a tuple, in pattern order, each once; one match is one object,
-    so equality is identity."""
+    so equality is identity.  Its agenda `key` is made with it (`agenda_key`), and the
+    experta `context` (bindings plus captured facts) only when asked for: the engine
+    calls the rule with `arguments`."""
 
-    __slots__ = ("arguments", "bindings", "blocks", "context", "facts", "key", "rule")
+    __slots__ = ("arguments", "bindings", "blocks", "captures", "facts", "key", "positions", "rule")
 
-    def __init__(self, rule, facts: tuple, context: dict, bindings: Mapping, blocks: int, arguments: Mapping):
+    def __init__(self, rule, positions: tuple, facts: tuple, captures: tuple, bindings: Mapping, blocks: int):
         self.rule = rule
+        self.positions = positions  # one fact per positive pattern, as the captures name them
         self.facts = facts
+        self.captures = captures
         self.key = None
-        self.context = context
         self.bindings = bindings
         self.blocks = blocks
         # What experta's Rule would pass its function: the context minus "__" keys, then
-        # only the names the function declares.
-        self.arguments = arguments
+        # only the names the function declares (set by the matcher).
+        self.arguments = bindings
+
+    @property
+    def context(self) -> dict:
+        context = dict(self.bindings)
+        context.update(zip(self.captures, self.positions))
+        return context
 
     def __lt__(self, other):
         return self.key < other.key
 
     def __repr__(self):  # pragma: no cover
         return f"CompiledActivation(rule={getattr(self.rule, '__name__', self.rule)}, facts={self.facts})"
+
+
+def rule_id(rule) -> str:
+    """The id a rule is known by: its knowledge id, or experta's name for it."""
+    meta = getattr(rule, "meta", None)
+    return meta.id if meta is not None else getattr(rule, "__name__", "?")
+
+
+def agenda_key(salience: int, facts: tuple, name: str) -> tuple:
+    """The agenda order of `StableStrategy`: salience, then the newest facts (ids, highest
+    first, compared in turn), then the rule id, so that no two activations tie."""
+    if len(facts) == 1:
+        return (salience, [facts[0]["__factid__"]], name)
+    return (salience, sorted((f["__factid__"] for f in facts), reverse=True), name)
 
 
 class _Negation:
@@ -338,6 +361,8 @@ class _Branch:
 
     def __init__(self, rule, positives, negations):
         self.rule = rule
+        self.salience = rule.salience
+        self.name = rule_id(rule)
         self.positives: list[tuple[_Pattern, str]] = positives  # (pattern, capture key)
         self.captures = tuple(capture for _, capture in positives)
         self.named_captures = any(not capture.startswith("__") for capture in self.captures)
@@ -547,27 +572,22 @@ class CompiledMatcher(Matcher):
             partial = grown
         return partial
 
-    def _add_match(self, branch: _Branch, facts: tuple, bindings) -> None:
+    def _add_match(self, branch: _Branch, positions: tuple, bindings) -> None:
         blocks = 0
         for negation in branch.negations:
             scope = {var: bindings[var] for var in negation.variables if var in bindings}
             for _, context in negation.pattern.memory.candidates(scope):
                 if _consistent(context, scope):
                     blocks += 1
-        context = dict(bindings)
-        if len(facts) == 1:
-            context[branch.captures[0]] = facts[0]
-        else:
-            context.update(zip(branch.captures, facts))
-            if len({id(fact) for fact in facts}) < len(facts):
-                facts = tuple({id(fact): fact for fact in facts}.values())  # one fact, two positions
+        facts = positions
+        if len(positions) > 1 and len({id(fact) for fact in positions}) < len(positions):
+            facts = tuple({id(fact): fact for fact in positions}.values())  # one fact, two positions
+        match = CompiledActivation(branch.rule, positions, facts, branch.captures, bindings, blocks)
         if branch.named_captures:  # AS.name << Fact(...): the rule receives the fact too
-            arguments = {k: v for k, v in context.items() if not k.startswith("__")}
-        else:
-            arguments = bindings
+            match.arguments = {k: v for k, v in match.context.items() if not k.startswith("__")}
         if branch.takes is not None:
-            arguments = {k: v for k, v in arguments.items() if k in branch.takes}
-        match = CompiledActivation(branch.rule, facts, context, bindings, blocks, arguments)
+            match.arguments = {k: v for k, v in match.arguments.items() if k in branch.takes}
+        match.key = agenda_key(branch.salience, facts, branch.name)
         if not branch.matches:
             self._touched_branches.append(branch)
         branch.matches.append(match)

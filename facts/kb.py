@@ -99,6 +99,11 @@ PERSON = -1
 _EFFECT_SLOTS: dict[tuple, tuple] = {}
 
 
+# Conclusions are made by these three functions only (rules.base): each checks the types
+# of its slots, so a conclusion's values alone say how it is written (advisor.aggregate
+# remembers that text by values; 1 and True never meet in one slot).
+
+
 def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int, rule: str = "") -> Effect:
     # The slots that follow from (topic, code, likelihood) are worked out once each.
     key = (id(topic), code, id(likelihood))  # enum members are singletons; their hash is slow
@@ -121,6 +126,20 @@ def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int, rule: str
             "rule": rule,
         }
     )
+
+
+def action(code: str, rank: int, debt: int, rule: str = "") -> Action:
+    if type(code) is not str or type(rank) is not int or type(debt) is not int or type(rule) is not str:
+        raise TypeError(
+            f"action(): code and rule must be str, rank and debt int, not {code!r}, {rule!r}, {rank!r}, {debt!r}"
+        )
+    return Action._of_plain({"code": code, "rank": rank, "debt": debt, "rule": rule})
+
+
+def on_report(debt: int, likelihood: Likelihood, rule: str = "") -> OnReport:
+    if type(debt) is not int or type(rule) is not str:
+        raise TypeError(f"on_report(): debt must be an int and rule a str, not {debt!r}, {rule!r}")
+    return OnReport._of_plain({"debt": debt, "likelihood": Likelihood(likelihood).value, "rule": rule})
 
 
 def situation_to_facts(situation: Situation) -> list[Fact]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import KnowledgeEngine
-from credit_advisor.facts.kb import PERSON, Action, OnReport, effect
+from credit_advisor.facts.kb import PERSON, action, effect, on_report
 
 
 class Conclusions(KnowledgeEngine):
@@ -20,10 +20,10 @@ class Conclusions(KnowledgeEngine):
         self._declare_conclusion(effect(topic, code, likelihood, debt, self._firing))
 
     def advise_action(self, code: str, rank: int, debt: int = PERSON) -> None:
-        self._declare_conclusion(Action(code=code, rank=rank, debt=debt, rule=self._firing))
+        self._declare_conclusion(action(code, rank, debt, self._firing))
 
     def find_on_report(self, debt: int, likelihood: Likelihood) -> None:
-        self._declare_conclusion(OnReport(debt=debt, likelihood=likelihood.value, rule=self._firing))
+        self._declare_conclusion(on_report(debt, likelihood, self._firing))
 
     def _declare_conclusion(self, fact) -> None:
         # While the engine runs, a declared fact only joins the fact list (the matcher
