@@ -94,9 +94,15 @@ class LeanFactList(FactList):
         if fact.__fields__:
             fact.validate()
         if "__factid__" in fact or "__bind__" in fact:
-            fact_id = self._get_fact_id(fact)
-        else:
-            fact_id = (fact.__class__, frozenset(dict.items(fact)))
+            return self._add(fact, self._get_fact_id(fact))
+        return self._add(fact, (fact.__class__, frozenset(dict.items(fact))))
+
+    def declare_conclusion(self, fact):
+        """`declare` for a conclusion just made by kb.effect/action/on_report: a plain
+        fact of ours, without an id yet, so only the duplicate check remains."""
+        return self._add(fact, (fact.__class__, frozenset(dict.items(fact))))
+
+    def _add(self, fact, fact_id):
         counter = self.reference_counter
         if self.duplication or fact_id not in counter:
             index = self.last_index
@@ -226,7 +232,7 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             if fired > MAX_FIRINGS:
                 raise RuntimeError(f"rule base did not settle after {MAX_FIRINGS} firings")
             rule = activation.rule
-            name = rule_id(rule)
+            name = activation.key[2]  # StableStrategy's key ends with the rule id
             first_new = facts.last_index
             self._firing = name
             arguments = getattr(activation, "arguments", None)
