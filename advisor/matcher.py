@@ -553,10 +553,20 @@ class CompiledMatcher(Matcher):
         """Every complete match of `branch` with `fact` at `position`.  Earlier positions
         take only facts that came before it, so a fact filling several positions yields
         each combination once (as experta's left-then-right activation does)."""
+        positives = branch.positives
+        if len(positives) == 2:  # the usual join (a debt and its finding): one lookup
+            joined = []
+            for candidate, context in positives[1 - position][0].memory.candidates(bindings):
+                if position == 0:
+                    if _consistent(context, bindings):
+                        joined.append(((fact, candidate), {**bindings, **context}))
+                elif candidate is not fact and _consistent(context, bindings):
+                    joined.append(((candidate, fact), {**bindings, **context}))
+            return joined
         # Start from the new fact's bindings, so every other position is looked up
         # through its memory's index instead of scanned.
         partial = [((), bindings)]
-        for index, (other, _) in enumerate(branch.positives):
+        for index, (other, _) in enumerate(positives):
             grown = []
             for chosen, bound in partial:
                 if index == position:
