@@ -157,6 +157,7 @@ class _Pattern:
         self.memory: _Memory | None = None
         self.positive_uses: list = []
         self.negative_uses: list = []
+        self.remembered = True
         # A variable bound twice in one pattern must take one value (experta's alpha check).
         self.repeats = len(self.variables) < len(pairs)
 
@@ -414,6 +415,9 @@ class CompiledMatcher(Matcher):
             pattern.memory = memories[pattern.index]
             pattern.positive_uses = positive_uses.get(pattern.index, [])
             pattern.negative_uses = negative_uses.get(pattern.index, [])
+            # A memory is read only by joins and negations: a pattern that is only ever
+            # a rule's one positive pattern keeps none (most of ours: one-fact rules).
+            pattern.remembered = bool(pattern.negative_uses) or any(others for *_, others in pattern.positive_uses)
         self._touched_memories = list(memories.values())
         self._touched_branches = list(self._branches)
         self.reset()
@@ -501,10 +505,11 @@ class CompiledMatcher(Matcher):
             return
         touched = self._touched_memories
         for pattern, bindings in matched:
-            memory = pattern.memory
-            if not memory.entries:
-                touched.append(memory)
-            memory.add((fact, bindings))
+            if pattern.remembered:
+                memory = pattern.memory
+                if not memory.entries:
+                    touched.append(memory)
+                memory.add((fact, bindings))
         # Block existing matches first: matches made below count this fact themselves.
         for pattern, bindings in matched:
             for branch, negation in pattern.negative_uses:
