@@ -24,6 +24,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -58,6 +60,21 @@ def source_root(tree: Path, holder: Path) -> Path:
     return holder
 
 
+@contextmanager
+def revision_and_working_tree(revision: str, prefix: str) -> Iterator[dict[str, Path]]:
+    """Import roots for side A (`revision`, checked out into a temporary git worktree)
+    and side B (the working tree); the worktree is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        tmp_path = Path(tmp)
+        tree = tmp_path / "revision"
+        git_worktree = ["git", "-C", str(PROJECT), "worktree"]
+        subprocess.run([*git_worktree, "add", "--detach", "-q", str(tree), revision], check=True)
+        try:
+            yield {"A": source_root(tree, tmp_path / "a"), "B": source_root(PROJECT, tmp_path / "b")}
+        finally:
+            subprocess.run([*git_worktree, "remove", "--force", str(tree)], check=False)
+
+
 def run_child(root: Path, seed: int) -> list[float]:
     env = dict(os.environ, PYTHONPATH=str(root), PYTHONHASHSEED=str(seed))
     code = CHILD.format(benchmarks=str(HERE), debts=DEBTS)
@@ -70,24 +87,19 @@ def run_child(root: Path, seed: int) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="interleaved A/B timing of warm advise(): a revision against the working tree")
+    parser = argparse.ArgumentParser(
+        description="interleaved A/B timing of warm advise(): a revision against the working tree"
+    )
     parser.add_argument("revision", help="git revision to compare against (A); the working tree is B")
     parser.add_argument("--rounds", type=int, default=4, help="A/B pairs, alternating the order (default 4)")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory(prefix="credit-advisor-compare-") as tmp:
-        tmp_path = Path(tmp)
-        tree = tmp_path / "revision"
-        subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "--detach", "-q", str(tree), args.revision], check=True)
-        try:
-            roots = {"A": source_root(tree, tmp_path / "a"), "B": source_root(PROJECT, tmp_path / "b")}
-            times: dict[str, list[list[float]]] = {"A": [], "B": []}
-            for round_number in range(args.rounds):
-                order = ("A", "B") if round_number % 2 == 0 else ("B", "A")
-                for side in order:
-                    times[side].append(run_child(roots[side], seed=round_number))
-        finally:
-            subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(tree)], check=False)
+    with revision_and_working_tree(args.revision, "credit-advisor-compare-") as roots:
+        times: dict[str, list[list[float]]] = {"A": [], "B": []}
+        for round_number in range(args.rounds):
+            order = ("A", "B") if round_number % 2 == 0 else ("B", "A")
+            for side in order:
+                times[side].append(run_child(roots[side], seed=round_number))
 
     print(f"A = {args.revision}, B = working tree; {args.rounds} processes each, mean ms per advise()")
     print("  (the best process shows the code when the machine was fast; the median, typical runs)")

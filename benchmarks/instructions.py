@@ -27,7 +27,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from compare import HERE, PROJECT, source_root
+from compare import HERE, revision_and_working_tree
 
 SITUATIONS = 40
 HASH_SEED = "1"
@@ -90,22 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         print("valgrind is not installed: use compare.py (timings) instead", file=sys.stderr)
         return 2
 
-    with tempfile.TemporaryDirectory(prefix="credit-advisor-instructions-") as tmp:
-        tmp_path = Path(tmp)
-        tree = tmp_path / "revision"
-        subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "--detach", "-q", str(tree), args.revision], check=True)
-        try:
-            roots = {"A": source_root(tree, tmp_path / "a"), "B": source_root(PROJECT, tmp_path / "b")}
-            print(f"A = {args.revision}, B = working tree; machine instructions per warm advise() (millions)")
-            for root in roots.values():
-                compile_once(root)
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                for debts in args.debts:
-                    a = per_advise(roots["A"], debts, pool) / 1e6
-                    b = per_advise(roots["B"], debts, pool) / 1e6
-                    print(f"{debts:>4} debts   A {a:8.3f}   B {b:8.3f}   B/A {b / a:6.3f}", flush=True)
-        finally:
-            subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(tree)], check=False)
+    with revision_and_working_tree(args.revision, "credit-advisor-instructions-") as roots:
+        print(f"A = {args.revision}, B = working tree; machine instructions per warm advise() (millions)")
+        for root in roots.values():
+            compile_once(root)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for debts in args.debts:
+                a = per_advise(roots["A"], debts, pool) / 1e6
+                b = per_advise(roots["B"], debts, pool) / 1e6
+                print(f"{debts:>4} debts   A {a:8.3f}   B {b:8.3f}   B/A {b / a:6.3f}", flush=True)
     return 0
 
 
