@@ -182,10 +182,10 @@ def _values(fact) -> dict:
     return values
 
 
-def _collect(firings: list[Firing]) -> tuple[dict, dict, list[dict]]:
-    """One pass over the firings: the groups of effects and of actions, and the trace as
-    plain data (the Advice validates it in one pass).  A fact matched by many firings is
-    one MatchedFact, validated once; most declared facts are never matched."""
+def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]]:
+    """One pass over the firings: the groups of effects and of actions, and the trace
+    (entries made from the engine's data as they are).  A fact matched by many firings
+    is one MatchedFact, validated once; most declared facts are never matched."""
     declared_by: dict[int, Firing] = {}
     effects: dict[tuple[str, str], _Group] = {}
     actions: dict[str, _Group] = {}
@@ -224,7 +224,15 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[dict]]:
                 group.best = min(group.best, fact["rank"])
                 group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
         trace.append(
-            {"seq": firing.seq, "rule": firing.rule, "salience": firing.salience, "matched": matched, "declared": declared}
+            models.trace_entry_of_engine_data(
+                {
+                    "seq": firing.seq,
+                    "rule": firing.rule,
+                    "salience": firing.salience,
+                    "matched": matched,
+                    "declared": declared,
+                }
+            )
         )
     return effects, actions, trace
 

@@ -75,6 +75,18 @@ class TraceEntry(_TraceItem):
     declared: list[str]
 
 
+def trace_entry_of_engine_data(fields: dict) -> TraceEntry:
+    """A TraceEntry from the fields `aggregate` builds for each firing (seq and salience
+    ints, rule a str, matched MatchedFact instances, declared strs), not validated
+    again: a dataclass keeps its fields in `__dict__`, and checking hundreds of entries
+    whose types are fixed by construction was a twentieth of a 20-debt `advise()`.  The
+    Advice takes the instances as they are.  tests/test_trace_entries.py checks, on
+    every example, that these entries equal validated ones, field for field and in JSON."""
+    entry = object.__new__(TraceEntry)
+    object.__setattr__(entry, "__dict__", fields)  # frozen: past its __setattr__, once
+    return entry
+
+
 class RepairWindow(_Out):
     """The PBOC one-time credit repair (announced 2025-12-22) for one debt (addition)."""
 
