@@ -185,7 +185,7 @@ def _values(fact) -> dict:
 def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]]:
     """One pass over the firings: the groups of effects and of actions, and the trace
     (entries made from the engine's data as they are).  A fact matched by many firings
-    is one MatchedFact, validated once; most declared facts are never matched."""
+    is one MatchedFact; most declared facts are never matched."""
     declared_by: dict[int, Firing] = {}
     effects: dict[tuple[str, str], _Group] = {}
     actions: dict[str, _Group] = {}
@@ -196,8 +196,8 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
         for fact in firing.matched:
             model = matched_models.get(fact["__factid__"])
             if model is None:
-                model = matched_models[fact["__factid__"]] = models.MatchedFact(
-                    fact=fact_name(fact), values=_values(fact)
+                model = matched_models[fact["__factid__"]] = models.of_engine_data(
+                    models.MatchedFact, {"fact": fact_name(fact), "values": _values(fact)}
                 )
             matched.append(model)
         declared = []
@@ -224,7 +224,8 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
                 group.best = min(group.best, fact["rank"])
                 group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
         trace.append(
-            models.trace_entry_of_engine_data(
+            models.of_engine_data(
+                models.TraceEntry,
                 {
                     "seq": firing.seq,
                     "rule": firing.rule,

@@ -1,7 +1,7 @@
 """The Advice: what `advise()` returns (shared/spec/contract.md, plus additive fields)."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
@@ -58,6 +58,7 @@ class _TraceItem:
 
 
 _ADAPTERS: dict[type, TypeAdapter] = {}
+_Trusted = TypeVar("_Trusted", "MatchedFact", "TraceEntry")
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -75,16 +76,17 @@ class TraceEntry(_TraceItem):
     declared: list[str]
 
 
-def trace_entry_of_engine_data(fields: dict) -> TraceEntry:
-    """A TraceEntry from the fields `aggregate` builds for each firing (seq and salience
-    ints, rule a str, matched MatchedFact instances, declared strs), not validated
-    again: a dataclass keeps its fields in `__dict__`, and checking hundreds of entries
-    whose types are fixed by construction was a twentieth of a 20-debt `advise()`.  The
-    Advice takes the instances as they are.  tests/test_trace_entries.py checks, on
-    every example, that these entries equal validated ones, field for field and in JSON."""
-    entry = object.__new__(TraceEntry)
-    object.__setattr__(entry, "__dict__", fields)  # frozen: past its __setattr__, once
-    return entry
+def of_engine_data(kind: type[_Trusted], fields: dict) -> _Trusted:
+    """A MatchedFact or TraceEntry from the fields `aggregate` builds for each firing
+    (fact names and rule ids strs, slot values a fresh dict of scalars, seq and salience
+    ints, MatchedFact instances, declared strs), not validated again: a dataclass keeps
+    its fields in `__dict__`, and checking hundreds of entries whose types are fixed by
+    construction was a twentieth of a 20-debt `advise()`.  The Advice takes the instances
+    as they are.  tests/test_trace_entries.py checks, on every example, that they equal
+    validated ones, field for field and in JSON."""
+    item = object.__new__(kind)
+    object.__setattr__(item, "__dict__", fields)  # frozen: past its __setattr__, once
+    return item
 
 
 class RepairWindow(_Out):
