@@ -221,18 +221,22 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
         update = self.strategy.update_agenda if watchers.worth("ACTIVATIONS", "INFO") else self.strategy._update_agenda
         while steps > 0 and self.running:
             if facts.added or facts.removed:
-                added, removed = matcher.changes(*facts.changes)
+                # FactList.changes, without its property and try/finally per firing.
+                new, gone = facts.added, facts.removed
+                facts.added, facts.removed = [], []
+                added, removed = matcher.changes(new, gone)
                 if added or removed:
                     update(self.agenda, added, removed)
-            activation = self.agenda.get_next()
-            if activation is None:
+            pending = self.agenda.activations  # Agenda.get_next: the last is the next
+            if not pending:
                 break
+            activation = pending.pop()
             steps -= 1
             fired += 1
             if fired > MAX_FIRINGS:
                 raise RuntimeError(f"rule base did not settle after {MAX_FIRINGS} firings")
             rule = activation.rule
-            name = activation.key[2]  # StableStrategy's key ends with the rule id
+            salience, _, name = activation.key  # StableStrategy's key: salience, fact ids, rule id
             first_new = facts.last_index
             self._firing = name
             arguments = getattr(activation, "arguments", None)
@@ -252,7 +256,7 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
                     (
                         fired,
                         name,
-                        rule.salience,
+                        salience,
                         tuple(matched) if len(matched) == 1 else tuple(sorted(matched, key=_fact_id)),
                         declared,
                     )
