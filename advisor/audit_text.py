@@ -10,6 +10,13 @@ from .catalog import Catalog
 
 def audit_text(text: Catalog, key: str, /, **values) -> str:
     """The text at `audit.<key>` (a dotted path), formatted with `values`."""
+    template = text.audit_templates.get(key)
+    if template is None:
+        template = text.audit_templates[key] = _template(text, key)
+    return template.format(**values) if values else template
+
+
+def _template(text: Catalog, key: str) -> str:
     node = text.data.get("audit", {})
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -17,7 +24,7 @@ def audit_text(text: Catalog, key: str, /, **values) -> str:
         node = node[part]
     if not isinstance(node, str):
         raise KeyError(f"catalog {text.language}: audit.{key} is not a text")
-    return node.format(**values) if values else node
+    return node
 
 
 def audit_text_or(text: Catalog, key: str, default: str | None = None, /, **values) -> str | None:

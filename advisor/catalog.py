@@ -15,6 +15,7 @@ class Catalog:
     def __init__(self, language: str, data: dict):
         self.language = language
         self.data = data
+        self.audit_templates: dict[str, str] = {}  # audit_text's lookups, by dotted key
 
     def _get(self, *path: str) -> str:
         node = self.data

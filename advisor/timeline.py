@@ -15,6 +15,7 @@ overdues of at most 10,000 yuan each from 2020–2025 that were repaid in full b
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from credit_advisor.facts.bands import REPAIR_POLICY_MAX_CNY
 from credit_advisor.facts.situation import Debt, Situation
@@ -38,17 +39,22 @@ def _remaining(total: int, months: int) -> int:
 
 
 def repair_window(debt: Debt) -> RepairWindow:
-    deadline = REPAIR_DEADLINE.isoformat()
     if debt.overdue_days <= 0:
-        return RepairWindow(status="not_applicable", reason="never_overdue", deadline=deadline)
+        return _window("not_applicable", "never_overdue")
     if debt.amount_cny is not None and debt.amount_cny > REPAIR_POLICY_MAX_CNY:
-        return RepairWindow(status="not_applicable", reason="amount_over_limit", deadline=deadline)
+        return _window("not_applicable", "amount_over_limit")
     if not debt.settled:
         # The deadline has passed: an overdue still unpaid can no longer qualify.
-        return RepairWindow(status="closed", reason="not_repaid_by_deadline", deadline=deadline)
+        return _window("closed", "not_repaid_by_deadline")
     if debt.months_since_settled is not None and debt.months_since_settled < SETTLED_AFTER_DEADLINE_MONTHS:
-        return RepairWindow(status="closed", reason="repaid_after_deadline", deadline=deadline)
-    return RepairWindow(status="may_apply", reason="repaid_small_overdue", deadline=deadline)
+        return _window("closed", "repaid_after_deadline")
+    return _window("may_apply", "repaid_small_overdue")
+
+
+@lru_cache(maxsize=None)
+def _window(status: str, reason: str) -> RepairWindow:
+    # Five possible windows, each a frozen model: one instance each serves every advice.
+    return RepairWindow(status=status, reason=reason, deadline=REPAIR_DEADLINE.isoformat())
 
 
 def debt_timeline(index: int, debt: Debt) -> TimelineEntry:
