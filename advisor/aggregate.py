@@ -191,9 +191,11 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
     actions: dict[str, _Group] = {}
     matched_models: dict[int, models.MatchedFact] = {}
     trace = []
+    entry_of = models.of_engine_data
     for firing in firings:
+        seq, rule, salience, matched_facts, declared_facts = firing
         matched = []
-        for fact in firing.matched:
+        for fact in matched_facts:
             model = matched_models.get(fact["__factid__"])
             if model is None:
                 model = matched_models[fact["__factid__"]] = models.of_engine_data(
@@ -202,7 +204,7 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
             matched.append(model)
         declared = []
         upstream: tuple[str, ...] | None = None
-        for fact in firing.declared:
+        for fact in declared_facts:
             declared_by[fact["__factid__"]] = firing
             declared.append(_declared_text(fact))
             kind = type(fact)
@@ -216,23 +218,17 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
                     group = effects[(fact["topic"], fact["code"])] = _Group()
                 strength = STRENGTH[fact["likelihood"]]
                 group.best = max(group.best, strength)
-                group.add(-strength, firing.seq, firing.rule, fact["debt"], upstream)
+                group.add(-strength, seq, rule, fact["debt"], upstream)
             elif kind is Action:
                 group = actions.get(fact["code"])
                 if group is None:
                     group = actions[fact["code"]] = _Group(best=10**6)
                 group.best = min(group.best, fact["rank"])
-                group.add(fact["rank"], firing.seq, firing.rule, fact["debt"], upstream)
+                group.add(fact["rank"], seq, rule, fact["debt"], upstream)
         trace.append(
-            models.of_engine_data(
+            entry_of(
                 models.TraceEntry,
-                {
-                    "seq": firing.seq,
-                    "rule": firing.rule,
-                    "salience": firing.salience,
-                    "matched": matched,
-                    "declared": declared,
-                }
+                {"seq": seq, "rule": rule, "salience": salience, "matched": matched, "declared": declared},
             )
         )
     return effects, actions, trace
