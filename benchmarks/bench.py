@@ -30,6 +30,8 @@ sys.path.insert(0, str(HERE))
 import situations as gen  # noqa: E402
 
 LANG = "zh"
+# The reference workload (machine_reference) in this machine's quick phases, 2026-11-22.
+REFERENCE_QUIET_MS = 11.5
 
 
 def pct(values: list[float], q: float) -> float:
@@ -214,6 +216,26 @@ def measure_batch(lines: int, workdir: Path, repeats: int) -> dict:
 # --------------------------------------------------------------------------- report
 
 
+def reference_workload() -> int:
+    """Fixed pure-Python work of the kind a consultation does (small dicts, tuples,
+    strings, sorting, calls): its time shows the machine's phase, not our code's."""
+    total = 0
+    for number in range(20_000):
+        slots = {"debt": number, "code": str(number), "pair": (number, number + 1)}
+        total += len(tuple(sorted(slots))) + hash(slots["pair"]) % 7
+    return total
+
+
+def machine_reference() -> float:
+    """Median seconds of the reference workload over 7 runs."""
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        reference_workload()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="credit-advisor speed against its targets")
     parser.add_argument("--quick", action="store_true", help="fewer samples and processes (under a minute)")
@@ -228,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     from advisor.api import advise, rules_by_id
 
     advise({"debts": []}, lang=LANG)
+    reference_before = machine_reference()
     print(f"credit-advisor benchmark — Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"{len(rules_by_id())} rules, language {LANG}, load average {os.getloadavg()[0]:.2f}"
           f"{' (quick)' if quick else ''}")
@@ -301,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     print("  (ms/debt = (p50(n) - p50(0)) / n; marginal = between this row and the one above; a growing marginal "
           "cost means super-linear growth)")
     print()
+    reference_after = machine_reference()
+    print(f"Machine phase: reference workload {ms(reference_before).strip()} ms at the start, "
+          f"{ms(reference_after).strip()} ms at the end (about {REFERENCE_QUIET_MS} ms when this machine is quick;")
+    print("  the same code's figures scale with it, which is why compare.py and instructions.py exist)")
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
     return 0
 
