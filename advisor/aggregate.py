@@ -4,6 +4,7 @@ rule, debt and source is kept, calm effects stay, actions are merged and ordered
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
@@ -21,24 +22,32 @@ TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
 CONCLUSIONS = (OnReport, Effect, Action)
 
 
+_ORDER, _RULE = itemgetter(0), itemgetter(2)
+
+
 class _Group:
     """Everything concluded about one effect code or one action code."""
 
-    __slots__ = ("best", "contributions", "debts")
+    __slots__ = ("best_order", "contributions", "debts")
 
-    def __init__(self, best: int = 0):
-        # (order, seq, rule, upstream rules): order is -strength for effects, rank for actions
+    def __init__(self):
+        # (order, seq, rule, upstream rules): order is -strength for effects, rank for
+        # actions, so the lowest order is the strongest effect or the most urgent action.
         self.contributions: list[tuple[int, int, str, tuple[str, ...]]] = []
         self.debts: dict[int, int] = {}  # debt -> best order seen
-        self.best = best
+        self.best_order = 10**9
 
     def add(self, order: int, seq: int, rule: str, debt: int, upstream: tuple[str, ...]) -> None:
         self.contributions.append((order, seq, rule, upstream))
+        if order < self.best_order:
+            self.best_order = order
         if debt != PERSON:
-            self.debts[debt] = min(order, self.debts.get(debt, order))
+            known = self.debts.get(debt)
+            if known is None or order < known:
+                self.debts[debt] = order
 
     def direct_rules(self) -> list[str]:
-        return list(dict.fromkeys(rule for _, _, rule, _ in sorted(self.contributions)))
+        return list(dict.fromkeys(map(_RULE, sorted(self.contributions))))
 
     def rules(self, only_order: int | None = None) -> list[str]:
         """Direct rules (strongest first), then the rules whose findings they used."""
@@ -48,17 +57,17 @@ class _Group:
                 return [rule, *(up for up in dict.fromkeys(upstream) if up != rule)]
             return []
         chosen = sorted(c for c in self.contributions if only_order is None or c[0] == only_order)
-        direct = list(dict.fromkeys(rule for _, _, rule, _ in chosen))
+        direct = list(dict.fromkeys(map(_RULE, chosen)))
         upstream = [rule for *_, up in chosen for rule in up]
         return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
 
-    def rules_and_strongest(self, strongest_order: int) -> tuple[list[str], list[str]]:
+    def rules_and_strongest(self) -> tuple[list[str], list[str]]:
         """`rules()`, and the rules behind the strongest contributions only (the same list
         when every contribution is as strong, the usual case)."""
         every = self.rules()
-        if all(order == strongest_order for order, *_ in self.contributions):
+        if max(map(_ORDER, self.contributions)) == self.best_order:
             return every, every
-        return every, self.rules(only_order=strongest_order)
+        return every, self.rules(only_order=self.best_order)
 
 
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]:
@@ -216,14 +225,11 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
                 group = effects.get((fact["topic"], fact["code"]))
                 if group is None:
                     group = effects[(fact["topic"], fact["code"])] = _Group()
-                strength = STRENGTH[fact["likelihood"]]
-                group.best = max(group.best, strength)
-                group.add(-strength, seq, rule, fact["debt"], upstream)
+                group.add(-STRENGTH[fact["likelihood"]], seq, rule, fact["debt"], upstream)
             elif kind is Action:
                 group = actions.get(fact["code"])
                 if group is None:
-                    group = actions[fact["code"]] = _Group(best=10**6)
-                group.best = min(group.best, fact["rank"])
+                    group = actions[fact["code"]] = _Group()
                 group.add(fact["rank"], seq, rule, fact["debt"], upstream)
         trace.append(
             entry_of(
@@ -245,11 +251,11 @@ def build_advice(
     topics: dict[str, dict] = {}
     for topic, codes in TOPICS:
         found = [(code, effects[(topic, code)]) for code in codes if (topic, code) in effects]
-        found.sort(key=lambda item: (-item[1].best, codes.index(item[0])))
+        found.sort(key=lambda item: (item[1].best_order, codes.index(item[0])))
         topic_effects = []
         for code, group in found:
-            rule_ids, strongest = group.rules_and_strongest(-group.best)
-            likelihood = LIKELIHOOD_OF_STRENGTH[group.best]
+            rule_ids, strongest = group.rules_and_strongest()
+            likelihood = LIKELIHOOD_OF_STRENGTH[-group.best_order]
             topic_effects.append(
                 {
                     "code": code,
@@ -272,7 +278,7 @@ def build_advice(
             "effects": topic_effects,
         }
 
-    ordered = sorted(actions.items(), key=lambda item: (item[1].best, ACTION_CODES.index(item[0])))
+    ordered = sorted(actions.items(), key=lambda item: (item[1].best_order, ACTION_CODES.index(item[0])))
     advice_actions = []
     for priority, (code, group) in enumerate(ordered, start=1):
         rule_ids = group.rules()
