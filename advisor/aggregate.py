@@ -73,8 +73,6 @@ class _Group:
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]:
     """Rules that declared the findings this firing matched, nearest first."""
     stack = [f for f in firing.matched if type(f) in CONCLUSIONS]
-    if not stack:  # the usual case: the firing matched input facts only
-        return ()
     found: list[str] = []
     seen: set[int] = set()
     while stack:
@@ -204,7 +202,10 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
     for firing in firings:
         seq, rule, salience, matched_facts, declared_facts = firing
         matched = []
+        derived = False  # did the firing match a finding or conclusion (not input only)?
         for fact in matched_facts:
+            if type(fact) in CONCLUSIONS:
+                derived = True
             model = matched_models.get(fact["__factid__"])
             if model is None:
                 model = matched_models[fact["__factid__"]] = models.of_engine_data(
@@ -220,7 +221,7 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
             if kind is OnReport:
                 continue
             if upstream is None:
-                upstream = _upstream(firing, declared_by)
+                upstream = _upstream(firing, declared_by) if derived else ()
             if kind is Effect:
                 group = effects.get((fact["topic"], fact["code"]))
                 if group is None:
