@@ -94,15 +94,15 @@ class LeanFactList(FactList):
         if fact.__fields__:
             fact.validate()
         if "__factid__" in fact or "__bind__" in fact:
-            return self._add(fact, self._get_fact_id(fact))
-        return self._add(fact, (fact.__class__, frozenset(dict.items(fact))))
+            return self.declare_checked(fact, self._get_fact_id(fact))
+        return self.declare_checked(fact)
 
-    def declare_conclusion(self, fact):
-        """`declare` for a conclusion just made by kb.effect/action/on_report: a plain
-        fact of ours, without an id yet, so only the duplicate check remains."""
-        return self._add(fact, (fact.__class__, frozenset(dict.items(fact))))
-
-    def _add(self, fact, fact_id):
+    def declare_checked(self, fact, fact_id=None):
+        """`declare` without its checks, for a fact that passed them or cannot fail them:
+        a conclusion just made by kb.effect/action/on_report is a plain fact of ours
+        without an id, so only the duplicate check remains."""
+        if fact_id is None:
+            fact_id = (fact.__class__, frozenset(dict.items(fact)))
         counter = self.reference_counter
         if self.duplication or fact_id not in counter:
             index = self.last_index

@@ -30,6 +30,6 @@ class Conclusions(KnowledgeEngine):
         # reads the list's changes before the next firing): that is all `declare` would
         # do with one plain fact, minus its checks and loops.
         if self.running and fact.plain:
-            self.facts.declare_conclusion(fact)
+            self.facts.declare_checked(fact)
         else:
             self.declare(fact)
