@@ -88,7 +88,7 @@ def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]
     return tuple(found)
 
 
-_CITATION_MEMO: dict[tuple, tuple[tuple[RuleMeta, ...], list[models.Source]]] = {}
+_CITATION_MEMO: dict[tuple, tuple[dict[str, RuleMeta], list[models.Source]]] = {}
 _SOURCE_MODELS: dict[object, models.Source] = {}
 
 
@@ -103,13 +103,14 @@ def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], kind: str) ->
     """Each rule's sources (kind "sources") or the citations disputing one effect code
     (kind = that code), first seen first, once each, as Source data.
 
-    The same rule lists recur from one consultation to the next; rule metadata is
-    immutable, so the result is remembered per (metadata objects, kind)."""
-    metas = tuple(registry[rule_id] for rule_id in rule_ids)
-    key = (kind, *map(id, metas))
+    The same rule lists recur from one consultation to the next; the registry
+    (`api.rules_by_id`, built once) and its metadata are immutable, so the result is
+    remembered per (registry, kind, rule ids)."""
+    key = (id(registry), kind, *rule_ids)
     found = _CITATION_MEMO.get(key)
     if found is not None:
         return found[1]
+    metas = [registry[rule_id] for rule_id in rule_ids]
     if kind == "sources":
         cited = (c for meta in metas for c in meta.sources)
     else:
@@ -119,7 +120,7 @@ def _citations(rule_ids: list[str], registry: dict[str, RuleMeta], kind: str) ->
     result = [_source_model(c) for c in dict.fromkeys(cited)]
     if len(_CITATION_MEMO) >= 4096:
         _CITATION_MEMO.clear()
-    _CITATION_MEMO[key] = (metas, result)  # the metas stay referenced, so their ids stay theirs
+    _CITATION_MEMO[key] = (registry, result)  # the registry stays referenced, so its id stays its own
     return result
 
 
