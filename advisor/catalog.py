@@ -15,7 +15,9 @@ class Catalog:
     def __init__(self, language: str, data: dict):
         self.language = language
         self.data = data
-        self.audit_templates: dict[str, str] = {}  # audit_text's lookups, by dotted key
+        # audit_text's lookups, by dotted key: a catalog's files are read once per process
+        # and its audit texts never change after.
+        self.audit_templates: dict[str, str] = {}
 
     def _get(self, *path: str) -> str:
         node = self.data
