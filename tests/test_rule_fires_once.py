@@ -83,7 +83,7 @@ def test_the_rule_fires_once_for_one_reason(case):
 
 
 NEAR_MISSES = {
-    "an overdue Alipay debt settled long ago with a good score: no Zhima advice": (
+    "an overdue credit card (not Alipay) and a Zhima score of 650: no Zhima advice": (
         "remediation.monitor_zhima",
         situation(debt("credit_card", overdue_days=5), zhima_score=650),
     ),
