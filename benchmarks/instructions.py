@@ -49,19 +49,24 @@ for _ in range(1 + {passes}):
 """
 
 
-def instructions(root: Path, debts: int, passes: int) -> int:
-    """Instructions of a whole process: import, warm-up pass, then `passes` timed passes."""
-    code = CHILD.format(benchmarks=str(HERE), count=SITUATIONS, debts=debts, passes=passes)
+def run_child(root: Path, *, count: int, debts: int, passes: int, under: tuple[str, ...] = ()):
+    """The child on `root`'s sources, optionally under a tool (valgrind); its result."""
+    code = CHILD.format(benchmarks=str(HERE), count=count, debts=debts, passes=passes)
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "PYTHONHASHSEED": HASH_SEED}
-    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
-    result = subprocess.run(
-        [*command, sys.executable, "-c", code],
+    return subprocess.run(
+        [*under, sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env=env,
         cwd=tempfile.gettempdir(),
         check=False,
     )
+
+
+def instructions(root: Path, debts: int, passes: int) -> int:
+    """Instructions of a whole process: import, warm-up pass, then `passes` timed passes."""
+    valgrind = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
+    result = run_child(root, count=SITUATIONS, debts=debts, passes=passes, under=valgrind)
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
     if result.returncode != 0 or found is None:
         raise SystemExit(f"a run under {root} failed:\n{result.stderr[-2000:]}")
@@ -71,9 +76,9 @@ def instructions(root: Path, debts: int, passes: int) -> int:
 def compile_once(root: Path) -> None:
     """Run the child once without valgrind: a tree's first import compiles and caches its
     bytecode, which would otherwise be counted in one of the two runs only."""
-    code = CHILD.format(benchmarks=str(HERE), count=1, debts=1, passes=0)
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "PYTHONHASHSEED": HASH_SEED}
-    subprocess.run([sys.executable, "-c", code], env=env, cwd=tempfile.gettempdir(), check=True, capture_output=True)
+    result = run_child(root, count=1, debts=1, passes=0)
+    if result.returncode != 0:
+        raise SystemExit(f"a run under {root} failed:\n{result.stderr[-2000:]}")
 
 
 def per_advise(root: Path, debts: int, pool: ThreadPoolExecutor) -> float:
