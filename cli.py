@@ -3,6 +3,7 @@
 Heavy imports (pydantic, experta, rich) happen inside each command, so `--help` and
 argument errors stay fast.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,12 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     advise = commands.add_parser("advise", help="advice for a Situation JSON file (or - for standard input)")
     advise.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
-    advise.add_argument("--format", choices=("json", "text"), default=None,
-                        help="json (default when the output is not a terminal) or text (the readable report)")
+    advise.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default=None,
+        help="json (default when the output is not a terminal) or text (the readable report)",
+    )
     advise.add_argument("--trace", action="store_true", help="add the rule trace to the text report")
-    advise.add_argument("--trace-out", metavar="TRACE.jsonl", default=None,
-                        help="also write an audit trace (header, one line per firing, the advice; mode 0600) "
-                        "for `credit-advisor audit replay`")
+    advise.add_argument(
+        "--trace-out",
+        metavar="TRACE.jsonl",
+        default=None,
+        help="also write an audit trace (header, one line per firing, the advice; mode 0600) "
+        "for `credit-advisor audit replay`",
+    )
     _add_lang(advise)
 
     rules = commands.add_parser("rules", help="list every rule: id, topic, docstring, sources, knowledge items")
@@ -61,45 +70,68 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("input", metavar="IN.jsonl", help="one Situation JSON per line")
     batch.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="where to write one Advice per line")
     batch.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    batch.add_argument("--resume", action="store_true", help="continue an interrupted run without redoing finished lines")
+    batch.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run without redoing finished lines"
+    )
     batch.add_argument("--format", choices=("json",), default="json")
     _add_lang(batch)
 
     audit = commands.add_parser(
-        "audit", help="audit the rule base: replay a recorded trace, or rule coverage of a corpus")
+        "audit", help="audit the rule base: replay a recorded trace, or rule coverage of a corpus"
+    )
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="AUDIT_COMMAND", required=True)
     replay = audit_commands.add_parser(
-        "replay", help="re-run a trace's recorded input on the current rule base and report what changed "
-        "(exit 0 identical, 1 changed, 2 unreadable trace)")
+        "replay",
+        help="re-run a trace's recorded input on the current rule base and report what changed "
+        "(exit 0 identical, 1 changed, 2 unreadable trace)",
+    )
     replay.add_argument("trace", metavar="TRACE.jsonl", help="a trace written by `advise --trace-out`")
     replay.add_argument("--format", choices=("json", "text"), default=None)
     _add_lang(replay)
     coverage = audit_commands.add_parser(
-        "coverage", help="run a corpus of situations and report how often each rule fired, and what never happened")
-    coverage.add_argument("path", metavar="PATH",
-                          help="a folder of Situation JSON files, or a JSONL file (one per line)")
+        "coverage", help="run a corpus of situations and report how often each rule fired, and what never happened"
+    )
+    coverage.add_argument(
+        "path", metavar="PATH", help="a folder of Situation JSON files, or a JSONL file (one per line)"
+    )
     coverage.add_argument("--format", choices=("json", "text"), default=None)
-    coverage.add_argument("--fail-under", type=float, default=None, metavar="PCT",
-                          help="exit 1 when fewer than PCT percent of the rules fired")
+    coverage.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="exit 1 when fewer than PCT percent of the rules fired",
+    )
     _add_lang(coverage)
 
     explain = commands.add_parser("explain", help="why a conclusion was not (or was) reached: --why-not topic.code")
     explain.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
-    explain.add_argument("--why-not", required=True, metavar="TOPIC.CODE",
-                         help="an effect (e.g. huabei.suspended), an action (action.settle_overdue) "
-                         "or finding.on_report")
+    explain.add_argument(
+        "--why-not",
+        required=True,
+        metavar="TOPIC.CODE",
+        help="an effect (e.g. huabei.suspended), an action (action.settle_overdue) or finding.on_report",
+    )
     explain.add_argument("--debt", type=int, default=None, metavar="N", help="only ask about debts[N]")
     explain.add_argument("--format", choices=("json", "text"), default=None)
     _add_lang(explain)
 
     whatif = commands.add_parser(
-        "whatif", help="advice for a changed situation side by side; --suggest ranks what you can do")
+        "whatif", help="advice for a changed situation side by side; --suggest ranks what you can do"
+    )
     whatif.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
-    whatif.add_argument("--set", dest="changes", action="append", default=[], metavar="PATH=VALUE",
-                        help="change one field, e.g. debts.0.settled=true or credit_inquiries_6m=0 (repeatable; "
-                        "values are JSON when they parse, else text)")
-    whatif.add_argument("--suggest", action="store_true",
-                        help="rank the changes within your power by how much they improve the outlook")
+    whatif.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change one field, e.g. debts.0.settled=true or credit_inquiries_6m=0 (repeatable; "
+        "values are JSON when they parse, else text)",
+    )
+    whatif.add_argument(
+        "--suggest", action="store_true", help="rank the changes within your power by how much they improve the outlook"
+    )
     whatif.add_argument("--format", choices=("json", "text"), default=None)
     _add_lang(whatif)
     return parser
@@ -197,8 +229,9 @@ def cmd_rules(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from advisor.models import Advice
     from credit_advisor.facts.situation import Situation
+
+    from advisor.models import Advice
 
     schemas = {"situation": Situation.model_json_schema(), "advice": Advice.model_json_schema()}
     payload = schemas if args.which == "both" else schemas[args.which]
@@ -376,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("", file=sys.stderr)
+        print(file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, like other Unix tools.

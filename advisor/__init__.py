@@ -6,6 +6,7 @@
 Names are imported on first use, so `import advisor` stays cheap for tools that only
 need the models or the command line.
 """
+
 from __future__ import annotations
 
 __all__ = ["Advice", "Situation", "SituationError", "advise", "ruleset_version"]

@@ -1,4 +1,5 @@
 """`python -m advisor` runs the command line."""
+
 import sys
 
 from credit_advisor.cli import main

@@ -39,8 +39,7 @@ class _Group:
 
     def add(self, order: int, seq: int, rule: str, debt: int, upstream: tuple[str, ...]) -> None:
         self.contributions.append((order, seq, rule, upstream))
-        if order < self.best_order:
-            self.best_order = order
+        self.best_order = min(self.best_order, order)
         if debt != PERSON:
             known = self.debts.get(debt)
             if known is None or order < known:

@@ -360,7 +360,11 @@ def _side(record: dict | None, field: str):
 
 def _both_sides(before: dict | None, after: dict | None, *fields: str) -> dict:
     """`<field>_before` and `<field>_after` for each field (None where a side is missing)."""
-    return {f"{field}_{side}": _side(record, field) for field in fields for side, record in (("before", before), ("after", after))}
+    return {
+        f"{field}_{side}": _side(record, field)
+        for field in fields
+        for side, record in (("before", before), ("after", after))
+    }
 
 
 def _diff_actions(old: dict, new: dict) -> list[dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 CATALOG_DIR = Path(__file__).with_name("catalogs")
@@ -81,7 +81,7 @@ def _merge(into: dict, data: dict, origin: Path, path: str = "") -> None:
             raise ValueError(f"catalog key {where} defined twice (again in {origin.name})")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str = DEFAULT_LANGUAGE) -> Catalog:
     """The texts of one language: every TOML file of catalogs/<language>/, merged."""
     check_language(language)

@@ -6,18 +6,18 @@ those rules in firing order, and the source passages.  `explain()` returns plain
 (`Chain.as_dict()` is JSON-ready) so an audit can reuse it; `render_chain()` prints it
 with rich.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from credit_advisor.facts.situation import Situation
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
-
-from credit_advisor.facts.situation import Situation
 
 from .api import rules_by_id
 from .catalog import catalog
@@ -204,6 +204,7 @@ def explain_action(advice: Advice, situation: Situation, code: str) -> Chain:
 
 # --- rendering ---------------------------------------------------------------------------
 
+
 def _t(lang: str, key: str, **values) -> str:
     return catalog(lang).data["interview"][key].format(**values)
 
@@ -214,8 +215,13 @@ def item_title(advice: Advice, item: Item) -> str:
     text = catalog(lang)
     if item.kind == "effect":
         effect = next(e for e in advice.topics[item.topic].effects if e.code == item.code)
-        return _t(lang, "how_item_effect", topic=text.topic(item.topic), label=effect.label,
-                  likelihood=text.likelihood(effect.likelihood.value))
+        return _t(
+            lang,
+            "how_item_effect",
+            topic=text.topic(item.topic),
+            label=effect.label,
+            likelihood=text.likelihood(effect.likelihood.value),
+        )
     action = next(a for a in advice.actions if a.code == item.code)
     return _t(lang, "how_item_action", priority=action.priority, name=action_name(lang, item.code))
 
@@ -225,7 +231,7 @@ def action_name(lang: str, code: str) -> str:
 
 
 def _base(field_name: str) -> str:
-    """"debts[0].overdue_days" → "debts.overdue_days" (the registry's name)."""
+    """ "debts[0].overdue_days" → "debts.overdue_days" (the registry's name)."""
     return re.sub(r"\[\d+\]", "", field_name)
 
 

@@ -15,6 +15,7 @@ skipped, and the status is 0.
 Nothing is written unless the person gives a file name (`--save FILE` or at the save
 offer); files are written with mode 0600.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,14 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from credit_advisor.facts.enums import EFFECT_CODES, Topic
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
-
-from credit_advisor.facts.enums import EFFECT_CODES, Topic
-from credit_advisor.facts.situation import Situation
-from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
 from . import explain as how
 from .api import advise, rules_by_id
@@ -174,7 +174,8 @@ def why(answers: Answers, slot: Slot) -> Why:
     # Topics in report order; within a topic the harmful codes in contract order, the calm one last.
     info.effects = {
         t.value: sorted(info.effects[t.value], key=lambda c: EFFECT_CODES[t].index(c) or len(EFFECT_CODES[t]))
-        for t in Topic if t.value in info.effects
+        for t in Topic
+        if t.value in info.effects
     }
     # Examples: effects before findings before actions before calm fallbacks, the
     # strongest conclusion first; one rule per topic, then the rest.
@@ -191,6 +192,7 @@ def why(answers: Answers, slot: Slot) -> Why:
 
 
 # --- the dialogue ------------------------------------------------------------------------
+
 
 class Interview:
     """One interview.  `read_line()` returns a line without its newline, raises EOFError
@@ -279,10 +281,14 @@ class Interview:
 
     def intro(self) -> None:
         tips = catalog(self.lang).data["interview"]["intro_tips"]
-        body = Group(Text(self.t("intro")), how.bullets([Text(tip) for tip in tips], indent=0),
-                     Text(self.t("intro_privacy"), style="dim"))
-        self.console.print(Panel(body, title=Text(self.t("title"), style="bold"), title_align="left",
-                                 border_style="cyan"))
+        body = Group(
+            Text(self.t("intro")),
+            how.bullets([Text(tip) for tip in tips], indent=0),
+            Text(self.t("intro_privacy"), style="dim"),
+        )
+        self.console.print(
+            Panel(body, title=Text(self.t("title"), style="bold"), title_align="left", border_style="cyan")
+        )
 
     # questions
     def ask_pending(self) -> None:
@@ -353,8 +359,11 @@ class Interview:
         if question.kind in (CHOICE, MULTI):
             labels = [Text(option_label(question, code, self.lang)) for code in question.options]
             self.console.print(how.bullets(labels, [f"{n}." for n in range(1, len(labels) + 1)]))
-        earlier = self.answers.get(slot.key, self.previous.get(slot.key, BACK)) if editing or \
-            slot.key in self.previous else BACK
+        earlier = (
+            self.answers.get(slot.key, self.previous.get(slot.key, BACK))
+            if editing or slot.key in self.previous
+            else BACK
+        )
         if earlier is not BACK:
             self.say(self.t("previous_answer", value=format_value(question, earlier, self.lang)), "dim")
         prompt = self.t("prompt", allowed=self.allowed(question), commands=self.t("commands"))
@@ -390,8 +399,9 @@ class Interview:
                 lines.append(Text(self.t("why_finding")))
             if info.actions:
                 line = Text(self.t("why_actions") + self.t("colon"), style="bold")
-                line.append(self.t("list_join").join(how.action_name(self.lang, code) for code in info.actions),
-                            style="")
+                line.append(
+                    self.t("list_join").join(how.action_name(self.lang, code) for code in info.actions), style=""
+                )
                 lines.append(line)
             parts.append(how.bullets(lines))
         if info.examples and not slot.question.loop_control:
@@ -401,8 +411,9 @@ class Interview:
             parts.append(Text(self.t("why_count", n=info.reading), style="dim"))
         elif not slot.question.loop_control and not slot.question.fills:
             parts.append(Text(self.t("why_nothing"), style="dim"))
-        self.console.print(Panel(Group(*parts), title=Text(self.t("why_title"), style="bold"),
-                                 title_align="left", border_style="cyan"))
+        self.console.print(
+            Panel(Group(*parts), title=Text(self.t("why_title"), style="bold"), title_align="left", border_style="cyan")
+        )
 
     # review
     def answered_slots(self) -> list[Slot]:
@@ -449,8 +460,9 @@ class Interview:
         entries = how.items(advice)
         self.console.print()
         self.console.print(Rule(Text(self.t("how_title"), style="bold"), align="left"))
-        self.console.print(how.bullets([Text(how.item_title(advice, item)) for item in entries],
-                                       _numbers(len(entries)), indent=0))
+        self.console.print(
+            how.bullets([Text(how.item_title(advice, item)) for item in entries], _numbers(len(entries)), indent=0)
+        )
         while True:
             line = self.read(self.t("how_prompt", n=len(entries)))
             word = normalize(line)
@@ -534,6 +546,7 @@ class Interview:
 
 # --- the command line's entry point ------------------------------------------------------
 
+
 def load_answers(path: str, lang: str) -> Answers:
     """Answers from a saved Situation JSON; raises SituationError (naming each field)."""
     from .validation import MAX_INPUT_BYTES, situation_from_json
@@ -563,8 +576,9 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
         try:
             answers = load_answers(answers_path, lang)
         except OSError as error:
-            print(text["err_answers_file"].format(path=answers_path, detail=error.strerror or str(error)),
-                  file=sys.stderr)
+            print(
+                text["err_answers_file"].format(path=answers_path, detail=error.strerror or str(error)), file=sys.stderr
+            )
             return EXIT_BAD_ANSWERS
         except SituationError as error:
             print(text["err_answers"].format(path=answers_path), file=sys.stderr)
@@ -582,6 +596,13 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
         except ImportError:
             pass
     console = Console(highlight=False)  # rich honours NO_COLOR and the terminal's width
-    interview = Interview(lang, console, _stdin_reader(), interactive=interactive, echo=not interactive,
-                          save_path=save_path, answers=answers)
+    interview = Interview(
+        lang,
+        console,
+        _stdin_reader(),
+        interactive=interactive,
+        echo=not interactive,
+        save_path=save_path,
+        answers=answers,
+    )
     return interview.run()

@@ -1,12 +1,12 @@
 """The Advice: what `advise()` returns (shared/spec/contract.md, plus additive fields)."""
+
 from __future__ import annotations
 
 from typing import Any, Literal, TypeVar
 
+from credit_advisor.facts.enums import Likelihood
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
-
-from credit_advisor.facts.enums import Likelihood
 
 
 class _Out(BaseModel):
@@ -22,7 +22,9 @@ class Effect(_Out):
     code: str
     likelihood: Likelihood
     explanation: str
-    rules: list[str] = Field(description="rules that produced the effect, direct ones first, then the findings they used")
+    rules: list[str] = Field(
+        description="rules that produced the effect, direct ones first, then the findings they used"
+    )
     sources: list[Source]
     conflicts: list[Source] = Field(default_factory=list, description="sources that disagree about this effect")
     debts: list[int] = Field(default_factory=list, description="indices of the debts concerned (addition)")

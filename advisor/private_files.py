@@ -1,5 +1,6 @@
 """Files that hold a person's situation are readable only by them (mode 0600), and are
 written atomically so an interrupted write never leaves half a file behind."""
+
 from __future__ import annotations
 
 import os

@@ -14,6 +14,7 @@ Answers are kept in a flat dict keyed by `(question id, debt index or None)`; a 
 key means "not answered yet", a `None` value means "don't know".  Texts live in
 `advisor/catalogs/<lang>/interview.toml`, never here.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,12 +25,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
 from credit_advisor.facts.bands import hardship_kind, settled_age
 from credit_advisor.facts.enums import ALIPAY_MICRO_LOANS, Hardship, Lender, Negotiation, Plan, Product, Reported
 from credit_advisor.facts.kb import OnReport
 from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Debt, Situation
+from pydantic import ValidationError
 
 from .catalog import LANGUAGES, catalog
 
@@ -40,11 +40,16 @@ Answers = dict[Key, Any]
 YESNO, CHOICE, INTEGER, NUMBER, TEXT, MULTI = "yesno", "choice", "integer", "number", "text", "multi"
 STRONG = ("certain", "likely")
 SOME = ("certain", "likely", "possible")
-ALWAYS_LICENSED_CODES = frozenset(p.value for p in (Product.huabei, Product.jiebei, Product.weilidai,
-                                                    Product.credit_card, Product.bank_loan))
+ALWAYS_LICENSED_CODES = frozenset(
+    p.value for p in (Product.huabei, Product.jiebei, Product.weilidai, Product.credit_card, Product.bank_loan)
+)
 ALIPAY_CODES = frozenset(p.value for p in ALIPAY_MICRO_LOANS)
-DINGTALK_FIELDS = ("employer_links_credit", "uses_dingtalk_finance", "dingtalk_alipay_credit_authorized",
-                   "enterprise_owner")
+DINGTALK_FIELDS = (
+    "employer_links_credit",
+    "uses_dingtalk_finance",
+    "dingtalk_alipay_credit_authorized",
+    "enterprise_owner",
+)
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ def report_findings(situation_text: str) -> dict[int, str]:
 
 # --- the predicates ----------------------------------------------------------------------
 
+
 def always(ctx: Ctx) -> bool:
     return True
 
@@ -205,11 +211,7 @@ def amount_matters(ctx: Ctx) -> bool:
     # Only the one-time repair policy reads the amount: a settled, still visible overdue
     # that may be on the report.
     index = ctx.index
-    return (
-        settled_matters(ctx)
-        and ctx.visible(index)
-        and ctx.findings().get(index) in SOME
-    )
+    return settled_matters(ctx) and ctx.visible(index) and ctx.findings().get(index) in SOME
 
 
 def any_overdue(ctx: Ctx) -> bool:
@@ -256,6 +258,7 @@ def another_debt(ctx: Ctx) -> bool:
 
 # --- the catalogue -----------------------------------------------------------------------
 
+
 def _codes(enum) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
@@ -287,13 +290,28 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
     _q("product", "debts[].product", CHOICE, False, always, options=_codes(Product)),
     _q("label", "debts[].label", TEXT, True, always, maximum=MAX_LABEL_CHARS),
     _q("overdue_days", "debts[].overdue_days", INTEGER, False, always, probes=(0, 10, 45, 120)),
-    _q("lender", "debts[].lender", CHOICE, False, lender_matters, options=_codes(Lender),
-       dont_know_option=Lender.unknown.value, yes_option=Lender.licensed.value, no_option=Lender.unlicensed.value),
+    _q(
+        "lender",
+        "debts[].lender",
+        CHOICE,
+        False,
+        lender_matters,
+        options=_codes(Lender),
+        dont_know_option=Lender.unknown.value,
+        yes_option=Lender.licensed.value,
+        no_option=Lender.unlicensed.value,
+    ),
     _q("settled", "debts[].settled", YESNO, False, debt_overdue),
-    _q("months_since_settled", "debts[].months_since_settled", INTEGER, True, settled_matters,
-       probes=(2, 24, 70)),
-    _q("reported", "debts[].reported", CHOICE, False, always, options=_codes(Reported),
-       dont_know_option=Reported.unknown.value),
+    _q("months_since_settled", "debts[].months_since_settled", INTEGER, True, settled_matters, probes=(2, 24, 70)),
+    _q(
+        "reported",
+        "debts[].reported",
+        CHOICE,
+        False,
+        always,
+        options=_codes(Reported),
+        dont_know_option=Reported.unknown.value,
+    ),
     _q("negotiation", "debts[].negotiation", CHOICE, False, debt_overdue, options=_codes(Negotiation)),
     _q("amount_cny", "debts[].amount_cny", NUMBER, True, amount_matters, probes=(5000.0, 50000.0)),
 )
@@ -306,8 +324,7 @@ PERSON_QUESTIONS: tuple[Question, ...] = (
     _q("contacted_on_wechat", "collection.contacted_on_wechat", YESNO, True, any_overdue),
     _q("zhima_score", "zhima_score", INTEGER, True, zhima_matters, probes=(550, 650, 750)),
     _q("credit_inquiries_6m", "credit_inquiries_6m", INTEGER, True, always, probes=(2, 5, 8, 15)),
-    _q("plans", "plans", MULTI, False, plans_matter, options=_codes(Plan),
-       probes=((), ("mortgage",), ("weilidai",))),
+    _q("plans", "plans", MULTI, False, plans_matter, options=_codes(Plan), probes=((), ("mortgage",), ("weilidai",))),
     # The gate: DingTalk questions only for people who use DingTalk; "no" answers all four.
     _q("uses_dingtalk", "", YESNO, False, always, fills=DINGTALK_FIELDS),
     _q("employer_links_credit", "employer_links_credit", YESNO, True, dingtalk_and_record),
@@ -318,11 +335,13 @@ PERSON_QUESTIONS: tuple[Question, ...] = (
 
 QUESTIONS: dict[str, Question] = {q.id: q for q in (HAS_DEBTS, *DEBT_QUESTIONS, MORE_DEBTS, *PERSON_QUESTIONS)}
 # Situation field (as the registry names it) → the question that fills it.
-FIELD_QUESTIONS: dict[str, Question] = {q.field.replace("[]", ""): q for q in QUESTIONS.values() if q.field
-                                        and not q.loop_control}
+FIELD_QUESTIONS: dict[str, Question] = {
+    q.field.replace("[]", ""): q for q in QUESTIONS.values() if q.field and not q.loop_control
+}
 
 
 # --- the plan ----------------------------------------------------------------------------
+
 
 def walk(answers: Answers) -> list[Slot]:
     """The relevant questions, in order, given the answers so far.  Unanswered questions
@@ -419,6 +438,7 @@ def answers_from_situation(situation: Situation, raw: dict) -> Answers:
 
 
 # --- reading answers ---------------------------------------------------------------------
+
 
 class Invalid(ValueError):
     """An answer that does not fit; `key` names the hint text in the catalog."""

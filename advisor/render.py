@@ -1,17 +1,17 @@
 """The text report: per topic a severity-coloured verdict with its reason, then the
 numbered action checklist.  Colour is never the only signal: every verdict carries a
 word for its severity.  User data goes in as rich `Text`, never as markup."""
+
 from __future__ import annotations
 
 import unicodedata
 
+from credit_advisor.facts.enums import CALM_CODES, Topic
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
-
-from credit_advisor.facts.enums import CALM_CODES, Topic
 
 from .catalog import catalog
 from .models import Advice, Effect
@@ -115,7 +115,10 @@ def actions_block(advice: Advice, show_sources: bool = True) -> Group:
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
-        details = [Text(action.text), Text(text.ui("report_because"), style="italic").append(action.because, style="not italic")]
+        details = [
+            Text(action.text),
+            Text(text.ui("report_because"), style="italic").append(action.because, style="not italic"),
+        ]
         debts = _debts_line(text.ui("report_concerns"), action.debts, advice)
         if debts is not None:
             details.append(debts)

@@ -15,7 +15,7 @@ overdues of at most 10,000 yuan each from 2020–2025 that were repaid in full b
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from credit_advisor.facts.bands import REPAIR_POLICY_MAX_CNY
 from credit_advisor.facts.situation import Debt, Situation
@@ -51,7 +51,7 @@ def repair_window(debt: Debt) -> RepairWindow:
     return _window("may_apply", "repaid_small_overdue")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _window(status: str, reason: str) -> RepairWindow:
     # Five possible windows, each a frozen model: one instance each serves every advice.
     return RepairWindow(status=status, reason=reason, deadline=REPAIR_DEADLINE.isoformat())

@@ -3,6 +3,7 @@
 Every problem names the field (as `debts[0].overdue_days`) and what is allowed; the
 command line prints them and exits with status 2.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,8 @@ import unicodedata
 from collections import deque
 from typing import Any
 
-from pydantic import ValidationError
-
 from credit_advisor.facts.situation import MAX_DEBTS, Collection, Debt, Situation
+from pydantic import ValidationError
 
 from .catalog import DEFAULT_LANGUAGE, catalog
 
@@ -22,6 +22,7 @@ MAX_JSON_DEPTH = 20
 MAX_NUMBER_DIGITS = 1_000  # longer integers are refused before Python converts them (slow, and over 4,300 a ValueError)
 MAX_PROBLEMS = 50  # a message lists at most this many problems, then says how many more there are
 MAX_ECHO_CHARS = 40  # a wrong value is quoted back at most this long
+
 
 class SituationError(ValueError):
     """The input is not a valid Situation; `problems` are (field, message) pairs."""

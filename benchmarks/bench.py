@@ -11,6 +11,7 @@ Situations are random but seeded (benchmarks/situations.py): every run measures 
 same inputs. Run it with the interpreter of the environment credit-advisor is installed
 in; the console script next to that interpreter is used for whole-process times.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import situations as gen  # noqa: E402
+import situations as gen
 
 LANG = "zh"
 # The reference workload (machine_reference) in this machine's quick phases, 2026-11-22.
@@ -62,7 +63,7 @@ def console_script() -> list[str]:
 
 def run_quiet(command: list[str], **kwargs) -> float:
     started = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, **kwargs)
     elapsed = time.perf_counter() - started
     if result.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr.decode(errors='replace')}")
@@ -138,11 +139,19 @@ def measure_advise_in_processes(debts: int, samples: int, processes: int) -> dic
         env = dict(os.environ, PYTHONHASHSEED=str(seed))
         out = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--advise-child", str(debts), str(samples)],
-            capture_output=True, text=True, check=True, env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         ).stdout
         rows.append(json.loads(out))
     merged = {key: statistics.median(row[key] for row in rows) for key in rows[0] if key not in ("debts", "samples")}
-    merged.update(debts=debts, samples=samples, processes=processes, spread=(min(r["p50"] for r in rows), max(r["p50"] for r in rows)))
+    merged.update(
+        debts=debts,
+        samples=samples,
+        processes=processes,
+        spread=(min(r["p50"] for r in rows), max(r["p50"] for r in rows)),
+    )
     return merged
 
 
@@ -200,7 +209,9 @@ def measure_batch(lines: int, workdir: Path, repeats: int) -> dict:
         out = workdir / f"out{workers}.jsonl"
         runs = []
         for _ in range(repeats):
-            runs.append(run_quiet(command + ["batch", str(source), "-o", str(out), "--workers", str(workers), "--lang", LANG]))
+            runs.append(
+                run_quiet(command + ["batch", str(source), "-o", str(out), "--workers", str(workers), "--lang", LANG])
+            )
         result[workers] = lines / statistics.median(runs)
         outputs[workers] = out.read_bytes()
         startup = statistics.median(
@@ -251,9 +262,11 @@ def main(argv: list[str] | None = None) -> int:
 
     advise({"debts": []}, lang=LANG)
     reference_before = machine_reference()
-    print(f"credit-advisor benchmark — Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"{len(rules_by_id())} rules, language {LANG}, load average {os.getloadavg()[0]:.2f}"
-          f"{' (quick)' if quick else ''}")
+    print(
+        f"credit-advisor benchmark — Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{len(rules_by_id())} rules, language {LANG}, load average {os.getloadavg()[0]:.2f}"
+        f"{' (quick)' if quick else ''}"
+    )
     print()
 
     samples = {1: 200, 5: 80, 20: 30, 100: 6} if quick else {1: 400, 5: 200, 20: 60, 100: 15}
@@ -261,20 +274,28 @@ def main(argv: list[str] | None = None) -> int:
     processes = 3 if quick else 5
     rows = [measure_advise_in_processes(debts, count, processes) for debts, count in samples.items()]
 
-    print(f"Warm advise() (Situation already validated; engine reused; median of {processes} processes, "
-          "one per hash seed)")
-    print(f"{'debts':>5} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}        {'cpu p50':>8}  "
-          f"{'validate':>8} {'engine':>8} {'aggreg.':>8} {'to JSON':>8} {'firings':>7} {'JSON kB':>7}")
+    print(
+        f"Warm advise() (Situation already validated; engine reused; median of {processes} processes, "
+        "one per hash seed)"
+    )
+    print(
+        f"{'debts':>5} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}        {'cpu p50':>8}  "
+        f"{'validate':>8} {'engine':>8} {'aggreg.':>8} {'to JSON':>8} {'firings':>7} {'JSON kB':>7}"
+    )
     for row in rows:
         target = targets[row["debts"]]
-        print(f"{row['debts']:>5} {row['samples']:>4} {ms(row['p50'])} {ms(row['p95'])} "
-              f"{('≤ ' + format(target * 1000, 'g')) if target else '':>8} {verdict(row['p50'], target):6} "
-              f"{ms(row['cpu50'])}  "
-              f"{ms(row['validate'])} {ms(row['consult'])} {ms(row['aggregate'])} {ms(row['dump'])} "
-              f"{row['firings']:>7.0f} {row['json_kb']:>7.1f}   p50 {row['spread'][0] * 1000:.2f}–{row['spread'][1] * 1000:.2f}")
-    print("  (p50/p95 wall clock; cpu p50 = process CPU time, less disturbed by other load; the parts are medians: "
-          "validate = dict → Situation, not part of advise(Situation); engine = reset + declare + run with trace; "
-          "aggreg. = build_advice incl. trace and pydantic Advice; to JSON = model_dump_json)")
+        print(
+            f"{row['debts']:>5} {row['samples']:>4} {ms(row['p50'])} {ms(row['p95'])} "
+            f"{('≤ ' + format(target * 1000, 'g')) if target else '':>8} {verdict(row['p50'], target):6} "
+            f"{ms(row['cpu50'])}  "
+            f"{ms(row['validate'])} {ms(row['consult'])} {ms(row['aggregate'])} {ms(row['dump'])} "
+            f"{row['firings']:>7.0f} {row['json_kb']:>7.1f}   p50 {row['spread'][0] * 1000:.2f}–{row['spread'][1] * 1000:.2f}"
+        )
+    print(
+        "  (p50/p95 wall clock; cpu p50 = process CPU time, less disturbed by other load; the parts are medians: "
+        "validate = dict → Situation, not part of advise(Situation); engine = reset + declare + run with trace; "
+        "aggreg. = build_advice incl. trace and pydantic Advice; to JSON = model_dump_json)"
+    )
     print()
 
     build = measure_engine_build(3 if quick else 7)
@@ -290,43 +311,61 @@ def main(argv: list[str] | None = None) -> int:
         process = measure_process(3 if quick else 7, workdir)
         print(f"Whole process (median of {3 if quick else 7}; {' '.join(console_script())})")
         print(f"  python -c pass (floor)                    {ms(process['python'])} ms")
-        print(f"  credit-advisor --help                     {ms(process['help'])} ms   target ≤ 150   "
-              f"{verdict(process['help'], 0.150)}")
-        print(f"  credit-advisor advise FILE (2 debts)      {ms(process['advise'])} ms   target ≤ 400   "
-              f"{verdict(process['advise'], 0.400)}")
+        print(
+            f"  credit-advisor --help                     {ms(process['help'])} ms   target ≤ 150   "
+            f"{verdict(process['help'], 0.150)}"
+        )
+        print(
+            f"  credit-advisor advise FILE (2 debts)      {ms(process['advise'])} ms   target ≤ 400   "
+            f"{verdict(process['advise'], 0.400)}"
+        )
         print()
 
         lines, repeats = (2000, 1) if quick else (2000, 3)
         batch = measure_batch(lines, workdir, repeats)
         print(f"Batch, {lines} situations of 1–3 debts (whole process, incl. start-up; median of {repeats})")
-        print(f"  1 worker                                  {batch[1]:8.0f} situations/s   "
-              f"(start-up {batch['startup1'] * 1000:.0f} ms; {batch['steady1']:.0f}/s after it)")
-        print(f"  2 workers                                 {batch[2]:8.0f} situations/s   target ≥ 1000   "
-              f"{verdict(batch[2], 1000, higher_is_better=True)}   "
-              f"(start-up {batch['startup2'] * 1000:.0f} ms; {batch['steady2']:.0f}/s after it)")
+        print(
+            f"  1 worker                                  {batch[1]:8.0f} situations/s   "
+            f"(start-up {batch['startup1'] * 1000:.0f} ms; {batch['steady1']:.0f}/s after it)"
+        )
+        print(
+            f"  2 workers                                 {batch[2]:8.0f} situations/s   target ≥ 1000   "
+            f"{verdict(batch[2], 1000, higher_is_better=True)}   "
+            f"(start-up {batch['startup2'] * 1000:.0f} ms; {batch['steady2']:.0f}/s after it)"
+        )
         print(f"  1 and 2 workers give identical output: {'yes' if batch['identical'] else 'NO'}")
         print()
 
     counts = (0, 1, 2, 5, 10, 20, 50, 100)
-    growth = [measure_advise(debts, max(4, (40 if quick else 120) // max(1, debts // 2)), distinct=20)
-              for debts in counts]
+    growth = [
+        measure_advise(debts, max(4, (40 if quick else 120) // max(1, debts // 2)), distinct=20) for debts in counts
+    ]
     base = growth[0]["p50"]
     print("Cost vs debts (warm advise() p50)")
     print(f"{'debts':>5} {'p50 ms':>8} {'ms/debt':>8} {'marginal ms/debt':>17} {'firings':>7} {'ms/firing':>9}")
     previous = growth[0]
     for row in growth:
         per_debt = (row["p50"] - base) / row["debts"] * 1000 if row["debts"] else float("nan")
-        marginal = ((row["p50"] - previous["p50"]) / (row["debts"] - previous["debts"]) * 1000
-                    if row["debts"] != previous["debts"] else float("nan"))
-        print(f"{row['debts']:>5} {ms(row['p50'])} {per_debt:8.2f} {marginal:17.2f} {row['firings']:>7.0f} "
-              f"{row['p50'] * 1000 / max(1, row['firings']):9.3f}")
+        marginal = (
+            (row["p50"] - previous["p50"]) / (row["debts"] - previous["debts"]) * 1000
+            if row["debts"] != previous["debts"]
+            else float("nan")
+        )
+        print(
+            f"{row['debts']:>5} {ms(row['p50'])} {per_debt:8.2f} {marginal:17.2f} {row['firings']:>7.0f} "
+            f"{row['p50'] * 1000 / max(1, row['firings']):9.3f}"
+        )
         previous = row
-    print("  (ms/debt = (p50(n) - p50(0)) / n; marginal = between this row and the one above; a growing marginal "
-          "cost means super-linear growth)")
+    print(
+        "  (ms/debt = (p50(n) - p50(0)) / n; marginal = between this row and the one above; a growing marginal "
+        "cost means super-linear growth)"
+    )
     print()
     reference_after = machine_reference()
-    print(f"Machine phase: reference workload {ms(reference_before).strip()} ms at the start, "
-          f"{ms(reference_after).strip()} ms at the end (about {REFERENCE_QUIET_MS} ms when this machine is quick;")
+    print(
+        f"Machine phase: reference workload {ms(reference_before).strip()} ms at the start, "
+        f"{ms(reference_after).strip()} ms at the end (about {REFERENCE_QUIET_MS} ms when this machine is quick;"
+    )
     print("  the same code's figures scale with it, which is why compare.py and instructions.py exist)")
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
     return 0

@@ -15,6 +15,7 @@ Each process times advise() on 40 seeded situations, best of 5 passes, the colle
 Run it with the interpreter of the environment credit-advisor is installed in; it needs
 git and nothing else.
 """
+
 from __future__ import annotations
 
 import argparse

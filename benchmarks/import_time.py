@@ -7,6 +7,7 @@ Measures `import advisor.api` (what `credit-advisor advise` pays before any work
 median run's total and its biggest packages. -X importtime itself adds overhead: compare
 shares, and use bench.py for wall-clock figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,14 +31,27 @@ def group(name: str) -> str:
 
 
 FAMILIES = {
-    "pydantic + pydantic_core + annotated_types + typing_*": ("pydantic", "annotated_types", "typing_inspection",
-                                                            "typing_extensions"),
+    "pydantic + pydantic_core + annotated_types + typing_*": (
+        "pydantic",
+        "annotated_types",
+        "typing_inspection",
+        "typing_extensions",
+    ),
     "experta + frozendict + schema": ("experta", "frozendict", "schema"),
     "credit-advisor's own modules": ("advisor", "credit_advisor"),
 }
 # Cumulative (self + what they import first) of modules worth naming.
-CUMULATIVE = ("pydantic", "pydantic.plugin._loader", "experta", "credit_advisor.facts.situation",
-              "credit_advisor.rules", "advisor.models", "advisor.aggregate", "hashlib", "tomllib")
+CUMULATIVE = (
+    "pydantic",
+    "pydantic.plugin._loader",
+    "experta",
+    "credit_advisor.facts.situation",
+    "credit_advisor.rules",
+    "advisor.models",
+    "advisor.aggregate",
+    "hashlib",
+    "tomllib",
+)
 
 
 STDLIB = "standard library (imported directly)"
@@ -58,13 +72,12 @@ def measure(code: str) -> tuple[int, collections.Counter, collections.Counter, d
     ).stderr
     groups: collections.Counter = collections.Counter()
     cumulative: dict[str, int] = {}
-    nodes: list[tuple[int, str, int, list]] = []  # (depth, name, self µs, children) in post-order
     stack: list[tuple[int, str, int, list]] = []
     total = 0
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        self_us, cumulative_us, raw_name = line[len("import time:"):].split("|")
+        self_us, cumulative_us, raw_name = line[len("import time:") :].split("|")
         name = raw_name.strip()
         depth = (len(raw_name) - len(raw_name.lstrip()) - 1) // 2
         children = []

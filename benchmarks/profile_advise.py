@@ -8,6 +8,7 @@ component of the Python function that called them. Also prints the cumulative ti
 the key steps and the top functions. cProfile adds overhead (about 2×): compare shares,
 not absolute numbers, with bench.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import situations as gen  # noqa: E402
+import situations as gen
 
 COMPONENTS = (
     ("advisor/matcher.py", "compiled matcher (advisor/matcher.py)"),

@@ -5,6 +5,7 @@
 
 Only the standard library: importable without the advisor installed.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -20,7 +20,7 @@ if not hasattr(collections, "Mapping"):
 _root = logging.getLogger()
 _handlers_before = list(_root.handlers)
 
-from experta import (  # noqa: E402
+from experta import (
     AND,
     AS,
     EXISTS,
@@ -36,15 +36,15 @@ from experta import (  # noqa: E402
     P,
     Rule,
     W,
-    watchers,  # noqa: E402
+    watchers,
 )
-from experta.abstract import Matcher  # noqa: E402
-from experta.agenda import Agenda  # noqa: E402
-from experta.factlist import FactList  # noqa: E402
-from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint  # noqa: E402
-from experta.matchers import ReteMatcher  # noqa: E402
-from experta.matchers.rete.utils import prepare_rule  # noqa: E402
-from experta.strategies import DepthStrategy  # noqa: E402
+from experta.abstract import Matcher
+from experta.agenda import Agenda
+from experta.factlist import FactList
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint
+from experta.matchers import ReteMatcher
+from experta.matchers.rete.utils import prepare_rule
+from experta.strategies import DepthStrategy
 
 for _handler in list(_root.handlers):
     if _handler not in _handlers_before:

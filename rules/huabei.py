@@ -64,7 +64,14 @@ class HuabeiRules(Conclusions):
         self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, alipay=False, open=True, band=OVER_30_DAYS, lender=~L("unlicensed"), reported=MATCH.reported),
+        DebtFact(
+            debt=MATCH.debt,
+            alipay=False,
+            open=True,
+            band=OVER_30_DAYS,
+            lender=~L("unlicensed"),
+            reported=MATCH.reported,
+        ),
         id="huabei.long_overdue_triggers_review",
         knowledge=["H3"],
         sources=[cite("003", "系统很可能会重新评估你的信用状况")],

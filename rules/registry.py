@@ -8,9 +8,9 @@ checks and explains from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from credit_advisor.facts.experta_compat import Rule
 

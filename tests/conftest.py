@@ -3,6 +3,7 @@
 Situations are built as plain JSON-ready dicts, so the same data can go to `advise()`,
 to the command line's standard input, or to a file for a subprocess.
 """
+
 from __future__ import annotations
 
 import io
@@ -176,7 +177,15 @@ def run_process(
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(env_extra or {})
     return subprocess.run(
-        command, input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=60, cwd=cwd or PROJECT, env=env
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=cwd or PROJECT,
+        env=env,
+        check=False,
     )
 
 

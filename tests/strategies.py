@@ -13,15 +13,15 @@ Profiles (registered by `property_settings`, chosen by the environment):
   (CREDIT_ADVISOR_LONG_EXAMPLES=N to change), random seeds, and no database writes
   unless CREDIT_ADVISOR_HYPOTHESIS_DB names a folder to keep failing examples in.
 """
+
 from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-
 from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
 from credit_advisor.facts.situation import MAX_AMOUNT_CNY, MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 LONG_ENV = "CREDIT_ADVISOR_LONG_PROPERTIES"
 MAX_DRAWN_DEBTS = 30

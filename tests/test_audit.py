@@ -8,6 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from credit_advisor.cli import main
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES
+from credit_advisor.facts.experta_compat import MATCH, Rule
+from credit_advisor.facts.kb import DebtFact
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.huabei import HuabeiRules
 
 from advisor import engine as engine_module
 from advisor.api import advise, rules_by_id
@@ -22,12 +28,6 @@ from advisor.audit import (
     write_trace,
 )
 from advisor.catalog import catalog
-from credit_advisor.cli import main
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES
-from credit_advisor.facts.experta_compat import MATCH, Rule
-from credit_advisor.facts.kb import DebtFact
-from credit_advisor.facts.situation import Situation
-from credit_advisor.rules.huabei import HuabeiRules
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HUABEI_OVERDUE = {"debts": [{"label": "花呗", "product": "huabei", "overdue_days": 10, "amount_cny": 2000}]}

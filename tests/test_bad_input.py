@@ -1,11 +1,11 @@
 """Bad input gets a message naming the field and what is allowed, exit status 2 and no
 traceback; and the input normalisations the contract promises."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from conftest import consult, debt, fired, likelihood_of, situation
 
 PRODUCTS = ["huabei", "jiebei", "weilidai", "online_loan", "credit_card", "bank_loan", "other"]
@@ -34,7 +34,9 @@ BAD_INPUT = {
     "a Zhima score of 2000": (body(zhima_score=2000), "zhima_score", ["950"]),
     "a Zhima score below the scale": (body(zhima_score=100), "zhima_score", ["350"]),
     "yes where a bool is expected": (
-        body(collection={"contacts_harassed": "yes"}), "collection.contacts_harassed", ['"yes"'],
+        body(collection={"contacts_harassed": "yes"}),
+        "collection.contacts_harassed",
+        ['"yes"'],
     ),
     "a schema version from the future": (body(schema_version=2), "schema_version", ["1"]),
     "no debts field": ("{}", "debts", []),
@@ -155,14 +157,22 @@ def test_a_null_collection_means_every_collection_answer_is_unknown():
 
     parsed = Situation.model_validate(situation(collection=None))
     assert parsed.collection.model_dump() == {
-        "contacts_harassed": None, "threatened_or_insulted": None, "contacted_on_wechat": None,
+        "contacts_harassed": None,
+        "threatened_or_insulted": None,
+        "contacted_on_wechat": None,
     }
     assert consult(situation(debt(overdue_days=5), collection=None)) == consult(situation(debt(overdue_days=5)))
 
 
 OPTIONAL_FIELDS = [
-    "zhima_score", "credit_inquiries_6m", "hardship", "hardship_proof", "employer_links_credit",
-    "uses_dingtalk_finance", "dingtalk_alipay_credit_authorized", "enterprise_owner",
+    "zhima_score",
+    "credit_inquiries_6m",
+    "hardship",
+    "hardship_proof",
+    "employer_links_credit",
+    "uses_dingtalk_finance",
+    "dingtalk_alipay_credit_authorized",
+    "enterprise_owner",
 ]
 
 
@@ -181,7 +191,11 @@ def test_a_debt_field_left_out_takes_its_documented_default():
 
     bare = Situation.model_validate(situation(debt("other"))).debts[0]
     assert (bare.lender.value, bare.overdue_days, bare.reported.value, bare.settled, bare.negotiation.value) == (
-        "unknown", 0, "unknown", False, "none",
+        "unknown",
+        0,
+        "unknown",
+        False,
+        "none",
     )
     assert bare.months_since_settled is None and bare.amount_cny is None
 

@@ -1,12 +1,12 @@
 """The zh and en text catalogs: every code and rule has a text in both languages, the two
 languages have the same keys, and placeholders agree."""
+
 from __future__ import annotations
 
 import re
 import string
 
 import pytest
-
 from conftest import LIKELIHOODS, PROJECT, TOPICS
 
 LANGS = ("zh", "en")
@@ -36,8 +36,9 @@ def placeholders(text: str) -> set[str]:
 
 def every_needed_text():
     """(description, getter) for every text the advice can ask a catalog for."""
-    from advisor.api import rules_by_id
     from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
+
+    from advisor.api import rules_by_id
 
     for topic in Topic:
         yield f"topics.{topic.value}", lambda c, t=topic.value: c.topic(t)
@@ -86,8 +87,9 @@ def test_a_text_is_empty_in_one_language_only_if_it_is_empty_in_the_other():
 
 
 def test_the_catalogs_hold_no_text_for_codes_or_rules_that_do_not_exist():
-    from advisor.api import rules_by_id
     from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
+
+    from advisor.api import rules_by_id
 
     for lang in LANGS:
         data = texts(lang).data
@@ -148,7 +150,7 @@ def test_every_interface_text_the_code_asks_for_exists(lang):
 def test_the_chinese_texts_are_chinese_and_differ_from_the_english_ones():
     zh, en = (texts(lang) for lang in LANGS)
     for name, get in every_needed_text():
-        if name.startswith("likelihood.") or name.startswith("topics."):
+        if name.startswith(("likelihood.", "topics.")):
             continue
         assert CJK.search(get(zh)), f"zh {name} has no Chinese: {get(zh)!r}"
         assert get(zh) != get(en), name

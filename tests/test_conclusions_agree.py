@@ -4,10 +4,10 @@ Several of these began as strict xfails for rule defects found while writing the
 (harassed contacts called an unlikely WeChat risk, proof advice without documents, a record
 kept past five years not disputed); the rules were fixed and the markers removed.
 """
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import action, action_codes, collection, consult, debt, fired, likelihood_of, situation
 
 # --- collection through contacts and the WeChat topic -------------------------------------------

@@ -1,12 +1,12 @@
 """The public contract (shared/spec/contract.md): the codes in code are the codes in the
 document, and every Advice — from Python or from the command line — keeps its shape."""
+
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
-
 from conftest import (
     CONTRACT,
     LIKELIHOODS,
@@ -34,7 +34,7 @@ def contract_text() -> str:
 
 def contract_row(name: str) -> list[str]:
     """The backticked codes in the second column of the table row for `name`."""
-    match = re.search(rf"^\| `{re.escape(name)}` \| (.*?) \|", contract_text(), re.M)
+    match = re.search(rf"^\| `{re.escape(name)}` \| (.*?) \|", contract_text(), re.MULTILINE)
     assert match, f"no row for {name} in contract.md"
     return re.findall(r"`([a-z_]+)`", match.group(1))
 
@@ -57,7 +57,7 @@ def test_the_action_codes_are_the_contracts():
 def test_the_likelihoods_are_the_contracts_strongest_first():
     from credit_advisor.facts.enums import Likelihood
 
-    line = re.search(r"^Likelihood, strongest first: (.*)$", contract_text(), re.M).group(1)
+    line = re.search(r"^Likelihood, strongest first: (.*)$", contract_text(), re.MULTILINE).group(1)
     assert re.findall(r"`([a-z]+)`", line) == [l.value for l in Likelihood] == list(LIKELIHOODS)
 
 
@@ -79,7 +79,7 @@ def test_the_input_codes_are_the_contracts(row, enum_name):
 
 
 def test_the_contracts_own_example_situation_is_valid_and_advised():
-    example = re.search(r"## Input: a Situation \(JSON\)\s*```json\n(.*?)```", contract_text(), re.S).group(1)
+    example = re.search(r"## Input: a Situation \(JSON\)\s*```json\n(.*?)```", contract_text(), re.DOTALL).group(1)
     advice = consult(json.loads(example))
     assert tuple(advice.topics) == TOPICS
 
@@ -247,8 +247,9 @@ def test_advise_defaults_to_chinese_and_english_is_asked_for_with_lang_en(cli, t
     english_texts = [b["summary"] for b in english["topics"].values()] + [a["text"] for a in english["actions"]]
     assert not [t for t in english_texts if CJK.search(t)]
     # Only the texts change with the language, never the conclusions.
-    strip = lambda advice: [(t, [(e["code"], e["likelihood"], e["rules"]) for e in b["effects"]])
-                            for t, b in advice["topics"].items()]
+    strip = lambda advice: [
+        (t, [(e["code"], e["likelihood"], e["rules"]) for e in b["effects"]]) for t, b in advice["topics"].items()
+    ]
     assert strip(chinese) == strip(english)
     assert [a["code"] for a in chinese["actions"]] == [a["code"] for a in english["actions"]]
 

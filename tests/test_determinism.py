@@ -1,5 +1,6 @@
 """The same input always gives the same advice and the same trace — in one process, across
 processes and across threads — and the stable strategy fixes experta's stale activations."""
+
 from __future__ import annotations
 
 import json
@@ -88,6 +89,7 @@ def claim_engine(strategy, lookers: int = 3):
 
     namespace = {"__strategy__": strategy, "claim": Rule(A(n=MATCH.n), NOT(Claimed()))(claim)}
     for i in range(lookers):
+
         def look(self, n, _name=f"look_{i}"):
             self.log.append((_name, n))
 
@@ -136,8 +138,9 @@ def test_the_stable_strategy_fires_a_rule_whose_not_became_false_exactly_once(re
 
 
 def test_stock_depth_strategy_is_not_trusted_and_our_engine_does_not_use_it(record_property):
-    from advisor.engine import CreditEngine, StableStrategy
     from credit_advisor.facts.experta_compat import DepthStrategy
+
+    from advisor.engine import CreditEngine, StableStrategy
 
     wrong = sum(len(claims(run_claims(DepthStrategy, order))) != 1 for order in trial_orders())
     # Recorded, not asserted: with experta 1.9.4 this is typically 10-30 of 50 trials.

@@ -12,6 +12,7 @@ Limits (advisor/validation.py, facts/situation.py): at most 1,000,000 bytes of i
 script and emoji (joined emoji too) but loses control, bidi and zero-width space
 characters.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from credit_advisor.facts.situation import MAX_DAYS, MAX_DEBTS
 
 from advisor.validation import MAX_INPUT_BYTES, MAX_JSON_DEPTH, SituationError
-from credit_advisor.facts.situation import MAX_DAYS, MAX_DEBTS
 
 PROJECT = Path(__file__).resolve().parents[1]
 ONE_DEBT = {"product": "online_loan", "lender": "licensed", "overdue_days": 45}
@@ -78,43 +79,61 @@ HOSTILE: dict[str, Row] = {
         names=("debts[0].overdue_days", "debts[0].settled", "zhima_score"),
         words=('"45"', '"yes"'),
     ),
-    "a huge integer (10**100 days)": Row(_debt_body(overdue_days=10**100), names=("debts[0].overdue_days",),
-                                         words=(str(MAX_DAYS),)),
-    "1e400 days (overflows to infinity)": Row(_raw_debt_body('"overdue_days": 1e400'),
-                                              names=("debts[0].overdue_days",)),
-    "an integer of 5,000 digits": Row(_raw_debt_body('"overdue_days": ' + "9" * 5000), names=("(input)",),
-                                      words=("1000",)),
+    "a huge integer (10**100 days)": Row(
+        _debt_body(overdue_days=10**100), names=("debts[0].overdue_days",), words=(str(MAX_DAYS),)
+    ),
+    "1e400 days (overflows to infinity)": Row(
+        _raw_debt_body('"overdue_days": 1e400'), names=("debts[0].overdue_days",)
+    ),
+    "an integer of 5,000 digits": Row(
+        _raw_debt_body('"overdue_days": ' + "9" * 5000), names=("(input)",), words=("1000",)
+    ),
     "NaN and Infinity literals": Row(
         b'{"debts": [{"product": "huabei", "overdue_days": NaN, "amount_cny": Infinity},'
         b' {"product": "jiebei", "amount_cny": -Infinity}]}',
         names=("debts[0].overdue_days", "debts[0].amount_cny", "debts[1].amount_cny"),
     ),
     "10,000 debts": Row(_json({"debts": [ONE_DEBT] * 10_000}), names=("debts",), words=(str(MAX_DEBTS),)),
-    "JSON nested 100,000 levels": Row(b'{"debts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", names=("(input)",),
-                                      words=(str(MAX_JSON_DEPTH),)),
+    "JSON nested 100,000 levels": Row(
+        b'{"debts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", names=("(input)",), words=(str(MAX_JSON_DEPTH),)
+    ),
     "JSON objects nested 100,000 levels": Row(b'{"a":' * 100_000 + b"1" + b"}" * 100_000, names=("(input)",)),
     "a 50 MB file": Row(file_size=FIFTY_MB, names=("(input)",), words=(str(MAX_INPUT_BYTES),)),
-    "50 MB on standard input": Row(b'{"debts": [' + b" " * FIFTY_MB + b"]}", names=("(input)",),
-                                   words=(str(MAX_INPUT_BYTES),)),
-    "bytes that are not UTF-8": Row(b'{"debts": [{"product": "huabei", "label": "\xff\xfe caf\xe9"}]}',
-                                    names=("(input)",), words=("UTF-8",)),
+    "50 MB on standard input": Row(
+        b'{"debts": [' + b" " * FIFTY_MB + b"]}", names=("(input)",), words=(str(MAX_INPUT_BYTES),)
+    ),
+    "bytes that are not UTF-8": Row(
+        b'{"debts": [{"product": "huabei", "label": "\xff\xfe caf\xe9"}]}', names=("(input)",), words=("UTF-8",)
+    ),
     "a UTF-16 file": Row(json.dumps({"debts": []}).encode("utf-16"), names=("(input)",)),
     "traditional Chinese and emoji in a label": Row(
-        _debt_body(label=LABEL_TRADITIONAL), status=0, label=LABEL_TRADITIONAL,
+        _debt_body(label=LABEL_TRADITIONAL),
+        status=0,
+        label=LABEL_TRADITIONAL,
     ),
     "joined emoji in a label (text report)": Row(
-        _debt_body(label=LABEL_TRADITIONAL), status=0, label=LABEL_TRADITIONAL, text_format=True,
+        _debt_body(label=LABEL_TRADITIONAL),
+        status=0,
+        label=LABEL_TRADITIONAL,
+        text_format=True,
     ),
     "ANSI escapes, control and bidi characters in a label (text report)": Row(
-        _debt_body(label=LABEL_ATTACK), status=0, label="my[2J[31mloanevil31mend", text_format=True,
+        _debt_body(label=LABEL_ATTACK),
+        status=0,
+        label="my[2J[31mloanevil31mend",
+        text_format=True,
     ),
     "control characters in an unknown field and a wrong code": Row(
         _json({"debts": [{"product": "\x1b[31mhua\u202e\x9b"}], "\x1b]0;pwned\x07zhima": 1}),
-        names=("debts[0].product",), words=("\\x1b",),
+        names=("debts[0].product",),
+        words=("\\x1b",),
     ),
     "a lone surrogate escape in a label": Row(_raw_debt_body('"label": "a\\ud800b"'), names=("debts[0].label",)),
-    "duplicated keys": Row(_raw_debt_body('"overdue_days": 0, "overdue_days": 400'),
-                           names=("debts[0].overdue_days",), words=("more than once",)),
+    "duplicated keys": Row(
+        _raw_debt_body('"overdue_days": 0, "overdue_days": 400'),
+        names=("debts[0].overdue_days",),
+        words=("more than once",),
+    ),
     "a byte-order mark before the JSON": Row(b"\xef\xbb\xbf" + _debt_body(), status=0, same_as=_debt_body()),
     "an empty input": Row(b"", names=("(input)",)),
 }

@@ -5,6 +5,7 @@ console of 60 columns and no colour, like rich's own tests.  Texts that belong t
 knowledge catalogs (effect labels, rule explanations) are looked up through the catalog
 API, so these tests do not break when those texts are reworded.
 """
+
 from __future__ import annotations
 
 import io
@@ -50,8 +51,9 @@ def reader(lines, session=lambda: None):
 
 
 def interview(lines, lang="zh", **options):
-    console = Console(record=True, width=60, force_terminal=False, color_system=None, file=io.StringIO(),
-                      highlight=False)
+    console = Console(
+        record=True, width=60, force_terminal=False, color_system=None, file=io.StringIO(), highlight=False
+    )
     holder = []
     session = Interview(lang, console, reader(lines, lambda: holder[0]), echo=True, **options)
     holder.append(session)
@@ -147,13 +149,21 @@ def test_clean_person_exact_transcript_then_calm_advice():
     report_title = catalog("zh").ui("report_title")
     assert transcript.split(report_title)[0] == CLEAN_ZH + "\n"
     advice = session.advice
-    assert all(e.code in ("unaffected", "basic_unaffected", "platform_unaffected", "no_negative_record", "none")
-               for block in advice.topics.values() for e in block.effects)
+    assert all(
+        e.code in ("unaffected", "basic_unaffected", "platform_unaffected", "no_negative_record", "none")
+        for block in advice.topics.values()
+        for e in block.effects
+    )
     assert advice.disclaimer in transcript.replace("\n", "")
     assert session.situation.model_dump(exclude_unset=True) == {
-        "schema_version": 1, "debts": [], "zhima_score": 720, "credit_inquiries_6m": 1,
-        "employer_links_credit": False, "uses_dingtalk_finance": False,
-        "dingtalk_alipay_credit_authorized": False, "enterprise_owner": False,
+        "schema_version": 1,
+        "debts": [],
+        "zhima_score": 720,
+        "credit_inquiries_6m": 1,
+        "employer_links_credit": False,
+        "uses_dingtalk_finance": False,
+        "dingtalk_alipay_credit_authorized": False,
+        "enterprise_owner": False,
     }
     same_advice(session)
     # the input ended at the HOW menu: that just finishes
@@ -173,10 +183,26 @@ def test_clean_person_with_huabei_paid_on_time_gets_no_overdue_questions():
 
 # --- a Huabei overdue ------------------------------------------------------------------------
 
+
 def test_huabei_overdue():
-    script = ["是", "1", "", "20天", "否", "不知道", "1", "否",  # the debt
-              "1", "否", "否", "否",  # cause, collection
-              "2", "0", "否", ""]  # inquiries, plans, DingTalk, review
+    script = [
+        "是",
+        "1",
+        "",
+        "20天",
+        "否",
+        "不知道",
+        "1",
+        "否",  # the debt
+        "1",
+        "否",
+        "否",
+        "否",  # cause, collection
+        "2",
+        "0",
+        "否",
+        "",
+    ]  # inquiries, plans, DingTalk, review
     status, transcript, session = interview(script)
     assert status == EXIT_OK
     assert q("zh", "lender") not in transcript  # Huabei is licensed whatever is said
@@ -195,14 +221,28 @@ def test_huabei_overdue():
 # --- a licensed online loan, 45 days, reporting unknown: WHY, back, review, HOW ---------------
 
 LICENSED_45 = [
-    "是", "4", "某网贷", "45",
-    "?", "1",  # lender: WHY, then licensed
+    "是",
+    "4",
+    "某网贷",
+    "45",
+    "?",
+    "1",  # lender: WHY, then licensed
     "返回",  # at "settled": back to the lender question
-    "1", "否",
-    "为什么", "3",  # reported: WHY, then don't know
-    "1", "否",  # no negotiation, no other debt
-    "4", "否", "否", "否", "否",  # job loss without documents, no collection problems
-    "不知道", "3", "3", "否",  # zhima unknown, 3 applications, plans a mortgage, no DingTalk
+    "1",
+    "否",
+    "为什么",
+    "3",  # reported: WHY, then don't know
+    "1",
+    "否",  # no negotiation, no other debt
+    "4",
+    "否",
+    "否",
+    "否",
+    "否",  # job loss without documents, no collection problems
+    "不知道",
+    "3",
+    "3",
+    "否",  # zhima unknown, 3 applications, plans a mortgage, no DingTalk
 ]
 
 
@@ -259,8 +299,13 @@ def test_licensed_online_loan_matches_advise_on_the_saved_answers(tmp_path):
     assert saved == dump(session.situation)
     assert advise(saved, "zh").model_dump() == session.advice.model_dump()
     # the command line on the same file
-    result = subprocess.run([sys.executable, "-m", "advisor", "advise", str(path), "--format", "json"],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "advisor", "advise", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(session.advice.model_dump_json())
     # and the interview started from it goes straight to the review
@@ -272,12 +317,32 @@ def test_licensed_online_loan_matches_advise_on_the_saved_answers(tmp_path):
 
 # --- the DingTalk employer case (in English) ---------------------------------------------
 
+
 def test_dingtalk_employer_case_in_english():
-    script = ["yes", "5", "", "60", "no", "1", "1", "no",  # a credit card, 60 days, on the report
-              "2", "yes", "n", "n", "n",  # illness, with documents; no collection problems
-              "680", "1", "1",  # zhima, inquiries, plans Weilidai
-              "yes", "yes", "no", "don't know", "no",  # DingTalk: employer links credit
-              ""]
+    script = [
+        "yes",
+        "5",
+        "",
+        "60",
+        "no",
+        "1",
+        "1",
+        "no",  # a credit card, 60 days, on the report
+        "2",
+        "yes",
+        "n",
+        "n",
+        "n",  # illness, with documents; no collection problems
+        "680",
+        "1",
+        "1",  # zhima, inquiries, plans Weilidai
+        "yes",
+        "yes",
+        "no",
+        "don't know",
+        "no",  # DingTalk: employer links credit
+        "",
+    ]
     status, transcript, session = interview(script, lang="en")
     assert status == EXIT_OK
     found = effects(session.advice)
@@ -300,11 +365,34 @@ def test_dingtalk_questions_are_skipped_for_people_without_dingtalk():
 
 # --- an unlicensed platform harassing contacts, plus a second debt ------------------------
 
+
 def test_unlicensed_platform_harassing_contacts_with_two_debts():
-    script = ["是", "4", "某平台", "100", "2", "否", "3", "1",  # unlicensed, 100 days, unpaid
-              "是", "1", "", "0", "没有", "否",  # another debt: Huabei on time; no more
-              "4", "不知道", "是", "是", "是",  # job loss; contacts harassed, threatened, on WeChat
-              "不知道", "6", "0", "否", ""]
+    script = [
+        "是",
+        "4",
+        "某平台",
+        "100",
+        "2",
+        "否",
+        "3",
+        "1",  # unlicensed, 100 days, unpaid
+        "是",
+        "1",
+        "",
+        "0",
+        "没有",
+        "否",  # another debt: Huabei on time; no more
+        "4",
+        "不知道",
+        "是",
+        "是",
+        "是",  # job loss; contacts harassed, threatened, on WeChat
+        "不知道",
+        "6",
+        "0",
+        "否",
+        "",
+    ]
     status, transcript, session = interview(script)
     assert status == EXIT_OK
     assert "债务2（花呗）" in transcript
@@ -319,14 +407,17 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
 
 # --- robustness -------------------------------------------------------------------------------
 
+
 def test_invalid_answers_reprompt_with_a_hint():
-    script = ["也许", "是", "0", "99", "网贷", "", "-3", "很久", "4.5", "45", "持牌",
-              "\ufffd", "1", "不知道", "否"]
+    script = ["也许", "是", "0", "99", "网贷", "", "-3", "很久", "4.5", "45", "持牌", "\ufffd", "1", "不知道", "否"]
     status, transcript, session = interview(script)
     hints = texts("zh")
-    for key, values in [("hint_yesno", {}), ("hint_choice", {"n": 7}), ("hint_integer", {"minimum": 0,
-                                                                                          "maximum": 36500}),
-                        ("hint_no_dont_know", {})]:
+    for key, values in [
+        ("hint_yesno", {}),
+        ("hint_choice", {"n": 7}),
+        ("hint_integer", {"minimum": 0, "maximum": 36500}),
+        ("hint_no_dont_know", {}),
+    ]:
         assert flat(hints[key].format(**values)) in flat(transcript), key
     assert session.answers[("product", 0)] == "online_loan"
     assert session.answers[("overdue_days", 0)] == 45
@@ -342,10 +433,22 @@ def test_back_at_the_first_question():
 
 
 def test_back_through_the_debt_loop_and_review_back():
-    script = ["是", "3", "", "0", "没有", "是",  # Weilidai; another debt: yes
-              "返回", "否",  # …no: back to "another debt?"
-              "700", "0", "否",
-              "返回", "是", "否"]  # at the review: back to DingTalk; answer yes → two more questions
+    script = [
+        "是",
+        "3",
+        "",
+        "0",
+        "没有",
+        "是",  # Weilidai; another debt: yes
+        "返回",
+        "否",  # …no: back to "another debt?"
+        "700",
+        "0",
+        "否",
+        "返回",
+        "是",
+        "否",
+    ]  # at the review: back to DingTalk; answer yes → two more questions
     status, transcript, session = interview(script)
     assert ("product", 1) not in session.answers
     assert session.answers[("uses_dingtalk", None)] is True
@@ -443,6 +546,7 @@ def test_how_menu_rejects_bad_numbers():
 
 # --- --answers files ------------------------------------------------------------------------
 
+
 def test_bad_answers_file_exits_2_naming_the_field(tmp_path, capsys):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"debts": [{"product": "online_loan", "overdue_days": -4}]}))
@@ -457,15 +561,17 @@ def test_missing_answers_file_exits_2(tmp_path, capsys):
 
 
 def test_answers_from_a_tool_ask_only_what_is_missing():
-    path_data = {"debts": [{"product": "huabei", "overdue_days": 40, "settled": False, "reported": "yes",
-                            "negotiation": "none"}]}
+    path_data = {
+        "debts": [{"product": "huabei", "overdue_days": 40, "settled": False, "reported": "yes", "negotiation": "none"}]
+    }
     from credit_advisor.facts.situation import Situation
 
     from advisor.questions import answers_from_situation
 
     answers = answers_from_situation(Situation.model_validate(path_data), path_data)
-    status, transcript, session = interview(["", "否", "1", "否", "否", "否", "650", "2", "0", "否", ""],
-                                            answers=answers)
+    status, transcript, session = interview(
+        ["", "否", "1", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
+    )
     first_question = transcript.split("\n第 ")[1]
     assert q("zh", "label") in first_question
     assert session.situation.debts[0].reported.value == "yes"

@@ -1,23 +1,31 @@
 """HOW (advisor.explain): the chain behind one conclusion, as data and as a rich panel."""
+
 from __future__ import annotations
 
 import io
 import json
 
 import pytest
+from credit_advisor.facts.situation import Situation
 from rich.cells import cell_len
 from rich.console import Console
 
 from advisor import explain as how
 from advisor.api import advise, rules_by_id
-from credit_advisor.facts.situation import Situation
 
 CASES = {
-    "licensed_45": {"debts": [{"product": "online_loan", "lender": "licensed", "overdue_days": 45}],
-                    "plans": ["mortgage"]},
-    "two_debts": {"debts": [{"product": "huabei", "overdue_days": 20},
-                            {"product": "online_loan", "lender": "unlicensed", "overdue_days": 120, "label": "某平台"}],
-                  "collection": {"contacts_harassed": True}, "employer_links_credit": True},
+    "licensed_45": {
+        "debts": [{"product": "online_loan", "lender": "licensed", "overdue_days": 45}],
+        "plans": ["mortgage"],
+    },
+    "two_debts": {
+        "debts": [
+            {"product": "huabei", "overdue_days": 20},
+            {"product": "online_loan", "lender": "unlicensed", "overdue_days": 120, "label": "某平台"},
+        ],
+        "collection": {"contacts_harassed": True},
+        "employer_links_credit": True,
+    },
     "clean": {"debts": []},
 }
 

@@ -1,6 +1,7 @@
 """The real program: `python -m advisor interview` in a pseudo-terminal (stdlib `pty`),
 typed answers, and the screen read back; and the same program with answers piped on
 standard input."""
+
 from __future__ import annotations
 
 import fcntl
@@ -26,8 +27,11 @@ PROGRAM = [sys.executable, "-m", "advisor", "interview"]
 
 
 def clean_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "PYTHONWARNINGS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "PYTHONWARNINGS")
+    }
     env.update(TERM="xterm-256color", PYTHONIOENCODING="utf-8", LANG="C.UTF-8", LC_ALL="C.UTF-8")
     env.update(extra)
     return env
@@ -71,11 +75,11 @@ class Terminal:
         while True:
             index = self.text.find(needle, self.seen)
             if index >= 0:
-                part = self.text[self.seen:index + len(needle)]
+                part = self.text[self.seen : index + len(needle)]
                 self.seen = index + len(needle)
                 return part
             if time.monotonic() > deadline or not self._pump(0.2):
-                raise AssertionError(f"{needle!r} not on the screen; it shows:\n{self.text[self.seen:][-3000:]}")
+                raise AssertionError(f"{needle!r} not on the screen; it shows:\n{self.text[self.seen :][-3000:]}")
 
     def type(self, line: str) -> None:
         os.write(self.fd, line.encode("utf-8") + b"\r")
@@ -169,8 +173,17 @@ SCRIPT_ZH = "是\n4\n某网贷\n45\n1\n否\n?\n3\n1\n否\n4\n否\n否\n否\n否\
 
 
 def run_piped(args, stdin: str, cwd, **env):
-    return subprocess.run(PROGRAM + args, input=stdin, capture_output=True, text=True, cwd=cwd,
-                          env=clean_env(**env), timeout=120, encoding="utf-8", check=False)
+    return subprocess.run(
+        PROGRAM + args,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean_env(**env),
+        timeout=120,
+        encoding="utf-8",
+        check=False,
+    )
 
 
 def test_piped_answers_work_line_by_line_and_save(tmp_path):
@@ -183,8 +196,15 @@ def test_piped_answers_work_line_by_line_and_save(tmp_path):
     assert result.stderr == ""
     saved = tmp_path / "mine.json"
     assert oct(saved.stat().st_mode & 0o777) == "0o600"
-    advice = subprocess.run([sys.executable, "-m", "advisor", "advise", "mine.json", "--format", "json"],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=120, encoding="utf-8", check=False)
+    advice = subprocess.run(
+        [sys.executable, "-m", "advisor", "advise", "mine.json", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        encoding="utf-8",
+        check=False,
+    )
     assert advice.returncode == 0
     again = run_piped(["--answers", "mine.json", "--lang", "zh"], "\n", tmp_path)
     assert again.returncode == 0
@@ -208,8 +228,15 @@ def test_bad_answers_file_on_the_command_line(tmp_path):
 
 
 def test_undecodable_input_is_an_invalid_answer(tmp_path):
-    result = subprocess.run(PROGRAM, input=b"\xff\xfe\n\xc3\n\xe5\x90\xa6\n", capture_output=True, cwd=tmp_path,
-                            env=clean_env(), timeout=120, check=False)
+    result = subprocess.run(
+        PROGRAM,
+        input=b"\xff\xfe\n\xc3\n\xe5\x90\xa6\n",
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1  # the input ends after "否", before the next question is answered
     assert "Traceback" not in result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
     assert "没看懂这个回答" in result.stdout.decode("utf-8")

@@ -1,11 +1,15 @@
 """The interview's question catalogue: fields, null-ability, parsing, texts, and the
 relevance predicates checked against the engine ("asks only what matters")."""
+
 from __future__ import annotations
 
 import random
 import string
 
 import pytest
+from credit_advisor.facts.enums import ACTION_CODES
+from credit_advisor.facts.kb import Action, Effect
+from credit_advisor.facts.situation import Situation
 
 from advisor.api import advise, rules_by_id
 from advisor.catalog import catalog
@@ -25,14 +29,12 @@ from advisor.questions import (
     situation_data,
     walk,
 )
-from credit_advisor.facts.enums import ACTION_CODES
-from credit_advisor.facts.kb import Action, Effect
-from credit_advisor.facts.situation import Situation
 
 Q = QUESTIONS
 
 
 # --- the catalogue against the contract ---------------------------------------------------
+
 
 def _schema_prop(field: str) -> dict:
     schema = Situation.model_json_schema()
@@ -85,15 +87,24 @@ def test_ranges_come_from_the_model():
 
 
 def test_the_dingtalk_gate_fills_the_four_dingtalk_fields():
-    answers = {("has_debts", None): False, ("zhima_score", None): None, ("credit_inquiries_6m", None): 0,
-               ("uses_dingtalk", None): False}
+    answers = {
+        ("has_debts", None): False,
+        ("zhima_score", None): None,
+        ("credit_inquiries_6m", None): 0,
+        ("uses_dingtalk", None): False,
+    }
     data = situation_data(answers)
     assert [data[name] for name in Q["uses_dingtalk"].fills] == [False] * 4
-    assert [s.question.id for s in walk(answers)] == ["has_debts", "zhima_score", "credit_inquiries_6m",
-                                                       "uses_dingtalk"]
+    assert [s.question.id for s in walk(answers)] == [
+        "has_debts",
+        "zhima_score",
+        "credit_inquiries_6m",
+        "uses_dingtalk",
+    ]
 
 
 # --- texts ----------------------------------------------------------------------------------
+
 
 def _keys(node, prefix=""):
     found = set()
@@ -143,11 +154,27 @@ def test_interview_texts_live_in_their_own_table():
 
 # --- parsing --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, value",
-    [("是", True), ("是的", True), ("对", True), ("有", True), ("y", True), ("YES", True), ("好。", True),
-     ("否", False), ("不是", False), ("不对", False), ("没有", False), ("n", False), ("No", False),
-     ("不知道", None), ("不清楚", None), ("don't know", None)],
+    [
+        ("是", True),
+        ("是的", True),
+        ("对", True),
+        ("有", True),
+        ("y", True),
+        ("YES", True),
+        ("好。", True),
+        ("否", False),
+        ("不是", False),
+        ("不对", False),
+        ("没有", False),
+        ("n", False),
+        ("No", False),
+        ("不知道", None),
+        ("不清楚", None),
+        ("don't know", None),
+    ],
 )
 def test_yes_no_dont_know_in_chinese_and_english(text, value):
     assert parse(Q["contacts_harassed"], text) is value
@@ -160,8 +187,17 @@ def test_dont_know_is_refused_where_the_field_cannot_be_null():
 
 
 @pytest.mark.parametrize(
-    "text, value", [("是", "licensed"), ("是的", "licensed"), ("yes", "licensed"), ("否", "unlicensed"),
-                    ("不是", "unlicensed"), ("no", "unlicensed"), ("1", "licensed"), ("持牌机构", "licensed")]
+    "text, value",
+    [
+        ("是", "licensed"),
+        ("是的", "licensed"),
+        ("yes", "licensed"),
+        ("否", "unlicensed"),
+        ("不是", "unlicensed"),
+        ("no", "unlicensed"),
+        ("1", "licensed"),
+        ("持牌机构", "licensed"),
+    ],
 )
 def test_a_choice_asked_as_a_yes_no_question_takes_yes_and_no(text, value):
     # "放贷的是正规持牌机构吗？" is naturally answered 是 / 否.
@@ -180,9 +216,17 @@ def test_dont_know_picks_the_unknown_option_of_an_enum():
 
 @pytest.mark.parametrize(
     "question, text, value",
-    [("product", "4", "online_loan"), ("product", "花呗", "huabei"), ("product", "credit card", "credit_card"),
-     ("product", "４", "online_loan"), ("reported", "有", "yes"), ("reported", "没有", "no"),
-     ("reported", "是", "yes"), ("reported", "3", "unknown"), ("hardship", "不知道", None)],
+    [
+        ("product", "4", "online_loan"),
+        ("product", "花呗", "huabei"),
+        ("product", "credit card", "credit_card"),
+        ("product", "４", "online_loan"),
+        ("reported", "有", "yes"),
+        ("reported", "没有", "no"),
+        ("reported", "是", "yes"),
+        ("reported", "3", "unknown"),
+        ("hardship", "不知道", None),
+    ],
 )
 def test_choices_by_number_or_name(question, text, value):
     assert parse(Q[question], text) == value
@@ -190,11 +234,22 @@ def test_choices_by_number_or_name(question, text, value):
 
 @pytest.mark.parametrize(
     "question, text, value",
-    [("overdue_days", "45", 45), ("overdue_days", "45天", 45), ("overdue_days", "大概 45 天", 45),
-     ("overdue_days", "４５", 45), ("overdue_days", "0", 0), ("months_since_settled", "3个月", 3),
-     ("zhima_score", "650分", 650), ("credit_inquiries_6m", "8次", 8), ("amount_cny", "8000", 8000.0),
-     ("amount_cny", "1.5万", 15000.0), ("amount_cny", "8,000元", 8000.0), ("amount_cny", "15k", 15000.0),
-     ("amount_cny", "不知道", None), ("zhima_score", "不知道", None)],
+    [
+        ("overdue_days", "45", 45),
+        ("overdue_days", "45天", 45),
+        ("overdue_days", "大概 45 天", 45),
+        ("overdue_days", "４５", 45),
+        ("overdue_days", "0", 0),
+        ("months_since_settled", "3个月", 3),
+        ("zhima_score", "650分", 650),
+        ("credit_inquiries_6m", "8次", 8),
+        ("amount_cny", "8000", 8000.0),
+        ("amount_cny", "1.5万", 15000.0),
+        ("amount_cny", "8,000元", 8000.0),
+        ("amount_cny", "15k", 15000.0),
+        ("amount_cny", "不知道", None),
+        ("zhima_score", "不知道", None),
+    ],
 )
 def test_numbers_with_units(question, text, value):
     assert parse(Q[question], text) == value
@@ -202,12 +257,21 @@ def test_numbers_with_units(question, text, value):
 
 @pytest.mark.parametrize(
     "question, text, hint",
-    [("overdue_days", "-5", "hint_integer"), ("overdue_days", "很久", "hint_integer"),
-     ("overdue_days", "4.5", "hint_integer"), ("overdue_days", "99999", "hint_range"),
-     ("zhima_score", "200", "hint_range"), ("product", "8", "hint_choice"), ("product", "0", "hint_choice"),
-     ("settled", "maybe", "hint_yesno"), ("contacts_harassed", "也许", "hint_yesno_null"),
-     ("overdue_days", "", "hint_empty"), ("plans", "9", "hint_multi"), ("amount_cny", "很多", "hint_number"),
-     ("label", "长" * 61, "hint_text_long")],
+    [
+        ("overdue_days", "-5", "hint_integer"),
+        ("overdue_days", "很久", "hint_integer"),
+        ("overdue_days", "4.5", "hint_integer"),
+        ("overdue_days", "99999", "hint_range"),
+        ("zhima_score", "200", "hint_range"),
+        ("product", "8", "hint_choice"),
+        ("product", "0", "hint_choice"),
+        ("settled", "maybe", "hint_yesno"),
+        ("contacts_harassed", "也许", "hint_yesno_null"),
+        ("overdue_days", "", "hint_empty"),
+        ("plans", "9", "hint_multi"),
+        ("amount_cny", "很多", "hint_number"),
+        ("label", "长" * 61, "hint_text_long"),
+    ],
 )
 def test_invalid_answers_name_a_hint(question, text, hint):
     with pytest.raises(Invalid) as problem:
@@ -218,8 +282,16 @@ def test_invalid_answers_name_a_hint(question, text, hint):
 
 @pytest.mark.parametrize(
     "text, value",
-    [("1 3", ["weilidai", "mortgage"]), ("3、1", ["weilidai", "mortgage"]), ("3,3", ["mortgage"]),
-     ("0", []), ("", []), ("没有", []), ("none", []), ("房贷", ["mortgage"])],
+    [
+        ("1 3", ["weilidai", "mortgage"]),
+        ("3、1", ["weilidai", "mortgage"]),
+        ("3,3", ["mortgage"]),
+        ("0", []),
+        ("", []),
+        ("没有", []),
+        ("none", []),
+        ("房贷", ["mortgage"]),
+    ],
 )
 def test_several_plans(text, value):
     assert parse(Q["plans"], text) == value
@@ -231,6 +303,7 @@ def test_text_answers_are_optional():
 
 
 # --- relevance: asks only what matters ------------------------------------------------------
+
 
 def _conclusions(data: dict) -> frozenset:
     """What the rules conclude (effects with likelihood, actions with rank, per debt):
@@ -386,8 +459,14 @@ def test_dingtalk_questions_only_for_dingtalk_users():
 
 
 def test_the_debt_loop_asks_for_another_debt():
-    answers = {("has_debts", None): True, ("product", 0): "huabei", ("label", 0): None, ("overdue_days", 0): 0,
-               ("reported", 0): "no", ("more_debts", 0): True}
+    answers = {
+        ("has_debts", None): True,
+        ("product", 0): "huabei",
+        ("label", 0): None,
+        ("overdue_days", 0): 0,
+        ("reported", 0): "no",
+        ("more_debts", 0): True,
+    }
     plan = walk(answers)
     assert Slot(Q["product"], 1) in plan and Slot(Q["more_debts"], 1) in plan
     answers[("more_debts", 0)] = False
@@ -396,9 +475,16 @@ def test_the_debt_loop_asks_for_another_debt():
 
 # --- WHY comes from the registry ------------------------------------------------------------
 
+
 def _late_online_loan():
-    return {("has_debts", None): True, ("product", 0): "online_loan", ("label", 0): None,
-            ("overdue_days", 0): 45, ("lender", 0): "licensed", ("settled", 0): False}
+    return {
+        ("has_debts", None): True,
+        ("product", 0): "online_loan",
+        ("label", 0): None,
+        ("overdue_days", 0): 45,
+        ("lender", 0): "licensed",
+        ("settled", 0): False,
+    }
 
 
 def test_why_lists_the_rules_that_read_the_field_and_depend_on_the_answer():
@@ -430,8 +516,13 @@ def test_why_for_the_label_says_nothing_depends_on_it():
 
 
 def test_build_situation_sets_only_answered_fields():
-    answers = {**_late_online_loan(), ("reported", 0): "unknown", ("negotiation", 0): "none",
-               ("more_debts", 0): False, ("hardship", None): None}
+    answers = {
+        **_late_online_loan(),
+        ("reported", 0): "unknown",
+        ("negotiation", 0): "none",
+        ("more_debts", 0): False,
+        ("hardship", None): None,
+    }
     situation = build_situation(answers)
     dumped = situation.model_dump(exclude_unset=True)
     assert dumped["hardship"] is None

@@ -11,7 +11,13 @@ from credit_advisor.facts.kb import Action, DebtFact, Effect, OnReport, action, 
 def test_effect_builds_the_fact_the_generic_constructor_builds():
     built = effect(Topic.huabei, "limit_reduced", Likelihood.possible, 2, "huabei.some_rule")
     generic = Effect(
-        topic="huabei", code="limit_reduced", likelihood="possible", debt=2, harmful=True, alarming=True, rule="huabei.some_rule"
+        topic="huabei",
+        code="limit_reduced",
+        likelihood="possible",
+        debt=2,
+        harmful=True,
+        alarming=True,
+        rule="huabei.some_rule",
     )
     assert built == generic and type(built) is Effect
     assert list(built.items()) == list(generic.items())

@@ -23,22 +23,22 @@ defect and nothing else, so every other violation still fails the suite.
 
 Fast deterministic profile by default; CREDIT_ADVISOR_LONG_PROPERTIES=1 for a long run.
 """
+
 from __future__ import annotations
 
 import copy
 import json
 
 import pytest
+from credit_advisor.facts.enums import ACTION_CODES, CALM_CODES, EFFECT_CODES, Topic
+from credit_advisor.facts.situation import MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS, Situation
 from hypothesis import example, given
 from hypothesis import strategies as st
+from strategies import debts, property_settings, situations, situations_with_a_debt
 
 from advisor.api import advise, rules_by_id
 from advisor.models import Advice
 from advisor.validation import situation_from_json
-from credit_advisor.facts.enums import ACTION_CODES, CALM_CODES, EFFECT_CODES, Topic
-from credit_advisor.facts.situation import MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS, Situation
-
-from strategies import debts, property_settings, situations, situations_with_a_debt
 
 PROPERTY = property_settings()
 STRENGTH = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}
@@ -173,28 +173,50 @@ def with_debt(data: dict, index: int, **fields) -> dict:
 
 # Hand-picked corners every run includes, whatever the profile draws.
 _ALL_FLAGS = {
-    "hardship_proof": True, "employer_links_credit": True, "uses_dingtalk_finance": True,
-    "dingtalk_alipay_credit_authorized": True, "enterprise_owner": True,
+    "hardship_proof": True,
+    "employer_links_credit": True,
+    "uses_dingtalk_finance": True,
+    "dingtalk_alipay_credit_authorized": True,
+    "enterprise_owner": True,
 }
 EDGE_SITUATIONS = [
     {"debts": []},
     {"debts": [], **{name: None for name in Situation.model_fields if name not in ("debts", "schema_version")}},
     {
-        "debts": [{"product": "huabei", "overdue_days": MAX_DAYS, "reported": "yes", "negotiation": "agreement_broken",
-                   "label": "花唄 🐷", "amount_cny": 1e12}],
-        "zhima_score": 350, "credit_inquiries_6m": MAX_INQUIRIES, "hardship": "illness",
+        "debts": [
+            {
+                "product": "huabei",
+                "overdue_days": MAX_DAYS,
+                "reported": "yes",
+                "negotiation": "agreement_broken",
+                "label": "花唄 🐷",
+                "amount_cny": 1e12,
+            }
+        ],
+        "zhima_score": 350,
+        "credit_inquiries_6m": MAX_INQUIRIES,
+        "hardship": "illness",
         "plans": ["mortgage", "huabei"],
         "collection": {"contacts_harassed": True, "threatened_or_insulted": True, "contacted_on_wechat": True},
         **_ALL_FLAGS,
     },
     {
         "debts": [
-            {"product": product, "lender": lender, "overdue_days": days, "settled": days % 2 == 0,
-             "months_since_settled": days % 70, "reported": "unknown"}
+            {
+                "product": product,
+                "lender": lender,
+                "overdue_days": days,
+                "settled": days % 2 == 0,
+                "months_since_settled": days % 70,
+                "reported": "unknown",
+            }
             for product in ("huabei", "jiebei", "weilidai", "online_loan", "credit_card", "bank_loan", "other")
             for lender, days in (("unlicensed", 91), ("unknown", 30), ("licensed", 60), ("licensed", 0))
         ][:30],
-        "zhima_score": 950, "credit_inquiries_6m": 11, "plans": ["weilidai", "mortgage"], **_ALL_FLAGS,
+        "zhima_score": 950,
+        "credit_inquiries_6m": 11,
+        "plans": ["weilidai", "mortgage"],
+        **_ALL_FLAGS,
     },
 ]
 

@@ -8,7 +8,6 @@ import collections
 import json
 
 import pytest
-
 from conftest import PROJECT, collection, consult, debt, situation
 
 HUABEI_45 = debt("huabei", lender="licensed", overdue_days=45, reported="yes")
@@ -55,7 +54,10 @@ CASES = {
     ),
     "threats, harassed contacts and collection on WeChat: keep the evidence, said once": (
         "remediation.keep_collection_evidence",
-        situation(REPORTED_10, collection=collection(threatened_or_insulted=True, contacts_harassed=True, contacted_on_wechat=True)),
+        situation(
+            REPORTED_10,
+            collection=collection(threatened_or_insulted=True, contacts_harassed=True, contacted_on_wechat=True),
+        ),
         1,
     ),
     "only contacts harassed: keep the evidence, said once": (

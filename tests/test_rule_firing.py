@@ -5,10 +5,10 @@ the one condition that matters changed).  Rules that always stand (WeChat's basi
 functions, DingTalk itself) have ALWAYS instead of a near miss: they must fire in a calm
 and in a grim situation alike.
 """
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import collection, consult, debt, declared_facts, fired, situation
 
 ALWAYS = object()
@@ -16,7 +16,7 @@ ALWAYS = object()
 LICENSED_45 = debt("online_loan", lender="licensed", overdue_days=45, reported="unknown")
 LICENSED_10 = debt("online_loan", lender="licensed", overdue_days=10, reported="unknown")
 REPORTED_10 = debt("online_loan", lender="licensed", overdue_days=10, reported="yes")
-SETTLED = dict(settled=True, months_since_settled=12)
+SETTLED = {"settled": True, "months_since_settled": 12}
 CLEAN = debt("credit_card", overdue_days=0)
 
 RULE_CASES: dict[str, tuple[dict, object]] = {

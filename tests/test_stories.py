@@ -1,11 +1,11 @@
 """The sources' own stories, told as situations: exact effects, likelihoods, actions and
 the rules that carried them (shared/spec/knowledge.md: D2, R3, C7, C4/C5, C1/H2, X4/L4)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from conftest import (
     TOPICS,
     action,
@@ -44,8 +44,11 @@ def test_the_restricted_employee_is_told_to_talk_to_hr_after_settling():
     codes = action_codes(advice)
     assert "talk_to_hr" in codes
     assert codes[:2] == ["settle_overdue", "negotiate_repayment"]
-    assert action(advice, "talk_to_hr").rules == ["remediation.talk_to_hr", "dingtalk.employer_rule_restriction",
-                                                  "credit_report.stated_on_report"]
+    assert action(advice, "talk_to_hr").rules == [
+        "remediation.talk_to_hr",
+        "dingtalk.employer_rule_restriction",
+        "credit_report.stated_on_report",
+    ]
     assert {"dingtalk.employer_rule_restriction", "remediation.talk_to_hr"} <= fired(advice)
 
 
@@ -90,8 +93,8 @@ def test_an_honoured_agreement_does_not_erase_an_overdue_already_on_the_report()
 
 def test_a_credit_dispute_is_offered_for_wrong_records_and_never_promised_as_deletion():
     english = action(consult(HOSPITALISED, lang="en"), "credit_dispute").text
-    assert re.search(r"\b(wrong|incorrect|error)", english, re.I), english
-    assert not re.search(r"(?<!not )\b(deleted|removed|erased|wiped)\b", english, re.I), english
+    assert re.search(r"\b(wrong|incorrect|error)", english, re.IGNORECASE), english
+    assert not re.search(r"(?<!not )\b(deleted|removed|erased|wiped)\b", english, re.IGNORECASE), english
     chinese = action(consult(HOSPITALISED, lang="zh"), "credit_dispute").text
     assert "误" in chinese
     assert not re.search(r"(?<!不会被)(?<!不能)删除", chinese), chinese
@@ -156,8 +159,9 @@ def huabei_negotiation(days: int, status: str) -> dict:
 def test_a_broken_agreement_is_never_better_than_an_honoured_one_for_any_harmful_effect(days):
     honoured = harmful_strengths(consult(huabei_negotiation(days, "agreement_honored")))
     broken = harmful_strengths(consult(huabei_negotiation(days, "agreement_broken")))
-    better_when_broken = {key: (strength, broken.get(key, 0)) for key, strength in honoured.items()
-                          if broken.get(key, 0) < strength}
+    better_when_broken = {
+        key: (strength, broken.get(key, 0)) for key, strength in honoured.items() if broken.get(key, 0) < strength
+    }
     assert better_when_broken == {}
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import PROJECT
 
 from advisor.api import advise
 from advisor.models import Advice, MatchedFact, TraceEntry, of_engine_data
-from conftest import PROJECT
 
 EXAMPLES = sorted((PROJECT / "examples").glob("*.json"))
 

@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from credit_advisor.cli import main
+from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES
+from credit_advisor.facts.situation import Situation
 from rich.console import Console
 
 from advisor.validation import SituationError
@@ -24,9 +27,6 @@ from advisor.whatif import (
     suggest,
     what_if,
 )
-from credit_advisor.cli import main
-from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES
-from credit_advisor.facts.situation import Situation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -7,6 +7,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from credit_advisor.cli import main
+from credit_advisor.facts.kb import situation_to_facts
+from credit_advisor.facts.situation import Situation
 
 from advisor import lhs
 from advisor.catalog import CATALOG_DIR
@@ -20,9 +23,6 @@ from advisor.whynot import (
     parse_target,
     why_not,
 )
-from credit_advisor.cli import main
-from credit_advisor.facts.kb import situation_to_facts
-from credit_advisor.facts.situation import Situation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
