@@ -157,7 +157,7 @@ def _read_input(path: str, lang: str) -> bytes:
 
 
 def _situation_problems(error, lang: str) -> list[str]:
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
 
     lines = [catalog(lang).ui("err_heading")]
     lines += [f"  {name}: {message}" for name, message in error.problems]
@@ -166,7 +166,7 @@ def _situation_problems(error, lang: str) -> list[str]:
 
 def cmd_advise(args) -> int:
     from advisor.api import advise
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
     from advisor.validation import SituationError, situation_from_json
 
     lang = _lang(args)
@@ -180,8 +180,8 @@ def cmd_advise(args) -> int:
         return _fail(_situation_problems(error, lang))
     advice = advise(situation, lang=lang)
     if getattr(args, "trace_out", None):
-        from advisor.audit import write_trace
-        from advisor.audit_text import audit_text
+        from advisor.analysis.audit import write_trace
+        from advisor.texts.audit_text import audit_text
 
         try:
             write_trace(args.trace_out, situation, advice)
@@ -194,7 +194,7 @@ def cmd_advise(args) -> int:
     else:
         from rich.console import Console
 
-        from advisor.render import render_advice
+        from advisor.ui.render import render_advice
 
         render_advice(advice, Console(), show_trace=args.trace)
     return EXIT_OK
@@ -202,7 +202,7 @@ def cmd_advise(args) -> int:
 
 def cmd_rules(args) -> int:
     from advisor.api import rules_by_id, ruleset_version
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
 
     text = catalog(_lang(args))
     rules = []
@@ -229,9 +229,8 @@ def cmd_rules(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from credit_advisor.facts.situation import Situation
-
     from advisor.models import Advice
+    from credit_advisor.facts.situation import Situation
 
     schemas = {"situation": Situation.model_json_schema(), "advice": Advice.model_json_schema()}
     payload = schemas if args.which == "both" else schemas[args.which]
@@ -240,13 +239,13 @@ def cmd_schema(args) -> int:
 
 
 def cmd_interview(args) -> int:
-    from advisor.interview import run_interview
+    from advisor.ui.interview import run_interview
 
     return run_interview(lang=_lang(args), answers_path=args.answers, save_path=args.save)
 
 
 def cmd_batch(args) -> int:
-    from advisor.batch import run_batch
+    from advisor.service.batch import run_batch
 
     return run_batch(
         args.input, args.output, workers=args.workers, resume=args.resume, lang=_lang(args), output_format=args.format
@@ -263,7 +262,7 @@ def _write_json(payload) -> None:
 
 def _load_situation(args, lang: str):
     """(situation, None), or (None, exit status) after printing the problems."""
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
     from advisor.validation import SituationError, situation_from_json
 
     try:
@@ -279,9 +278,9 @@ def _load_situation(args, lang: str):
 def cmd_audit(args) -> int:
     from rich.console import Console
 
-    from advisor.audit import TraceError, coverage, read_trace, render_coverage, render_replay, replay
-    from advisor.audit_text import audit_text
-    from advisor.catalog import catalog
+    from advisor.analysis.audit import TraceError, coverage, read_trace, render_coverage, render_replay, replay
+    from advisor.texts.audit_text import audit_text
+    from advisor.texts.catalog import catalog
 
     lang = _lang(args)
     if args.audit_command == "replay":
@@ -315,9 +314,9 @@ def cmd_audit(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from advisor.audit_text import audit_text
-    from advisor.catalog import catalog
-    from advisor.whynot import TargetError, parse_target, render_why_not, why_not
+    from advisor.analysis.whynot import TargetError, parse_target, render_why_not, why_not
+    from advisor.texts.audit_text import audit_text
+    from advisor.texts.catalog import catalog
 
     lang = _lang(args)
     text = catalog(lang)
@@ -343,10 +342,17 @@ def cmd_explain(args) -> int:
 
 
 def cmd_whatif(args) -> int:
-    from advisor.audit_text import audit_text
-    from advisor.catalog import catalog
+    from advisor.analysis.whatif import (
+        ChangeError,
+        parse_assignment,
+        render_suggestions,
+        render_what_if,
+        suggest,
+        what_if,
+    )
+    from advisor.texts.audit_text import audit_text
+    from advisor.texts.catalog import catalog
     from advisor.validation import SituationError
-    from advisor.whatif import ChangeError, parse_assignment, render_suggestions, render_what_if, suggest, what_if
 
     lang = _lang(args)
     text = catalog(lang)

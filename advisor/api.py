@@ -7,14 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from advisor.analysis.aggregate import build_advice
+from advisor.engine.core import cyclic_gc_paused, engine, registry
+from advisor.models import Advice
+from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
+from advisor.validation import situation_from_data, situation_from_json
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
-
-from .aggregate import build_advice
-from .catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
-from .engine import cyclic_gc_paused, engine, registry
-from .models import Advice
-from .validation import situation_from_data, situation_from_json
 
 
 @lru_cache(maxsize=1)

@@ -12,10 +12,10 @@ import unicodedata
 from collections import deque
 from typing import Any
 
-from credit_advisor.facts.situation import MAX_DEBTS, Collection, Debt, Situation
 from pydantic import ValidationError
 
-from .catalog import DEFAULT_LANGUAGE, catalog
+from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog
+from credit_advisor.facts.situation import MAX_DEBTS, Collection, Debt, Situation
 
 MAX_INPUT_BYTES = 1_000_000  # a real situation is under 20 kB even with 100 debts
 MAX_JSON_DEPTH = 20

@@ -75,10 +75,10 @@ def run_quiet(command: list[str], **kwargs) -> float:
 
 def measure_advise(debts: int, samples: int, distinct: int = 40) -> dict:
     """Warm advise() on pre-validated Situations, plus the split of one call's time."""
-    from advisor.aggregate import build_advice
+    from advisor.analysis.aggregate import build_advice
     from advisor.api import advise, rules_by_id, ruleset_version
-    from advisor.catalog import catalog
-    from advisor.engine import engine
+    from advisor.engine.core import engine
+    from advisor.texts.catalog import catalog
     from advisor.validation import situation_from_data
 
     raw = gen.situations(distinct, debts, debts, seed=1000 + debts)
@@ -156,7 +156,7 @@ def measure_advise_in_processes(debts: int, samples: int, processes: int) -> dic
 
 
 def measure_engine_build(repeats: int) -> dict:
-    from advisor.engine import CreditEngine
+    from advisor.engine.core import CreditEngine
 
     builds = []
     for _ in range(repeats):

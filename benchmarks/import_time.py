@@ -48,7 +48,7 @@ CUMULATIVE = (
     "credit_advisor.facts.situation",
     "credit_advisor.rules",
     "advisor.models",
-    "advisor.aggregate",
+    "advisor.analysis.aggregate",
     "hashlib",
     "tomllib",
 )

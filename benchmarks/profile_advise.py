@@ -23,18 +23,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import situations as gen
 
 COMPONENTS = (
-    ("advisor/matcher.py", "compiled matcher (advisor/matcher.py)"),
+    ("advisor/engine/matcher.py", "compiled matcher (advisor/engine/matcher.py)"),
     ("experta/matchers", "experta Rete matching (unused since the compiled matcher)"),
     ("experta/strategies", "experta agenda/strategy"),
     ("experta/agenda", "experta agenda/strategy"),
     ("experta/", "experta engine, facts, rules"),
     ("frozendict", "experta engine, facts, rules"),
     ("schema", "experta engine, facts, rules"),
-    ("advisor/engine.py", "our engine: run loop, trace capture, StableStrategy"),
-    ("advisor/aggregate.py", "our aggregation + trace formatting"),
+    ("advisor/engine/core.py", "our engine: run loop, trace capture, StableStrategy"),
+    ("advisor/analysis/aggregate.py", "our aggregation + trace formatting"),
     ("advisor/models.py", "pydantic Advice construction"),
     ("pydantic", "pydantic Advice construction"),
-    ("advisor/catalog.py", "catalog texts"),
+    ("advisor/texts/catalog.py", "catalog texts"),
     ("advisor/api.py", "advise() glue"),
     ("/rules/", "rule right-hand sides (conclude/declare)"),
     ("/facts/", "Situation → facts (banding)"),
@@ -94,15 +94,15 @@ def cumulative(stats: pstats.Stats, wanted: dict[str, str]) -> list[tuple[str, f
 
 STEPS = {
     "advise()": "advisor/api.py:advise",
-    "  engine.consult (reset + declare + run + release)": "advisor/engine.py:consult",
-    "    reset()": "advisor/engine.py:reset",
-    "    declare() (input facts, incl. matching them)": "advisor/engine.py:declare",
-    "    run() incl. rule bodies": "advisor/engine.py:run",
-    "      matcher.changes (all the matching, the input facts' included)": "advisor/matcher.py:changes",
-    "      strategy._update_agenda": "advisor/engine.py:_update_agenda",
-    "    release() (working memory dropped)": "advisor/engine.py:release",
-    "  build_advice": "advisor/aggregate.py:build_advice",
-    "    _collect (groups and trace data)": "advisor/aggregate.py:_collect",
+    "  engine.consult (reset + declare + run + release)": "advisor/engine/core.py:consult",
+    "    reset()": "advisor/engine/core.py:reset",
+    "    declare() (input facts, incl. matching them)": "advisor/engine/core.py:declare",
+    "    run() incl. rule bodies": "advisor/engine/core.py:run",
+    "      matcher.changes (all the matching, the input facts' included)": "advisor/engine/matcher.py:changes",
+    "      strategy._update_agenda": "advisor/engine/core.py:_update_agenda",
+    "    release() (working memory dropped)": "advisor/engine/core.py:release",
+    "  build_advice": "advisor/analysis/aggregate.py:build_advice",
+    "    _collect (groups and trace data)": "advisor/analysis/aggregate.py:_collect",
     "    pydantic BaseModel.__init__ (all models)": "pydantic/main.py:__init__",
 }
 

@@ -100,7 +100,7 @@ _EFFECT_SLOTS: dict[tuple, tuple] = {}
 
 
 # Conclusions are made by these three functions only (rules.base): each checks the types
-# of its slots, so a conclusion's values alone say how it is written (advisor.aggregate
+# of its slots, so a conclusion's values alone say how it is written (advisor.analysis.aggregate
 # remembers that text by values; 1 and True never meet in one slot).
 
 

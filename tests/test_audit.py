@@ -8,16 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from credit_advisor.cli import main
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES
-from credit_advisor.facts.experta_compat import MATCH, Rule
-from credit_advisor.facts.kb import DebtFact
-from credit_advisor.facts.situation import Situation
-from credit_advisor.rules.huabei import HuabeiRules
 
-from advisor import engine as engine_module
-from advisor.api import advise, rules_by_id
-from advisor.audit import (
+from advisor.analysis.audit import (
     TraceError,
     coverage,
     input_sha256,
@@ -27,7 +19,15 @@ from advisor.audit import (
     replay,
     write_trace,
 )
-from advisor.catalog import catalog
+from advisor.api import advise, rules_by_id
+from advisor.engine import core as engine_module
+from advisor.texts.catalog import catalog
+from credit_advisor.cli import main
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES
+from credit_advisor.facts.experta_compat import MATCH, Rule
+from credit_advisor.facts.kb import DebtFact
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.huabei import HuabeiRules
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HUABEI_OVERDUE = {"debts": [{"label": "花呗", "product": "huabei", "overdue_days": 10, "amount_cny": 2000}]}

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor import batch
 from advisor.api import advise
-from advisor.batch import advise_line, read_lines, run_batch, scan_partial
+from advisor.service import batch
+from advisor.service.batch import advise_line, read_lines, run_batch, scan_partial
 from advisor.validation import MAX_INPUT_BYTES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

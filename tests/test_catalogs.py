@@ -14,7 +14,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def texts(lang: str):
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
 
     return catalog(lang)
 
@@ -36,9 +36,8 @@ def placeholders(text: str) -> set[str]:
 
 def every_needed_text():
     """(description, getter) for every text the advice can ask a catalog for."""
-    from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
-
     from advisor.api import rules_by_id
+    from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
 
     for topic in Topic:
         yield f"topics.{topic.value}", lambda c, t=topic.value: c.topic(t)
@@ -87,9 +86,8 @@ def test_a_text_is_empty_in_one_language_only_if_it_is_empty_in_the_other():
 
 
 def test_the_catalogs_hold_no_text_for_codes_or_rules_that_do_not_exist():
-    from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
-
     from advisor.api import rules_by_id
+    from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
 
     for lang in LANGS:
         data = texts(lang).data

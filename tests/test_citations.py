@@ -93,7 +93,7 @@ def test_rules_name_only_knowledge_items_that_exist():
 
 
 def test_every_rule_has_a_one_line_docstring_that_is_its_summary():
-    from advisor.engine import engine
+    from advisor.engine.core import engine
 
     for rule in engine().get_rules():
         doc = (rule.__doc__ or "").strip()
@@ -102,7 +102,7 @@ def test_every_rule_has_a_one_line_docstring_that_is_its_summary():
 
 
 def test_every_rule_id_is_topic_dot_name_and_starts_with_its_modules_topic():
-    from advisor.engine import engine
+    from advisor.engine.core import engine
 
     topics = {"huabei", "weilidai", "wechat", "dingtalk", "credit_report", "borrowing", "collection", "remediation"}
     for rule in engine().get_rules():
@@ -114,7 +114,7 @@ def test_every_rule_id_is_topic_dot_name_and_starts_with_its_modules_topic():
 
 
 def test_rule_ids_are_unique():
-    from advisor.engine import engine
+    from advisor.engine.core import engine
 
     ids = [rule.meta.id for rule in engine().get_rules()]
     assert len(ids) == len(set(ids))

@@ -236,7 +236,7 @@ def test_lang_is_taken_before_the_command_as_well_as_after_it(cli, tmp_path, com
 
 
 def test_advise_defaults_to_chinese_and_english_is_asked_for_with_lang_en(cli, tmp_path):
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
 
     path = write_json(tmp_path / "situation.json", MULTI)
     chinese = cli("advise", str(path), "--format", "json").json()
@@ -255,7 +255,7 @@ def test_advise_defaults_to_chinese_and_english_is_asked_for_with_lang_en(cli, t
 
 
 def test_the_text_report_shows_every_topic_and_the_first_action(cli, tmp_path):
-    from advisor.catalog import catalog
+    from advisor.texts.catalog import catalog
 
     path = write_json(tmp_path / "situation.json", situation(debt(lender="licensed", overdue_days=45)))
     result = cli("advise", str(path), "--format", "text", "--lang", "en")

@@ -124,7 +124,7 @@ def trial_orders(trials: int = 50) -> list[list[int]]:
 
 
 def test_the_stable_strategy_fires_a_rule_whose_not_became_false_exactly_once(record_property):
-    from advisor.engine import StableStrategy
+    from advisor.engine.core import StableStrategy
 
     wrong = []
     for lookers in (2, 3, 4):
@@ -138,9 +138,8 @@ def test_the_stable_strategy_fires_a_rule_whose_not_became_false_exactly_once(re
 
 
 def test_stock_depth_strategy_is_not_trusted_and_our_engine_does_not_use_it(record_property):
+    from advisor.engine.core import CreditEngine, StableStrategy
     from credit_advisor.facts.experta_compat import DepthStrategy
-
-    from advisor.engine import CreditEngine, StableStrategy
 
     wrong = sum(len(claims(run_claims(DepthStrategy, order))) != 1 for order in trial_orders())
     # Recorded, not asserted: with experta 1.9.4 this is typically 10-30 of 50 trials.
@@ -151,7 +150,7 @@ def test_stock_depth_strategy_is_not_trusted_and_our_engine_does_not_use_it(reco
 
 
 def test_the_stable_strategy_fires_the_newest_fact_first_and_breaks_ties_by_rule_id():
-    from advisor.engine import StableStrategy
+    from advisor.engine.core import StableStrategy
 
     log = run_claims(StableStrategy, [2, 1], lookers=2)
     # Same salience: the newest fact (n=1) first; same facts too: the greater rule id first.

@@ -1,5 +1,5 @@
 """A consultation leaves nothing for the cyclic collector, and leaves the collector as it
-found it (advise() pauses it for the call: advisor.engine.cyclic_gc_paused)."""
+found it (advise() pauses it for the call: advisor.engine.core.cyclic_gc_paused)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_a_collector_the_host_switched_off_stays_off(collector_restored):
 
 
 def test_the_collector_runs_again_when_a_consultation_fails(collector_restored, monkeypatch):
-    from advisor.engine import engine
+    from advisor.engine.core import engine
 
     def broken(situation):
         assert not gc.isenabled()  # paused during the consultation itself

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from credit_advisor.facts.situation import MAX_DAYS, MAX_DEBTS
 
 from advisor.validation import MAX_INPUT_BYTES, MAX_JSON_DEPTH, SituationError
+from credit_advisor.facts.situation import MAX_DAYS, MAX_DEBTS
 
 PROJECT = Path(__file__).resolve().parents[1]
 ONE_DEBT = {"product": "online_loan", "lender": "licensed", "overdue_days": 45}
@@ -477,7 +477,7 @@ def test_the_report_strips_terminal_controls_even_from_an_advice_built_elsewhere
     from rich.console import Console
 
     from advisor.api import advise
-    from advisor.render import render_advice
+    from advisor.ui.render import render_advice
 
     advice = advise({"debts": [{**ONE_DEBT, "label": "x"}], "credit_inquiries_6m": 12}, lang="en")
     forged = advice.model_copy(

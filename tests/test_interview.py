@@ -17,10 +17,10 @@ import sys
 
 from rich.console import Console
 
-from advisor import explain as how
+from advisor.analysis import explain as how
 from advisor.api import advise
-from advisor.catalog import catalog
-from advisor.interview import (
+from advisor.texts.catalog import catalog
+from advisor.ui.interview import (
     EXIT_BAD_ANSWERS,
     EXIT_INCOMPLETE,
     EXIT_INTERRUPTED,
@@ -247,7 +247,7 @@ LICENSED_45 = [
 
 
 def test_licensed_online_loan_45_days_with_why_back_review_and_how():
-    from advisor.interview import why  # noqa: F401  (WHY is derived from the registry: see test below)
+    from advisor.ui.interview import why  # noqa: F401  (WHY is derived from the registry: see test below)
 
     limit = item_number("effect", "limit_reduced", "huabei")
     check = item_number("action", "check_credit_report")
@@ -564,9 +564,8 @@ def test_answers_from_a_tool_ask_only_what_is_missing():
     path_data = {
         "debts": [{"product": "huabei", "overdue_days": 40, "settled": False, "reported": "yes", "negotiation": "none"}]
     }
+    from advisor.ui.questions import answers_from_situation
     from credit_advisor.facts.situation import Situation
-
-    from advisor.questions import answers_from_situation
 
     answers = answers_from_situation(Situation.model_validate(path_data), path_data)
     status, transcript, session = interview(

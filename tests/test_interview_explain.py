@@ -1,4 +1,4 @@
-"""HOW (advisor.explain): the chain behind one conclusion, as data and as a rich panel."""
+"""HOW (advisor.analysis.explain): the chain behind one conclusion, as data and as a rich panel."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import io
 import json
 
 import pytest
-from credit_advisor.facts.situation import Situation
 from rich.cells import cell_len
 from rich.console import Console
 
-from advisor import explain as how
+from advisor.analysis import explain as how
 from advisor.api import advise, rules_by_id
+from credit_advisor.facts.situation import Situation
 
 CASES = {
     "licensed_45": {

@@ -7,15 +7,12 @@ import random
 import string
 
 import pytest
-from credit_advisor.facts.enums import ACTION_CODES
-from credit_advisor.facts.kb import Action, Effect
-from credit_advisor.facts.situation import Situation
 
 from advisor.api import advise, rules_by_id
-from advisor.catalog import catalog
-from advisor.engine import engine
-from advisor.interview import depending_rules, rules_reading, why
-from advisor.questions import (
+from advisor.engine.core import engine
+from advisor.texts.catalog import catalog
+from advisor.ui.interview import depending_rules, rules_reading, why
+from advisor.ui.questions import (
     CHOICE,
     MULTI,
     NUMBER,
@@ -29,6 +26,9 @@ from advisor.questions import (
     situation_data,
     walk,
 )
+from credit_advisor.facts.enums import ACTION_CODES
+from credit_advisor.facts.kb import Action, Effect
+from credit_advisor.facts.situation import Situation
 
 Q = QUESTIONS
 

@@ -1,6 +1,6 @@
 """The compiled matcher gives the activations experta's own Rete gives.
 
-The engine runs on `advisor.matcher.CompiledMatcher`; experta 1.9.4's `ReteMatcher` is
+The engine runs on `advisor.engine.matcher.CompiledMatcher`; experta 1.9.4's `ReteMatcher` is
 the reference.  Same rules, same facts, same strategy: the firing sequences (rule,
 matched fact ids, declared facts) must be identical, for every example, for random
 situations, and for a toy rule base that exercises what ours does not: retraction,
@@ -14,6 +14,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from strategies import property_settings, situations
+
+from advisor.engine.core import CreditEngine, StableStrategy
+from advisor.engine.matcher import CompiledMatcher, UnsupportedCondition
 from credit_advisor.facts.experta_compat import (
     AS,
     EXISTS,
@@ -29,11 +34,6 @@ from credit_advisor.facts.experta_compat import (
     Rule,
 )
 from credit_advisor.facts.situation import Situation
-from hypothesis import given
-from strategies import property_settings, situations
-
-from advisor.engine import CreditEngine, StableStrategy
-from advisor.matcher import CompiledMatcher, UnsupportedCondition
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
 

@@ -8,12 +8,12 @@ import json
 from datetime import date
 
 import pytest
-from credit_advisor.facts.situation import Situation
 from rich.console import Console
 
+from advisor.analysis.timeline import add_months, timeline, timeline_block
 from advisor.api import advise
 from advisor.models import Advice
-from advisor.timeline import add_months, timeline, timeline_block
+from credit_advisor.facts.situation import Situation
 
 TODAY = date(2026, 11, 22)
 

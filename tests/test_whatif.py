@@ -7,13 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from credit_advisor.cli import main
-from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES
-from credit_advisor.facts.situation import Situation
 from rich.console import Console
 
-from advisor.validation import SituationError
-from advisor.whatif import (
+from advisor.analysis.whatif import (
     VALUE,
     WEIGHTS,
     ChangeError,
@@ -27,6 +23,10 @@ from advisor.whatif import (
     suggest,
     what_if,
 )
+from advisor.validation import SituationError
+from credit_advisor.cli import main
+from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES
+from credit_advisor.facts.situation import Situation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

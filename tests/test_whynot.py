@@ -7,15 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from credit_advisor.cli import main
-from credit_advisor.facts.kb import situation_to_facts
-from credit_advisor.facts.situation import Situation
 
-from advisor import lhs
-from advisor.catalog import CATALOG_DIR
-from advisor.consult import final_facts, run
-from advisor.engine import engine
-from advisor.whynot import (
+from advisor.analysis.whynot import (
     SLOT_DOMAINS,
     SLOT_FIELDS,
     TargetError,
@@ -23,6 +16,13 @@ from advisor.whynot import (
     parse_target,
     why_not,
 )
+from advisor.engine import lhs
+from advisor.engine.consult import final_facts, run
+from advisor.engine.core import engine
+from advisor.texts.catalog import CATALOG_DIR
+from credit_advisor.cli import main
+from credit_advisor.facts.kb import situation_to_facts
+from credit_advisor.facts.situation import Situation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

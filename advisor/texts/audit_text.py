@@ -1,11 +1,11 @@
 """Texts of the audit, why-not, what-if and timeline features: the `[audit]` table of
-advisor/catalogs/<lang>/audit.toml (same keys in both languages)."""
+advisor/texts/catalogs/<lang>/audit.toml (same keys in both languages)."""
 
 from __future__ import annotations
 
 import json
 
-from .catalog import Catalog
+from advisor.texts.catalog import Catalog
 
 
 def audit_text(text: Catalog, key: str, /, **values) -> str:

@@ -13,15 +13,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from credit_advisor.facts.situation import Situation
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .api import rules_by_id
-from .catalog import catalog
-from .models import Advice, Source, TraceEntry
+from advisor.api import rules_by_id
+from advisor.models import Advice, Source, TraceEntry
+from advisor.texts.catalog import catalog
+from credit_advisor.facts.situation import Situation
 
 Kind = Literal["effect", "action"]
 
@@ -236,7 +236,7 @@ def _base(field_name: str) -> str:
 
 
 def field_label(lang: str, field_name: str) -> str:
-    from .questions import FIELD_QUESTIONS
+    from advisor.ui.questions import FIELD_QUESTIONS
 
     question = FIELD_QUESTIONS.get(_base(field_name))
     if question is None:
@@ -245,7 +245,7 @@ def field_label(lang: str, field_name: str) -> str:
 
 
 def answer_text(lang: str, used: AnswerUsed) -> str:
-    from .questions import FIELD_QUESTIONS, format_value
+    from advisor.ui.questions import FIELD_QUESTIONS, format_value
 
     if used.field == "debts":
         return _t(lang, "how_no_debts")

@@ -62,9 +62,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .catalog import DEFAULT_LANGUAGE, catalog, check_language
-from .private_files import PRIVATE_MODE, open_private, write_private_text
-from .validation import MAX_INPUT_BYTES
+from advisor.service.private_files import PRIVATE_MODE, open_private, write_private_text
+from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog, check_language
+from advisor.validation import MAX_INPUT_BYTES
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("json",)
@@ -96,8 +96,8 @@ def error_record(line: int, kind: str, problems: list[tuple[str, str]]) -> bytes
 
 def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, bytes]:
     """One input line (without its line break; None = over the size limit) → (ok, record)."""
-    from .api import advise
-    from .validation import SituationError, situation_from_json
+    from advisor.api import advise
+    from advisor.validation import SituationError, situation_from_json
 
     if raw is None:
         too_large = catalog(lang).ui("err_too_large", limit=MAX_INPUT_BYTES)
@@ -127,7 +127,7 @@ def warm_up(lang: str) -> None:
     this; the library never changes its host's collector settings.
     """
     try:
-        from .api import advise
+        from advisor.api import advise
 
         advise({"debts": [{"product": "online_loan", "overdue_days": 45}]}, lang=lang)
     except Exception:  # noqa: BLE001, S110 - a broken rule base shows up as "internal" error records, line by line
@@ -219,7 +219,7 @@ def scan_partial(path: Path) -> Done:
 
 
 def _meta(input_path: str, lang: str, output_format: str) -> dict:
-    from .api import ruleset_version
+    from advisor.api import ruleset_version
 
     source = input_path if input_path == "-" else os.path.realpath(input_path)
     return {"input": source, "language": lang, "format": output_format, "ruleset_version": ruleset_version()}

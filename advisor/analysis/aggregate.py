@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 from operator import itemgetter
 
+from advisor import models
+from advisor.analysis.timeline import timeline_entries
+from advisor.engine.core import Firing
+from advisor.texts.catalog import Catalog
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
-
-from . import models
-from .catalog import Catalog
-from .engine import Firing
-from .timeline import timeline_entries
 
 STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
 LIKELIHOOD_OF_STRENGTH = {likelihood.strength: likelihood for likelihood in Likelihood}

@@ -25,12 +25,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.models import Advice
+from advisor.texts.audit_text import audit_text, debt_name, shown
+from advisor.texts.catalog import Catalog, catalog
 from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES, Hardship, Likelihood, Negotiation, Topic
 from credit_advisor.facts.situation import Collection, Debt, Situation
-
-from .audit_text import audit_text, debt_name, shown
-from .catalog import Catalog, catalog
-from .models import Advice
 
 VALUE = {"certain": 1.0, "likely": 0.75, "possible": 0.4, "unlikely": 0.1}
 WEIGHTS: dict[str, float] = {
@@ -153,7 +152,7 @@ def apply_changes(data: dict, changes: list[tuple[str, Any]], lang: str = "zh") 
 
 def changed_situation(situation: Situation, changes: list[tuple[str, Any]], lang: str = "zh") -> Situation:
     """The situation with the changes applied, validated (SituationError names the field)."""
-    from .validation import situation_from_data
+    from advisor.validation import situation_from_data
 
     return situation_from_data(apply_changes(situation.model_dump(mode="json"), changes, lang), lang)
 
@@ -178,7 +177,7 @@ def _get(data: Any, path: str) -> Any:
 
 def harm_by_subject(advice: Advice) -> dict[tuple[str, int], str]:
     """The strongest likelihood of each harmful effect per debt (-1 = the person)."""
-    from .consult import declared_facts
+    from advisor.engine.consult import declared_facts
 
     found: dict[tuple[str, int], str] = {}
     for entry in advice.trace:
@@ -307,7 +306,7 @@ class WhatIf:
 
 
 def what_if(situation: Situation, changes: list[tuple[str, Any]], lang: str = "zh") -> WhatIf:
-    from .api import advise
+    from advisor.api import advise
 
     new_situation = changed_situation(situation, changes, lang)
     before = advise(situation, lang=lang)
@@ -429,7 +428,7 @@ class Suggestions:
 
 def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
     """Every candidate change, applied alone, ranked by improvement (best first)."""
-    from .api import advise
+    from advisor.api import advise
 
     text = catalog(lang)
     before = advise(situation, lang=lang)

@@ -26,19 +26,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from credit_advisor.facts.enums import EFFECT_CODES, Topic
-from credit_advisor.facts.situation import Situation
-from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from . import explain as how
-from .api import advise, rules_by_id
-from .catalog import catalog, check_language
-from .private_files import write_private_text
-from .questions import (
+from advisor.analysis import explain as how
+from advisor.api import advise, rules_by_id
+from advisor.service.private_files import write_private_text
+from advisor.texts.catalog import catalog, check_language
+from advisor.ui.questions import (
     CHOICE,
     INTEGER,
     MULTI,
@@ -62,6 +59,9 @@ from .questions import (
     walk,
     words,
 )
+from credit_advisor.facts.enums import EFFECT_CODES, Topic
+from credit_advisor.facts.situation import Situation
+from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_BAD_ANSWERS, EXIT_INTERRUPTED = 0, 1, 2, 130
 # As in facts.situation: the zero-width joiners U+200C/U+200D stay (joined emoji).
@@ -130,7 +130,7 @@ def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
     """Rules reading this question's field whose firing changes with the answer, given the
     answers so far — a what-if over sample answers, run on the engine — each with the
     strongest likelihood it concluded (0 for actions)."""
-    from .engine import engine
+    from advisor.engine.core import engine
 
     probes = _probes(slot.question)
     if not probes:
@@ -264,7 +264,7 @@ class Interview:
             if self.save_path:
                 self.save(self.save_path)
             self.advice = advise(self.situation, self.lang)
-            from .render import render_advice
+            from advisor.ui.render import render_advice
 
             self.console.print()
             render_advice(self.advice, self.console, show_sources=False)
@@ -549,7 +549,7 @@ class Interview:
 
 def load_answers(path: str, lang: str) -> Answers:
     """Answers from a saved Situation JSON; raises SituationError (naming each field)."""
-    from .validation import MAX_INPUT_BYTES, situation_from_json
+    from advisor.validation import MAX_INPUT_BYTES, situation_from_json
 
     with open(os.path.expanduser(path), "rb") as handle:
         raw_bytes = handle.read(MAX_INPUT_BYTES + 1)
@@ -567,7 +567,7 @@ def _stdin_reader() -> Callable[[], str]:
 
 def run_interview(lang: str, answers_path: str | None, save_path: str | None) -> int:
     """`credit-advisor [interview] [--answers FILE] [--save FILE]`: the exit status."""
-    from .validation import SituationError
+    from advisor.validation import SituationError
 
     check_language(lang)
     text = catalog(lang).data["interview"]

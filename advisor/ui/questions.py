@@ -12,7 +12,7 @@ know whether a debt is probably on the credit report, it asks the engine itself 
 
 Answers are kept in a flat dict keyed by `(question id, debt index or None)`; a missing
 key means "not answered yet", a `None` value means "don't know".  Texts live in
-`advisor/catalogs/<lang>/interview.toml`, never here.
+`advisor/texts/catalogs/<lang>/interview.toml`, never here.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from pydantic import ValidationError
+
+from advisor.texts.catalog import LANGUAGES, catalog
 from credit_advisor.facts.bands import hardship_kind, settled_age
 from credit_advisor.facts.enums import ALIPAY_MICRO_LOANS, Hardship, Lender, Negotiation, Plan, Product, Reported
 from credit_advisor.facts.kb import OnReport
 from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Debt, Situation
-from pydantic import ValidationError
-
-from .catalog import LANGUAGES, catalog
 
 Key = tuple[str, "int | None"]
 Answers = dict[Key, Any]
@@ -168,7 +168,7 @@ class Ctx:
 
 @lru_cache(maxsize=256)
 def report_findings(situation_text: str) -> dict[int, str]:
-    from .engine import engine
+    from advisor.engine.core import engine
 
     situation = Situation.model_validate_json(situation_text)
     best: dict[int, str] = {}

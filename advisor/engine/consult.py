@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import json
 
+from advisor.engine.core import Firing
+from advisor.models import Advice, TraceEntry
 from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.kb import situation_to_facts
 from credit_advisor.facts.situation import Situation
 
-from .engine import Firing
-from .models import Advice, TraceEntry
-
 
 def run(situation: Situation, lang: str) -> tuple[Advice, list[Firing]]:
     """The Advice, exactly as `advise()` builds it, and the firings behind it."""
-    from .api import consultation
-    from .catalog import check_language
+    from advisor.api import consultation
+    from advisor.texts.catalog import check_language
 
     check_language(lang)
     return consultation(situation, lang, keep_firings=True)
@@ -33,7 +32,7 @@ def final_facts(situation: Situation, firings: list[Firing]) -> list[Fact]:
 def declared_facts(entry: TraceEntry | dict) -> list[tuple[str, dict]]:
     """The (class name, values) of the facts a trace entry declared.
 
-    A declared fact is recorded as `"<Class> f-<id> <json>"` (advisor.aggregate)."""
+    A declared fact is recorded as `"<Class> f-<id> <json>"` (advisor.analysis.aggregate)."""
     lines = entry.declared if isinstance(entry, TraceEntry) else entry.get("declared", [])
     out = []
     for line in lines:

@@ -17,12 +17,11 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
+from advisor.models import Advice, RepairWindow, TimelineEntry
+from advisor.texts.audit_text import audit_text, debt_name
+from advisor.texts.catalog import Catalog
 from credit_advisor.facts.bands import REPAIR_POLICY_MAX_CNY
 from credit_advisor.facts.situation import Debt, Situation
-
-from .audit_text import audit_text, debt_name
-from .catalog import Catalog
-from .models import Advice, RepairWindow, TimelineEntry
 
 RECORD_MONTHS = 60  # 5 years after settlement (征信业管理条例 art. 16; E4)
 CLEAN_MONTHS = 6  # R6
@@ -149,7 +148,7 @@ def entry_parts(entry: TimelineEntry, text: Catalog) -> list[str]:
 def timeline_entries(situation: Situation, text: Catalog, labels: list[str] | None = None) -> list[dict]:
     """The timeline with a one-line summary per debt in the catalog's language, as the
     data of TimelineEntry models (the Advice validates them with everything else)."""
-    from .aggregate import debt_labels
+    from advisor.analysis.aggregate import debt_labels
 
     names = labels if labels is not None else debt_labels(situation, text)
     separator = audit_text(text, "words.clause_sep")
@@ -245,7 +244,7 @@ def timeline_block(advice: Advice, today: date | None = None):
     from rich.rule import Rule
     from rich.text import Text
 
-    from .catalog import catalog
+    from advisor.texts.catalog import catalog
 
     text = catalog(advice.language)
     today = today or date.today()

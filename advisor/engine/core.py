@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import NamedTuple
 
+from advisor.engine.matcher import CompiledMatcher, agenda_key, rule_id
 from credit_advisor.facts.experta_compat import (
     Agenda,
     DepthStrategy,
@@ -28,8 +29,6 @@ from credit_advisor.facts.kb import situation_to_facts
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules import TOPIC_RULES
 from credit_advisor.rules.base import Conclusions
-
-from .matcher import CompiledMatcher, agenda_key, rule_id
 
 FACTS_WATCHER = watchers.FACTS
 _KEY = attrgetter("key")

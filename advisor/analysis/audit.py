@@ -22,12 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from advisor.models import Advice
+from advisor.texts.audit_text import audit_text
+from advisor.texts.catalog import catalog
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
 from credit_advisor.facts.situation import Situation
-
-from .audit_text import audit_text
-from .catalog import catalog
-from .models import Advice
 
 TRACE_FORMAT = "credit-advisor-trace"
 TRACE_FORMAT_VERSION = 1
@@ -84,7 +83,7 @@ def trace_text(situation: Situation, advice: Advice, time: str | None = None) ->
 
 def write_trace(path: str | Path, situation: Situation, advice: Advice, time: str | None = None) -> Path:
     """Write the trace of one consultation to `path` (mode 0600, atomically)."""
-    from .private_files import write_private_text
+    from advisor.service.private_files import write_private_text
 
     return write_private_text(path, trace_text(situation, advice, time))
 
@@ -181,7 +180,7 @@ def conclusions(advice: dict) -> dict:
 
 def conclusions_from_firings(firings: list[dict]) -> dict:
     """Effects and actions from the declared facts alone (traces without an advice line)."""
-    from .consult import declared_facts
+    from advisor.engine.consult import declared_facts
 
     strength = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}
     effects: dict[str, dict] = {}
@@ -214,7 +213,7 @@ def _canonical(value) -> str:
 
 def firing_signature(entry: dict, with_salience: bool = True) -> str:
     """A firing by content (rule, salience, matched and declared facts), not by fact id."""
-    from .consult import declared_facts
+    from advisor.engine.consult import declared_facts
 
     matched = sorted(_canonical([m["fact"].split(" ")[0], m.get("values", {})]) for m in entry.get("matched", []))
     declared = sorted(_canonical([kind, values]) for kind, values in declared_facts(entry))
@@ -232,7 +231,7 @@ def _firing_subject(entry: dict) -> list[int]:
 
 
 def _declared_summary(entry: dict) -> list[str]:
-    from .consult import declared_facts
+    from advisor.engine.consult import declared_facts
 
     out = []
     for kind, values in declared_facts(entry):
@@ -501,8 +500,8 @@ class ReplayReport:
 
 def replay(trace: Trace, lang: str | None = None) -> ReplayReport:
     """Re-run the recorded input on the current rule base and compare."""
-    from .api import advise
-    from .validation import SituationError, situation_from_data
+    from advisor.api import advise
+    from advisor.validation import SituationError, situation_from_data
 
     header = trace.header
     language = lang or header.get("language") or "zh"
@@ -629,8 +628,8 @@ class CoverageReport:
 
 
 def coverage(path: str | Path, lang: str = "zh", max_examples: int = 3) -> CoverageReport:
-    from .api import advise, rules_by_id, ruleset_version
-    from .validation import SituationError, situation_from_data
+    from advisor.api import advise, rules_by_id, ruleset_version
+    from advisor.validation import SituationError, situation_from_data
 
     items = load_corpus(path)
     registry = rules_by_id()

@@ -1,7 +1,7 @@
 """Why not: for a conclusion (`topic.code`, `action.code` or `finding.on_report`), the
 rules that could conclude it and, for each, the conditions the situation does not meet.
 
-Computed from the rules' real experta conditions (advisor.lhs) evaluated against the
+Computed from the rules' real experta conditions (advisor.engine.lhs) evaluated against the
 facts of an actual run (the situation's facts plus every finding and conclusion the
 rules declared).  A failing slot is mapped back to the Situation fields it comes from
 (`SLOT_FIELDS`, mirroring credit_advisor.facts.kb.situation_to_facts) and put in words
@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from advisor.engine import lhs
+from advisor.engine.core import Firing
+from advisor.models import Advice
+from advisor.texts.audit_text import audit_text, audit_text_or, debt_name, join_and, join_or, shown, value_key
+from advisor.texts.catalog import Catalog, catalog
 from credit_advisor.facts.enums import (
     ACTION_CODES,
     EFFECT_CODES,
@@ -26,12 +31,6 @@ from credit_advisor.facts.enums import (
 from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.kb import PERSON
 from credit_advisor.facts.situation import Situation
-
-from . import lhs
-from .audit_text import audit_text, audit_text_or, debt_name, join_and, join_or, shown, value_key
-from .catalog import Catalog, catalog
-from .engine import Firing
-from .models import Advice
 
 BOOL = (True, False)
 TRI = (True, False, None)
@@ -699,10 +698,10 @@ def why_not(
     run: tuple[Advice, list[Firing]] | None = None,
 ) -> WhyNot:
     """Why `target` is (or is not) concluded for `situation`, rule by rule."""
-    from .api import rules_by_id
-    from .consult import final_facts
-    from .consult import run as consult_run
-    from .engine import engine
+    from advisor.api import rules_by_id
+    from advisor.engine.consult import final_facts
+    from advisor.engine.consult import run as consult_run
+    from advisor.engine.core import engine
 
     kind, topic, code = parse_target(target)
     text = catalog(lang)

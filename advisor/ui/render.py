@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import unicodedata
 
-from credit_advisor.facts.enums import CALM_CODES, Topic
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .catalog import catalog
-from .models import Advice, Effect
+from advisor.models import Advice, Effect
+from advisor.texts.catalog import catalog
+from credit_advisor.facts.enums import CALM_CODES, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
 # Characters that can move the cursor, recolour or reorder the screen, or cannot be
@@ -168,7 +168,7 @@ def render_advice(advice: Advice, console: Console, show_trace: bool = False, sh
         console.print(topic_panel(topic, advice, show_sources))
     console.print(actions_block(advice, show_sources))
     if advice.timeline:
-        from .timeline import timeline_block
+        from advisor.analysis.timeline import timeline_block
 
         console.print(timeline_block(advice))
     if show_trace:
