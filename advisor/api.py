@@ -12,7 +12,7 @@ from advisor.engine.core import cyclic_gc_paused, engine, registry
 from advisor.models import Advice
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
 from advisor.validation import situation_from_data, situation_from_json
-from credit_advisor.facts.situation import Situation
+from credit_advisor.facts.situation import Situation, dated
 from credit_advisor.rules.registry import RuleMeta
 
 
@@ -52,6 +52,7 @@ def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[A
     """One run of the engine and its Advice, with the cyclic collector paused; the
     firings too when `keep_firings` (why-not, what-if and the audit reason about them),
     else they die inside the pause."""
+    situation = dated(situation)
     with cyclic_gc_paused():
         firings = engine().consult(situation)
         advice = build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())

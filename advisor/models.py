@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal, TypeVar
 
-from credit_advisor.facts.enums import Likelihood
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
+
+from credit_advisor.facts.enums import Likelihood
 
 
 class _Out(BaseModel):
@@ -123,7 +125,8 @@ class TimelineEntry(_Out):
 
 
 class Advice(_Out):
-    schema_version: int = 1
+    schema_version: int = 2
+    as_of: date = Field(description="the day the advice was computed for (contract version 2)")
     ruleset_version: str
     language: str
     topics: dict[str, TopicAdvice]

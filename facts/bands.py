@@ -1,45 +1,50 @@
 """Banding of plain attributes: data preparation done once, before any rule runs.
 
-The thresholds are not knowledge claims of their own; each band is the boundary a
-knowledge item talks about (30 and 90 days: E2, H3, R1, E10; 6 and 60 months: R6, E4;
-inquiry counts: E8; 10,000 yuan: E11).
+The thresholds are not knowledge claims of their own: each band is the boundary a
+knowledge item talks about, and its number is a dated parameter (`parameters.toml`:
+30 and 90 days, 6, 24 and 60 months, inquiry counts, Zhima scores, 10,000 yuan), read
+for the Situation's `as_of` day and handed in as `values`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .enums import Hardship
+from .parameters import Value
 
-REPAIR_POLICY_MAX_CNY = 10_000
 
-
-def overdue_band(days: int) -> str:
+def overdue_band(days: int, values: Mapping[str, Value]) -> str:
     if days <= 0:
         return "none"
-    if days <= 30:
+    if days <= values["overdue.short_max_days"]:  # type: ignore[operator]
         return "short"
-    if days <= 90:
+    if days <= values["overdue.long_after_days"]:  # type: ignore[operator]
         return "medium"
     return "long"
 
 
-def settled_age(settled: bool, months: int | None) -> str:
+def settled_age(settled: bool, months: int | None, values: Mapping[str, Value]) -> str:
     if not settled:
         return "open"
     if months is None:
         return "unknown"
-    if months < 6:
+    if months < values["record.clean_months"]:  # type: ignore[operator]
         return "recent"
-    if months < 24:
+    if months < values["record.good_record_months"]:  # type: ignore[operator]
         return "clean_6m"
-    if months < 60:
+    if months < values["record.retention_months"]:  # type: ignore[operator]
         return "clean_2y"  # lenders look hardest at the last two years (C8, E4)
     return "aged_off"
 
 
-def amount_band(amount: float | None) -> str:
+def amount_band(amount: float | None, values: Mapping[str, Value]) -> str:
     if amount is None:
         return "unknown"
-    return "small" if amount <= REPAIR_POLICY_MAX_CNY else "large"
+    limit = values.get("repair.max_overdue_cny", False)
+    if limit is False:
+        return "unknown"  # no repair policy on that day: no line to compare with
+    return "small" if amount <= limit else "large"  # type: ignore[operator]
 
 
 def count_band(count: int) -> str:
@@ -48,24 +53,24 @@ def count_band(count: int) -> str:
     return "none" if count == 0 else "one" if count == 1 else "many"
 
 
-def inquiry_band(count: int | None) -> str:
+def inquiry_band(count: int | None, values: Mapping[str, Value]) -> str:
     if count is None:
         return "unknown"
-    if count <= 3:
+    if count <= values["inquiries.few_max"]:  # type: ignore[operator]
         return "few"
-    if count <= 5:
+    if count <= values["inquiries.some_max"]:  # type: ignore[operator]
         return "some"
-    if count <= 10:
+    if count <= values["inquiries.grey_max"]:  # type: ignore[operator]
         return "grey"
     return "overload"
 
 
-def zhima_band(score: int | None) -> str:
+def zhima_band(score: int | None, values: Mapping[str, Value]) -> str:
     if score is None:
         return "unknown"
-    if score < 600:
+    if score < values["zhima.low_below"]:  # type: ignore[operator]
         return "low"
-    if score < 700:
+    if score < values["zhima.high_from"]:  # type: ignore[operator]
         return "mid"
     return "high"
 

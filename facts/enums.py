@@ -47,6 +47,24 @@ class Hardship(StrEnum):
     other = "other"
 
 
+class LegalStage(StrEnum):
+    """How far the lender has gone towards court (contract version 2)."""
+
+    none = "none"
+    threatened = "threatened"
+    summons = "summons"
+    judgment = "judgment"
+    enforcement = "enforcement"
+
+
+class RepaymentCapacity(StrEnum):
+    """What the person can pay now of what is overdue (contract version 2)."""
+
+    full = "full"
+    partial = "partial"
+    none = "none"
+
+
 class Plan(StrEnum):
     weilidai = "weilidai"
     huabei = "huabei"

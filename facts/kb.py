@@ -9,7 +9,8 @@ from __future__ import annotations
 from .bands import amount_band, count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
 from .enums import ALIPAY_MICRO_LOANS, CALM_CODES, Likelihood, Topic
 from .experta_compat import Fact
-from .situation import Situation
+from .parameters import parameters_on
+from .situation import Situation, dated
 
 ALARMING = (Likelihood.certain.value, Likelihood.likely.value, Likelihood.possible.value)
 
@@ -143,7 +144,11 @@ def on_report(debt: int, likelihood: Likelihood, rule: str = "") -> OnReport:
 
 
 def situation_to_facts(situation: Situation) -> list[Fact]:
-    """The experta facts for a situation, in a stable order."""
+    """The experta facts for a situation, in a stable order, banded with the parameters
+    in force on its `as_of` day (today, if it has none)."""
+    situation = dated(situation)
+    assert situation.as_of is not None
+    values = parameters_on(situation.as_of)
     facts: list[Fact] = []
     for index, debt in enumerate(situation.debts):
         facts.append(
@@ -151,14 +156,14 @@ def situation_to_facts(situation: Situation) -> list[Fact]:
                 debt=index,
                 product=debt.product.value,
                 lender=debt.lender.value,
-                band=overdue_band(debt.overdue_days),
+                band=overdue_band(debt.overdue_days, values),
                 open=debt.overdue_days > 0 and not debt.settled,
                 settled=debt.settled,
-                age=settled_age(debt.settled, debt.months_since_settled),
+                age=settled_age(debt.settled, debt.months_since_settled, values),
                 reported=debt.reported.value,
                 negotiation=debt.negotiation.value,
                 alipay=debt.product in ALIPAY_MICRO_LOANS,
-                size=amount_band(debt.amount_cny),
+                size=amount_band(debt.amount_cny, values),
             )
         )
     collection = situation.collection
@@ -171,8 +176,8 @@ def situation_to_facts(situation: Situation) -> list[Fact]:
             # debt instead would fire once per debt to conclude one thing.
             alipay_overdue=any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in situation.debts),
             new_credit=bool(situation.plans),
-            zhima=zhima_band(situation.zhima_score),
-            inquiries=inquiry_band(situation.credit_inquiries_6m),
+            zhima=zhima_band(situation.zhima_score, values),
+            inquiries=inquiry_band(situation.credit_inquiries_6m, values),
             hardship=hardship_kind(situation.hardship),
             proof=situation.hardship_proof,
             employer_links_credit=situation.employer_links_credit,

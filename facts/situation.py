@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
-from .enums import ALWAYS_LICENSED, Hardship, Lender, Negotiation, Plan, Product, Reported
+from .enums import (
+    ALWAYS_LICENSED,
+    Hardship,
+    LegalStage,
+    Lender,
+    Negotiation,
+    Plan,
+    Product,
+    RepaymentCapacity,
+    Reported,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # what we write; version 1 is still read, with the same results
+SCHEMA_VERSIONS = (1, 2)
+FIRST_DAY = date(2000, 1, 1)  # the parameters start here
+LAST_DAY = date(2099, 12, 31)
+MAX_PERCENT = 100_000.0  # an annual cost of 1000x: beyond any real loan, still a number
 MAX_DEBTS = 100
 MAX_LABEL_CHARS = 60
 MAX_DAYS = 36_500  # a century: anything beyond is a typo, not a debt
@@ -23,6 +38,24 @@ MAX_INQUIRIES = 1_000
 Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
 Months = Annotated[StrictInt, Field(ge=0, le=MAX_MONTHS)]
 Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT_CNY, allow_inf_nan=False, strict=True)]
+Percent = Annotated[float, Field(ge=0, le=MAX_PERCENT, allow_inf_nan=False, strict=True)]
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    # Only a calendar day written YYYY-MM-DD (or a date from Python): pydantic's lax
+    # dates would also take a Unix timestamp or a datetime, which a person never means.
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not a real calendar day (YYYY-MM-DD)") from None
+    raise ValueError("a date written YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day), Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 # Control characters, zero-width space, bidi marks and overrides, line/paragraph
 # separators.  The zero-width (non-)joiners U+200C/U+200D stay: they join emoji
@@ -46,6 +79,12 @@ class Debt(_Strict):
     months_since_settled: Months | None = None
     negotiation: Negotiation = Negotiation.none
     amount_cny: Amount | None = None
+    overdue_amount_cny: Amount | None = Field(
+        default=None, description="the amount overdue now (or, once settled, at its highest); policy thresholds use it"
+    )
+    principal_received_cny: Amount | None = Field(default=None, description="the money actually received")
+    annual_cost_percent: Percent | None = Field(default=None, description="annual cost, all interest and fees")
+    legal_stage: LegalStage | None = None
 
     @field_validator("label")
     @classmethod
@@ -85,12 +124,16 @@ class Collection(_Strict):
     contacts_harassed: StrictBool | None = None
     threatened_or_insulted: StrictBool | None = None
     contacted_on_wechat: StrictBool | None = None
+    impersonated_authority: StrictBool | None = None
+    night_calls: StrictBool | None = None
+    visited_home_or_work: StrictBool | None = None
 
 
 class Situation(_Strict):
     """A person's situation: the input of `advise()`."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = SCHEMA_VERSION
+    as_of: Day | None = Field(default=None, description="the day the advice is for; null = today")
     debts: list[Debt] = Field(max_length=MAX_DEBTS)
     zhima_score: Annotated[StrictInt, Field(ge=350, le=950)] | None = None
     credit_inquiries_6m: Annotated[StrictInt, Field(ge=0, le=MAX_INQUIRIES)] | None = None
@@ -102,6 +145,8 @@ class Situation(_Strict):
     enterprise_owner: StrictBool | None = None
     collection: Collection = Field(default_factory=Collection)
     plans: list[Plan] = Field(default_factory=list, max_length=len(Plan))
+    repayment_capacity: RepaymentCapacity | None = None
+    credit_repair_offer: StrictBool | None = None
 
     @field_validator("plans")
     @classmethod
@@ -118,3 +163,12 @@ class Situation(_Strict):
     @classmethod
     def _null_plans(cls, value):
         return [] if value is None else value
+
+
+def dated(situation: Situation, today: date | None = None) -> Situation:
+    """The situation with `as_of` filled in.  The one place the advisor reads the clock:
+    everything the advice computes counts from `as_of`, so a recorded situation (or
+    trace) with its day gives the same advice on any later day."""
+    if situation.as_of is not None:
+        return situation
+    return situation.model_copy(update={"as_of": today or date.today()})

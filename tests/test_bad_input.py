@@ -38,7 +38,7 @@ BAD_INPUT = {
         "collection.contacts_harassed",
         ['"yes"'],
     ),
-    "a schema version from the future": (body(schema_version=2), "schema_version", ["1"]),
+    "a schema version from the future": (body(schema_version=3), "schema_version", ["1", "2"]),
     "no debts field": ("{}", "debts", []),
     "too many debts": (json.dumps({"debts": [ONE_DEBT] * 101}), "debts", ["100"]),
     "an empty input": ("", "(input)", []),
@@ -160,6 +160,9 @@ def test_a_null_collection_means_every_collection_answer_is_unknown():
         "contacts_harassed": None,
         "threatened_or_insulted": None,
         "contacted_on_wechat": None,
+        "impersonated_authority": None,
+        "night_calls": None,
+        "visited_home_or_work": None,
     }
     assert consult(situation(debt(overdue_days=5), collection=None)) == consult(situation(debt(overdue_days=5)))
 

@@ -63,7 +63,30 @@ def test_every_situation_field_has_a_question():
     fields |= {f"collection.{name}" for name in schema["$defs"]["Collection"]["properties"]}
     fields |= set(schema["properties"]) - {"schema_version", "debts", "collection"}
     covered = {q.field for q in Q.values()} | {name for q in Q.values() for name in q.fills}
-    assert fields - covered == set()
+    assert fields - covered - NOT_ASKED - AWAITING_RULES == set()
+    assert covered & AWAITING_RULES == set(), "asked now: remove from AWAITING_RULES"
+
+
+# `as_of` is the day the advice is for: the interview gives today's, never asks.
+NOT_ASKED = {"as_of"}
+# Contract version 2 fields that no rule reads yet (the issue "What happens next, by
+# law" adds their rules); the interview asks only what some rule needs.
+AWAITING_RULES = {
+    "debts[].overdue_amount_cny",
+    "debts[].principal_received_cny",
+    "debts[].annual_cost_percent",
+    "debts[].legal_stage",
+    "collection.impersonated_authority",
+    "collection.night_calls",
+    "collection.visited_home_or_work",
+    "repayment_capacity",
+    "credit_repair_offer",
+}
+
+
+def test_fields_awaiting_rules_are_read_by_no_rule_yet():
+    reads = {read.replace("debts.", "debts[].") for meta in rules_by_id().values() for read in meta.reads}
+    assert reads & AWAITING_RULES == set()
 
 
 def test_every_field_a_rule_reads_is_asked_by_some_question():

@@ -70,7 +70,7 @@ def test_apply_changes_paths():
     [
         ("debts.0.setled", "allowed: label, product, lender, overdue_days, reported, settled"),
         ("debts.3.settled", "allowed: 0–0"),
-        ("debt.0.settled", "allowed: schema_version, debts"),
+        ("debt.0.settled", "allowed: schema_version, as_of, debts"),
         ("collection.harassed", "contacts_harassed"),
         ("credit_inquiries_6m.0", "has no parts"),
     ],

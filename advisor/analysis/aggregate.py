@@ -300,6 +300,7 @@ def build_advice(
     # faster than a model constructor call per effect, action and source.
     return models.Advice.model_validate(
         {
+            "as_of": situation.as_of,
             "ruleset_version": ruleset_version,
             "language": text.language,
             "topics": topics,

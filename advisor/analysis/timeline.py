@@ -20,7 +20,7 @@ from functools import cache
 from advisor.models import Advice, RepairWindow, TimelineEntry
 from advisor.texts.audit_text import audit_text, debt_name
 from advisor.texts.catalog import Catalog
-from credit_advisor.facts.bands import REPAIR_POLICY_MAX_CNY
+from credit_advisor.facts.parameters import parameter
 from credit_advisor.facts.situation import Debt, Situation
 
 RECORD_MONTHS = 60  # 5 years after settlement (征信业管理条例 art. 16; E4)
@@ -37,10 +37,10 @@ def _remaining(total: int, months: int) -> int:
     return max(0, total - months)
 
 
-def repair_window(debt: Debt) -> RepairWindow:
+def repair_window(debt: Debt, as_of: date) -> RepairWindow:
     if debt.overdue_days <= 0:
         return _window("not_applicable", "never_overdue")
-    if debt.amount_cny is not None and debt.amount_cny > REPAIR_POLICY_MAX_CNY:
+    if debt.amount_cny is not None and debt.amount_cny > parameter("repair.max_overdue_cny", as_of):  # type: ignore[operator]
         return _window("not_applicable", "amount_over_limit")
     if not debt.settled:
         # The deadline has passed: an overdue still unpaid can no longer qualify.
@@ -56,8 +56,8 @@ def _window(status: str, reason: str) -> RepairWindow:
     return RepairWindow(status=status, reason=reason, deadline=REPAIR_DEADLINE.isoformat())
 
 
-def debt_timeline(index: int, debt: Debt) -> TimelineEntry:
-    window = repair_window(debt)
+def debt_timeline(index: int, debt: Debt, as_of: date) -> TimelineEntry:
+    window = repair_window(debt, as_of)
     if debt.overdue_days <= 0:
         return TimelineEntry(
             debt=index,
@@ -99,7 +99,8 @@ def debt_timeline(index: int, debt: Debt) -> TimelineEntry:
 
 def timeline(situation: Situation) -> list[TimelineEntry]:
     """One entry per debt, in the order of `situation.debts` (no texts)."""
-    return [debt_timeline(index, debt) for index, debt in enumerate(situation.debts)]
+    as_of = situation.as_of or date.today()
+    return [debt_timeline(index, debt, as_of) for index, debt in enumerate(situation.debts)]
 
 
 # --- words ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
@@ -31,6 +32,7 @@ from advisor.texts.catalog import LANGUAGES, catalog
 from credit_advisor.facts.bands import hardship_kind, settled_age
 from credit_advisor.facts.enums import ALIPAY_MICRO_LOANS, Hardship, Lender, Negotiation, Plan, Product, Reported
 from credit_advisor.facts.kb import OnReport
+from credit_advisor.facts.parameters import parameters_on
 from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Debt, Situation
 
 Key = tuple[str, "int | None"]
@@ -159,7 +161,7 @@ class Ctx:
     def visible(self, index: int) -> bool:
         """The debt's record has not aged off (settled five years ago or more)."""
         months = self.debt("months_since_settled", index)
-        return settled_age(bool(self.debt("settled", index)), months) != "aged_off"
+        return settled_age(bool(self.debt("settled", index)), months, parameters_on(date.today())) != "aged_off"
 
     def record(self, strengths=SOME) -> bool:
         """Some debt is, at least possibly, on the credit report (and still shown)."""
