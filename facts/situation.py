@@ -21,7 +21,7 @@ from .enums import (
     Reported,
 )
 
-SCHEMA_VERSION = 2  # what we write; version 1 is still read, with the same results
+SCHEMA_VERSION: Literal[2] = 2  # what we write; version 1 is still read, with the same results
 SCHEMA_VERSIONS = (1, 2)
 FIRST_DAY = date(2000, 1, 1)  # the parameters start here
 LAST_DAY = date(2099, 12, 31)
