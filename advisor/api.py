@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.analysis.aggregate import build_advice
-from advisor.engine.core import cyclic_gc_paused, engine, registry
+from advisor.engine.core import Firing, cyclic_gc_paused, engine, registry
 from advisor.models import Advice
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
 from advisor.validation import situation_from_data, situation_from_json
@@ -48,7 +48,7 @@ def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFA
     return consultation(situation, lang, keep_firings=False)[0]
 
 
-def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[Advice, list | None]:
+def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[Advice, list[Firing] | None]:
     """One run of the engine and its Advice, with the cyclic collector paused; the
     firings too when `keep_firings` (why-not, what-if and the audit reason about them),
     else they die inside the pause."""
@@ -56,6 +56,6 @@ def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[A
     with cyclic_gc_paused():
         firings = engine().consult(situation)
         advice = build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())
-        if not keep_firings:
-            firings = None
-    return advice, firings
+        kept = firings if keep_firings else None
+        del firings  # when not kept, the run's objects die here, inside the pause
+    return advice, kept

@@ -91,6 +91,8 @@ def items(advice: Advice) -> list[Item]:
 
 def _value(situation: Situation, read: str, debt: int | None) -> Any:
     if read.startswith("debts."):
+        if debt is None:
+            raise ValueError(f"{read} is a debt's field: name the debt")
         value = getattr(situation.debts[debt], read.split(".", 1)[1])
     elif read.startswith("collection."):
         value = getattr(situation.collection, read.split(".", 1)[1])
@@ -166,6 +168,7 @@ def steps_for(advice: Advice, rule_ids: list[str], debts: list[int]) -> list[Ste
 def explain(advice: Advice, situation: Situation, item: Item) -> Chain:
     """The chain behind one effect or action of `advice` (computed from `situation`)."""
     if item.kind == "effect":
+        assert item.topic is not None, "an effect item names its topic"
         block = advice.topics[item.topic]
         effect = next((e for e in block.effects if e.code == item.code), None)
         if effect is None:
@@ -214,6 +217,7 @@ def item_title(advice: Advice, item: Item) -> str:
     lang = advice.language
     text = catalog(lang)
     if item.kind == "effect":
+        assert item.topic is not None, "an effect item names its topic"
         effect = next(e for e in advice.topics[item.topic].effects if e.code == item.code)
         return _t(
             lang,
@@ -253,7 +257,7 @@ def answer_text(lang: str, used: AnswerUsed) -> str:
     return format_value(question, used.value, lang) if question else str(used.value)
 
 
-def bullets(items: list, marker: str = "•", indent: int = 2) -> Table:
+def bullets(items: list, marker: str | list[str] = "•", indent: int = 2) -> Table:
     """Items with a hanging indent: wrapped lines stay right of the marker (also for
     Chinese text, which has no spaces to break at).  `marker` may be a list (numbers)."""
     grid = Table.grid(padding=0)
