@@ -65,7 +65,7 @@ class Case:
         return {name.split(".", 1)[0] for name in self.effects}
 
 
-def _case(raw: dict[str, Any], file: str) -> Case:
+def parse_case(raw: dict[str, Any], file: str) -> Case:
     unknown = set(raw) - _KEYS
     if unknown:
         raise ValueError(f"{file}: case {raw.get('name')!r} has unknown keys {sorted(unknown)}")
@@ -87,7 +87,7 @@ def load_cases() -> list[Case]:
     for path in sorted(CASES_DIR.glob("*.toml")):
         with path.open("rb") as stream:
             table = tomllib.load(stream)
-        cases.extend(_case(raw, path.name) for raw in table.get("case", ()))
+        cases.extend(parse_case(raw, path.name) for raw in table.get("case", ()))
     return cases
 
 

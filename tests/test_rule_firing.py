@@ -111,3 +111,21 @@ def test_every_conclusion_a_rule_lists_is_pinned_in_some_case():
         if conclusion not in reached.get(rule, set())
     }
     assert never == set()
+
+
+def test_a_drafted_case_reads_back_and_holds_once_named():
+    """tests/draft_case.py writes the format load_cases() reads, with a name to be written."""
+    import tomllib
+
+    from draft_case import draft
+    from pinned import parse_case
+
+    case = next(c for c in CASES if c.pins and c.near_miss_of and c.actions is not None)
+    raw = tomllib.loads(draft(case.situation, list(case.pins), list(case.near_miss_of)))["case"][0]
+    assert raw["name"] == "FILL IN"
+    drafted = parse_case({**raw, "name": case.name}, case.file)
+    assert check(drafted) == []
+    assert (drafted.trace, drafted.effects, drafted.actions) == (case.trace, case.effects, case.actions)
+    assert {rule: sorted(items) for rule, items in drafted.concludes.items()} == {
+        rule: sorted(items) for rule, items in case.concludes.items()
+    }
