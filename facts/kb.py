@@ -12,7 +12,7 @@ from .experta_compat import Fact
 from .parameters import parameters_on
 from .situation import Situation, dated
 
-ALARMING = (Likelihood.certain.value, Likelihood.likely.value, Likelihood.possible.value)
+ALARMING = tuple(item.value for item in Likelihood.down_to(Likelihood.possible))
 
 
 # What experta stores as it is (its `freeze` returns these unchanged).

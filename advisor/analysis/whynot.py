@@ -20,6 +20,7 @@ from advisor.texts.catalog import Catalog, catalog
 from credit_advisor.facts.enums import (
     ACTION_CODES,
     EFFECT_CODES,
+    STRENGTH,
     Lender,
     Likelihood,
     Negotiation,
@@ -585,9 +586,6 @@ def _conclusion(fact: Fact, kind: str) -> dict:
     else:
         out["likelihood"] = fact["likelihood"]
     return out
-
-
-STRENGTH = {item.value: item.strength for item in Likelihood}
 
 
 def explain_rule(

@@ -59,7 +59,7 @@ from advisor.ui.questions import (
     walk,
     words,
 )
-from credit_advisor.facts.enums import EFFECT_CODES, Topic
+from credit_advisor.facts.enums import EFFECT_CODES, STRENGTH, Topic
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
@@ -123,9 +123,6 @@ def _probes(question: Question) -> list:
     return values
 
 
-_STRENGTH = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}
-
-
 def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
     """Rules reading this question's field whose firing changes with the answer, given the
     answers so far — a what-if over sample answers, run on the engine — each with the
@@ -144,7 +141,7 @@ def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
         fired.append(frozenset(f.rule for f in firings))
         for firing in firings:
             for fact in firing.declared:
-                level = _STRENGTH.get(fact.get("likelihood"), 0)
+                level = STRENGTH.get(fact.get("likelihood"), 0)
                 strength[firing.rule] = max(strength.get(firing.rule, 0), level)
     changed = frozenset().union(*fired) - frozenset.intersection(*fired)
     return {rule: strength.get(rule, 0) for rule in rules_reading(slot.question) if rule in changed}

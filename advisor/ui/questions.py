@@ -30,7 +30,17 @@ from pydantic import ValidationError
 
 from advisor.texts.catalog import LANGUAGES, catalog
 from credit_advisor.facts.bands import hardship_kind, settled_age
-from credit_advisor.facts.enums import ALIPAY_MICRO_LOANS, Hardship, Lender, Negotiation, Plan, Product, Reported
+from credit_advisor.facts.enums import (
+    ALIPAY_MICRO_LOANS,
+    STRENGTH,
+    Hardship,
+    Lender,
+    Likelihood,
+    Negotiation,
+    Plan,
+    Product,
+    Reported,
+)
 from credit_advisor.facts.kb import OnReport
 from credit_advisor.facts.parameters import parameters_on
 from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Debt, Situation
@@ -40,8 +50,8 @@ Answers = dict[Key, Any]
 
 # Answer kinds.
 YESNO, CHOICE, INTEGER, NUMBER, TEXT, MULTI = "yesno", "choice", "integer", "number", "text", "multi"
-STRONG = ("certain", "likely")
-SOME = ("certain", "likely", "possible")
+STRONG = Likelihood.down_to(Likelihood.likely)
+SOME = Likelihood.down_to(Likelihood.possible)
 ALWAYS_LICENSED_CODES = frozenset(
     p.value for p in (Product.huabei, Product.jiebei, Product.weilidai, Product.credit_card, Product.bank_loan)
 )
@@ -174,12 +184,11 @@ def report_findings(situation_text: str) -> dict[int, str]:
 
     situation = Situation.model_validate_json(situation_text)
     best: dict[int, str] = {}
-    order = ("unlikely", "possible", "likely", "certain")
     for firing in engine().consult(situation):
         for fact in firing.declared:
             if isinstance(fact, OnReport):
                 debt, level = fact["debt"], fact["likelihood"]
-                if debt not in best or order.index(level) > order.index(best[debt]):
+                if debt not in best or STRENGTH[level] > STRENGTH[best[debt]]:
                     best[debt] = level
     return best
 
