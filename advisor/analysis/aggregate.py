@@ -1,5 +1,8 @@
 """From firings to an Advice: per topic the strongest likelihood wins, every contributing
-rule, debt and source is kept, calm effects stay, actions are merged and ordered."""
+rule, debt and source is kept, calm effects stay, actions are merged and ordered.
+
+Each effect names in `debts` only the debts whose own rules concluded its likelihood;
+`by_debt` keeps every contributing debt with the likelihood its own rules gave."""
 
 from __future__ import annotations
 
@@ -10,54 +13,66 @@ from advisor import models
 from advisor.analysis.timeline import timeline_entries
 from advisor.engine.core import Firing
 from advisor.texts.catalog import Catalog
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
 
-STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
-LIKELIHOOD_OF_STRENGTH = {likelihood.strength: likelihood for likelihood in Likelihood}
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
 CONCLUSIONS = (OnReport, Effect, Action)
 
-
+# One contribution to a group: (order, seq, rule, upstream rules).  The order is
+# -strength for an effect, the rank for an action: the lowest order is the strongest
+# effect or the most urgent action.
+Contribution = tuple[int, int, str, tuple[str, ...]]
 _ORDER, _RULE = itemgetter(0), itemgetter(2)
+
+
+def _rules_of(contributions: list[Contribution], only_order: int | None = None) -> list[str]:
+    """The direct rules of `contributions` (those of `only_order` when given; strongest,
+    then earliest first), then the rules whose findings they used."""
+    if len(contributions) == 1:  # the usual case: one rule concluded it
+        order, _, rule, upstream = contributions[0]
+        if only_order is None or order == only_order:
+            return [rule, *(up for up in dict.fromkeys(upstream) if up != rule)]
+        return []
+    chosen = sorted(c for c in contributions if only_order is None or c[0] == only_order)
+    direct = list(dict.fromkeys(map(_RULE, chosen)))
+    upstream = [rule for *_, up in chosen for rule in up]
+    return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
 
 
 class _Group:
     """Everything concluded about one effect code or one action code."""
 
-    __slots__ = ("best_order", "contributions", "debts")
+    __slots__ = ("best_order", "contributions", "debts", "of_debt")
 
-    def __init__(self):
-        # (order, seq, rule, upstream rules): order is -strength for effects, rank for
-        # actions, so the lowest order is the strongest effect or the most urgent action.
-        self.contributions: list[tuple[int, int, str, tuple[str, ...]]] = []
+    def __init__(self) -> None:
+        self.contributions: list[Contribution] = []
         self.debts: dict[int, int] = {}  # debt -> best order seen
+        self.of_debt: dict[int, list[Contribution]] = {}  # debt -> its own contributions
         self.best_order = 10**9
 
     def add(self, order: int, seq: int, rule: str, debt: int, upstream: tuple[str, ...]) -> None:
-        self.contributions.append((order, seq, rule, upstream))
+        contribution = (order, seq, rule, upstream)
+        self.contributions.append(contribution)
         self.best_order = min(self.best_order, order)
         if debt != PERSON:
             known = self.debts.get(debt)
-            if known is None or order < known:
+            if known is None:
                 self.debts[debt] = order
+                self.of_debt[debt] = [contribution]
+            else:
+                self.of_debt[debt].append(contribution)
+                if order < known:
+                    self.debts[debt] = order
 
     def direct_rules(self) -> list[str]:
         return list(dict.fromkeys(map(_RULE, sorted(self.contributions))))
 
     def rules(self, only_order: int | None = None) -> list[str]:
         """Direct rules (strongest first), then the rules whose findings they used."""
-        if len(self.contributions) == 1:  # the usual case: one rule concluded it
-            order, _, rule, upstream = self.contributions[0]
-            if only_order is None or order == only_order:
-                return [rule, *(up for up in dict.fromkeys(upstream) if up != rule)]
-            return []
-        chosen = sorted(c for c in self.contributions if only_order is None or c[0] == only_order)
-        direct = list(dict.fromkeys(map(_RULE, chosen)))
-        upstream = [rule for *_, up in chosen for rule in up]
-        return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
+        return _rules_of(self.contributions, only_order)
 
     def rules_and_strongest(self) -> tuple[list[str], list[str]]:
         """`rules()`, and the rules behind the strongest contributions only (the same list
@@ -66,6 +81,18 @@ class _Group:
         if max(map(_ORDER, self.contributions)) == self.best_order:
             return every, every
         return every, self.rules(only_order=self.best_order)
+
+    def by_debt(self) -> list[dict]:
+        """Per debt, in index order: the strongest likelihood its own rules concluded and
+        the rules behind it (direct first, then the findings they used)."""
+        return [
+            {
+                "debt": debt,
+                "likelihood": Likelihood.of_strength(-order),
+                "rules": _rules_of(self.of_debt[debt], order),
+            }
+            for debt, order in sorted(self.debts.items())
+        ]
 
 
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]:
@@ -255,18 +282,20 @@ def build_advice(
         topic_effects = []
         for code, group in found:
             rule_ids, strongest = group.rules_and_strongest()
-            likelihood = LIKELIHOOD_OF_STRENGTH[-group.best_order]
+            best = group.best_order
             topic_effects.append(
                 {
                     "code": code,
-                    "likelihood": likelihood,
+                    "likelihood": Likelihood.of_strength(-best),
                     "label": text.effect(topic, code),
-                    # The reasons for the winning likelihood; weaker contributions stay in `rules`.
+                    # The reasons for the winning likelihood, so for the debts at it (and the
+                    # person); weaker contributions stay in `rules` and `by_debt`.
                     "explanation": _explain(strongest, text),
                     "rules": rule_ids,
                     "sources": _sources(rule_ids, registry),
                     "conflicts": _conflicts(f"{topic}.{code}", rule_ids, registry),
-                    "debts": sorted(group.debts),
+                    "debts": sorted(debt for debt, order in group.debts.items() if order == best),
+                    "by_debt": group.by_debt(),
                 }
             )
         if not topic_effects:

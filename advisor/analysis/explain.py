@@ -173,7 +173,9 @@ def explain(advice: Advice, situation: Situation, item: Item) -> Chain:
         effect = next((e for e in block.effects if e.code == item.code), None)
         if effect is None:
             raise KeyError(f"the advice has no effect {item.key}")
-        rules, debts = list(effect.rules), list(effect.debts)
+        # The chain covers every rule of the effect, so every debt that contributed at
+        # any likelihood (`debts` names only those at the winning one).
+        rules, debts = list(effect.rules), [entry.debt for entry in effect.by_debt]
         title, likelihood, priority = effect.label, effect.likelihood.value, None
         sources, conflicts = list(effect.sources), list(effect.conflicts)
     else:
