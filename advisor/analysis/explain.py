@@ -211,7 +211,7 @@ def explain_action(advice: Advice, situation: Situation, code: str) -> Chain:
 
 
 def _t(lang: str, key: str, **values) -> str:
-    return catalog(lang).data["interview"][key].format(**values)
+    return catalog(lang).interview(key, **values)
 
 
 def item_title(advice: Advice, item: Item) -> str:
@@ -233,7 +233,7 @@ def item_title(advice: Advice, item: Item) -> str:
 
 
 def action_name(lang: str, code: str) -> str:
-    return catalog(lang).data["interview"]["action_names"][code]
+    return catalog(lang).template("interview", "action_names", code)
 
 
 def _base(field_name: str) -> str:
@@ -247,7 +247,7 @@ def field_label(lang: str, field_name: str) -> str:
     question = FIELD_QUESTIONS.get(_base(field_name))
     if question is None:
         return field_name
-    return catalog(lang).data["interview"]["q"][question.id]["label"]
+    return catalog(lang).template("interview", "q", question.id, "label")
 
 
 def answer_text(lang: str, used: AnswerUsed) -> str:

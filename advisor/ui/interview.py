@@ -222,10 +222,10 @@ class Interview:
 
     # texts
     def t(self, key: str, **values) -> str:
-        return catalog(self.lang).data["interview"][key].format(**values)
+        return catalog(self.lang).interview(key, **values)
 
     def qt(self, question: Question, key: str, default: str = "") -> str:
-        return catalog(self.lang).data["interview"]["q"][question.id].get(key, default)
+        return catalog(self.lang).lookup("interview", "q", question.id, key, default=default)
 
     def say(self, message: str, style: str = "") -> None:
         self.console.print(Text(message, style=style))
@@ -277,7 +277,7 @@ class Interview:
         return EXIT_OK
 
     def intro(self) -> None:
-        tips = catalog(self.lang).data["interview"]["intro_tips"]
+        tips = catalog(self.lang).lookup("interview", "intro_tips")
         body = Group(
             Text(self.t("intro")),
             how.bullets([Text(tip) for tip in tips], indent=0),
@@ -567,18 +567,19 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
     from advisor.validation import SituationError
 
     check_language(lang)
-    text = catalog(lang).data["interview"]
+    text = catalog(lang)
     answers: Answers | None = None
     if answers_path:
         try:
             answers = load_answers(answers_path, lang)
         except OSError as error:
             print(
-                text["err_answers_file"].format(path=answers_path, detail=error.strerror or str(error)), file=sys.stderr
+                text.interview("err_answers_file", path=answers_path, detail=error.strerror or str(error)),
+                file=sys.stderr,
             )
             return EXIT_BAD_ANSWERS
         except SituationError as error:
-            print(text["err_answers"].format(path=answers_path), file=sys.stderr)
+            print(text.interview("err_answers", path=answers_path), file=sys.stderr)
             for name, message in error.problems:
                 print(f"  {name}: {message}", file=sys.stderr)
             return EXIT_BAD_ANSWERS

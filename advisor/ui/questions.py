@@ -479,7 +479,7 @@ def words(kind: str) -> frozenset[str]:
     from the catalogs of every language: a Chinese answer works in the English interview."""
     found: set[str] = set()
     for language in LANGUAGES:
-        found.update(normalize(w) for w in catalog(language).data["interview"]["words"][kind])
+        found.update(normalize(w) for w in catalog(language).lookup("interview", "words", kind))
     return frozenset(found)
 
 
@@ -492,7 +492,7 @@ def is_back(text: str) -> bool:
 
 
 def option_label(question: Question, code: str, lang: str) -> str:
-    return catalog(lang).data["interview"]["q"][question.id]["options"][code]
+    return catalog(lang).template("interview", "q", question.id, "options", code)
 
 
 def _option_by_word(question: Question, word: str) -> str | None:
@@ -582,17 +582,21 @@ def _plain(number) -> str:
 
 def format_value(question: Question, value: Any, lang: str) -> str:
     """An answer in words, for the review screen and HOW."""
-    text = catalog(lang).data["interview"]
+    text = catalog(lang)
     if value is None:
-        return text["value_none"] if question.kind == TEXT else text["value_dont_know"]
+        return (
+            text.template("interview", "value_none")
+            if question.kind == TEXT
+            else text.template("interview", "value_dont_know")
+        )
     if question.kind == YESNO:
-        return text["value_yes"] if value else text["value_no"]
+        return text.template("interview", "value_yes") if value else text.template("interview", "value_no")
     if question.kind == CHOICE:
         return option_label(question, value, lang)
     if question.kind == MULTI:
         if not value:
-            return text["value_empty_list"]
-        return text["list_join"].join(option_label(question, v, lang) for v in value)
+            return text.template("interview", "value_empty_list")
+        return text.template("interview", "list_join").join(option_label(question, v, lang) for v in value)
     if question.kind == NUMBER:
         return _plain(value)
     return str(value)
