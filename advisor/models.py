@@ -25,7 +25,8 @@ class DebtContribution(_Out):
 
     debt: int = Field(ge=0, description="index of the debt in the Situation")
     likelihood: Likelihood = Field(description="the strongest likelihood this debt's own rules concluded")
-    rules: list[str] = Field(
+    # A tuple: one instance is shared by every Advice that has the same entry.
+    rules: tuple[str, ...] = Field(
         description="the rules behind that likelihood for this debt, direct ones first, then the findings they used"
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from types import MappingProxyType
 
 
 class Product(StrEnum):
@@ -122,11 +121,11 @@ class Likelihood(StrEnum):
         return _OF_STRENGTH[max(STRENGTH[item] for item in likelihoods)]
 
 
-# A likelihood's strength from its place in the declaration (last = 1).  Keyed by the
-# members, which hash and compare as their codes: `STRENGTH["likely"]` works too, for
-# the plain strings that experta facts and JSON carry.
-STRENGTH: Mapping[str, int] = MappingProxyType({item: len(Likelihood) - place for place, item in enumerate(Likelihood)})
-_OF_STRENGTH = {strength: item for item, strength in STRENGTH.items()}
+# A likelihood's strength from its place in the declaration (last = 1), keyed by code: a
+# member looks up as its code (a StrEnum hashes and compares as its value), and the
+# plain strings that experta facts and JSON carry keep the dict's fast string lookup.
+STRENGTH: Mapping[str, int] = {item.value: len(Likelihood) - place for place, item in enumerate(Likelihood)}
+_OF_STRENGTH = {strength: Likelihood(code) for code, strength in STRENGTH.items()}
 
 # Effect codes per topic; the first listed code of each topic is its calm code.
 EFFECT_CODES: dict[Topic, tuple[str, ...]] = {

@@ -19,6 +19,7 @@ from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
 
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
+_OF_STRENGTH = {item.strength: item for item in Likelihood}
 CONCLUSIONS = (OnReport, Effect, Action)
 
 # One contribution to a group: (order, seq, rule, upstream rules).  The order is
@@ -38,8 +39,8 @@ def _rules_of(contributions: list[Contribution], only_order: int | None = None) 
         return []
     chosen = sorted(c for c in contributions if only_order is None or c[0] == only_order)
     direct = list(dict.fromkeys(map(_RULE, chosen)))
-    upstream = [rule for *_, up in chosen for rule in up]
-    return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
+    used = [rule for *_, up in chosen for rule in up]
+    return direct + [rule for rule in dict.fromkeys(used) if rule not in direct]
 
 
 class _Group:
@@ -82,17 +83,42 @@ class _Group:
             return every, every
         return every, self.rules(only_order=self.best_order)
 
-    def by_debt(self) -> list[dict]:
-        """Per debt, in index order: the strongest likelihood its own rules concluded and
-        the rules behind it (direct first, then the findings they used)."""
-        return [
-            {
-                "debt": debt,
-                "likelihood": Likelihood.of_strength(-order),
-                "rules": _rules_of(self.of_debt[debt], order),
-            }
-            for debt, order in sorted(self.debts.items())
-        ]
+    def attribution(self) -> tuple[list[int], list[models.DebtContribution]]:
+        """The debts whose own strongest contribution is the group's (in index order), and
+        per contributing debt, in index order, the strongest likelihood its own rules
+        concluded with the rules behind it (direct first, then the findings they used)."""
+        best = self.best_order
+        at_best = []
+        entries = []
+        for debt, contributions in sorted(self.of_debt.items()):
+            if len(contributions) == 1:  # the usual case: one rule concluded it for this debt
+                order, _, rule, upstream = contributions[0]
+                key: tuple = (debt, order, rule, upstream)
+            else:
+                order = self.debts[debt]
+                key = (debt, order, tuple(_rules_of(contributions, order)))
+            entry = _CONTRIBUTIONS.get(key)
+            if entry is None:
+                entry = _contribution(key, debt, order, _rules_of(contributions, order))
+            entries.append(entry)
+            if order == best:
+                at_best.append(debt)
+        return at_best, entries
+
+
+# by_debt entries recur from one consultation to the next, and the models are frozen:
+# one instance can sit in every Advice, which pydantic takes as it is instead of
+# validating a dict again (a 20-debt advice has a few hundred).
+_CONTRIBUTIONS: dict[tuple, models.DebtContribution] = {}
+
+
+def _contribution(key: tuple, debt: int, order: int, rules: list[str]) -> models.DebtContribution:
+    if len(_CONTRIBUTIONS) >= 4096:
+        _CONTRIBUTIONS.clear()
+    entry = _CONTRIBUTIONS[key] = models.DebtContribution(
+        debt=debt, likelihood=Likelihood.of_strength(-order), rules=tuple(rules)
+    )
+    return entry
 
 
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]:
@@ -180,7 +206,7 @@ def _declared_text(fact) -> str:
         items = tuple(dict.items(fact))
         last, fact_id = items[-1]
         if last == "__factid__":
-            key = (kind, items[:-1])
+            key: tuple = (kind, items[:-1])
             text = _JSON_MEMO.get(key)
             if text is None:
                 text = _remember_json(key, dict(key[1]))
@@ -282,11 +308,11 @@ def build_advice(
         topic_effects = []
         for code, group in found:
             rule_ids, strongest = group.rules_and_strongest()
-            best = group.best_order
+            debts, by_debt = group.attribution()
             topic_effects.append(
                 {
                     "code": code,
-                    "likelihood": Likelihood.of_strength(-best),
+                    "likelihood": _OF_STRENGTH[-group.best_order],
                     "label": text.effect(topic, code),
                     # The reasons for the winning likelihood, so for the debts at it (and the
                     # person); weaker contributions stay in `rules` and `by_debt`.
@@ -294,8 +320,8 @@ def build_advice(
                     "rules": rule_ids,
                     "sources": _sources(rule_ids, registry),
                     "conflicts": _conflicts(f"{topic}.{code}", rule_ids, registry),
-                    "debts": sorted(debt for debt, order in group.debts.items() if order == best),
-                    "by_debt": group.by_debt(),
+                    "debts": debts,
+                    "by_debt": by_debt,
                 }
             )
         if not topic_effects:

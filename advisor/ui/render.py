@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -111,7 +111,7 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
 
 def actions_block(advice: Advice, show_sources: bool = True) -> Group:
     text = catalog(advice.language)
-    parts = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
+    parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
