@@ -49,7 +49,7 @@ def alarming(topic: str):
 
 def capped_at_likely(likelihood: str) -> Likelihood:
     """A certain record makes a third party's reaction likely, never certain."""
-    return Likelihood.likely if likelihood == "certain" else Likelihood(likelihood)
+    return Likelihood.likely if likelihood == Likelihood.certain else Likelihood(likelihood)
 
 
 def any_person_flag(*slots: str):

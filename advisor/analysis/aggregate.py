@@ -71,17 +71,13 @@ class _Group:
     def direct_rules(self) -> list[str]:
         return list(dict.fromkeys(map(_RULE, sorted(self.contributions))))
 
-    def rules(self, only_order: int | None = None) -> list[str]:
-        """Direct rules (strongest first), then the rules whose findings they used."""
-        return _rules_of(self.contributions, only_order)
-
     def rules_and_strongest(self) -> tuple[list[str], list[str]]:
-        """`rules()`, and the rules behind the strongest contributions only (the same list
+        """Every rule (`_rules_of`), and the rules behind the strongest contributions only (the same list
         when every contribution is as strong, the usual case)."""
-        every = self.rules()
+        every = _rules_of(self.contributions)
         if max(map(_ORDER, self.contributions)) == self.best_order:
             return every, every
-        return every, self.rules(only_order=self.best_order)
+        return every, _rules_of(self.contributions, self.best_order)
 
     def attribution(self) -> tuple[list[int], list[models.DebtContribution]]:
         """The debts whose own strongest contribution is the group's (in index order), and
@@ -336,7 +332,7 @@ def build_advice(
     ordered = sorted(actions.items(), key=lambda item: (item[1].best_order, ACTION_CODES.index(item[0])))
     advice_actions = []
     for priority, (code, group) in enumerate(ordered, start=1):
-        rule_ids = group.rules()
+        rule_ids = _rules_of(group.contributions)
         advice_actions.append(
             {
                 "code": code,

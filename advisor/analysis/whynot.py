@@ -657,7 +657,7 @@ def explain_rule(
         elif kind != "action" and final_likelihood and strongest and strongest < STRENGTH[final_likelihood]:
             verdict = "outweighed"
             line = words.t("whynot.verdict_outweighed", what=what, final=text.likelihood(final_likelihood))
-        elif kind != "action" and strongest == STRENGTH["unlikely"]:
+        elif kind != "action" and strongest == Likelihood.unlikely.strength:
             verdict = "concluded_unlikely"
             line = words.t("whynot.verdict_unlikely", what=what)
         else:
