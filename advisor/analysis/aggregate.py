@@ -180,7 +180,7 @@ def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> 
 
 
 def _explain(rule_ids: list[str], text: Catalog) -> str:
-    return text.text("ui", "sentence_join").join(dict.fromkeys(text.rules_texts(rule_ids)))
+    return text.template("ui", "sentence_join").join(dict.fromkeys(text.rules_texts(rule_ids)))
 
 
 # json.dumps builds a new encoder for every call with non-default options.
