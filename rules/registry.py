@@ -8,7 +8,7 @@ checks and explains from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -64,6 +64,9 @@ class RuleMeta:
     hand_reads: tuple[str, ...] = ()  # the `reads=` given by hand
     # Whether its conditions match a credit-report finding.
     uses_findings: bool = False
+    # The rule's right-hand side (the decorated method): the interview's relevance runs
+    # it over what the answers so far allow, without an engine.
+    action: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def reads(self) -> tuple[str, ...]:
@@ -135,6 +138,7 @@ def knowledge_rule(
             own_reads=own_reads,
             hand_reads=tuple(reads or ()),
             uses_findings=uses_findings,
+            action=func,
         )
         _DECLARED.append(func.meta)
         return Rule(*conditions, salience=salience)(func)

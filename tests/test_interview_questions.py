@@ -95,35 +95,38 @@ def test_every_field_a_rule_reads_is_asked_by_some_question():
     assert reads - asked == set()
 
 
-def test_findings_rules_read_only_debt_fields():
-    """`Ctx.findings()` runs the engine on the debts alone: that is enough only while the
-    credit-report findings depend on nothing but debts."""
-    for meta in rules_by_id().values():
-        if "finding.on_report" in meta.concludes:
-            assert all(read.startswith("debts.") for read in meta.reads), meta.id
-
-
 def test_ranges_come_from_the_model():
     assert (Q["zhima_score"].minimum, Q["zhima_score"].maximum) == (350, 950)
     assert Q["overdue_days"].minimum == 0 and Q["overdue_days"].maximum == 36_500
     assert Q["credit_inquiries_6m"].maximum == 1_000
 
 
+# A debt on the credit report: DingTalk answers can matter (every DingTalk rule needs a
+# possible record), so the gate is asked.
+ON_THE_REPORT = {
+    ("has_debts", None): True,
+    ("product", 0): "credit_card",
+    ("label", 0): None,
+    ("overdue_days", 0): 0,
+    ("reported", 0): "yes",
+    ("more_debts", 0): False,
+    ("credit_inquiries_6m", None): 0,
+    ("plans", None): [],
+}
+
+
 def test_the_dingtalk_gate_fills_the_four_dingtalk_fields():
-    answers = {
-        ("has_debts", None): False,
-        ("zhima_score", None): None,
-        ("credit_inquiries_6m", None): 0,
-        ("uses_dingtalk", None): False,
-    }
+    answers = {**ON_THE_REPORT, ("uses_dingtalk", None): False}
     data = situation_data(answers)
     assert [data[name] for name in Q["uses_dingtalk"].fills] == [False] * 4
-    assert [s.question.id for s in walk(answers)] == [
-        "has_debts",
-        "zhima_score",
-        "credit_inquiries_6m",
-        "uses_dingtalk",
-    ]
+    ids = [s.question.id for s in walk(answers)]
+    assert ids[-1] == "uses_dingtalk" and not set(ids) & set(Q["uses_dingtalk"].fills)
+
+
+def test_without_a_possible_record_dingtalk_is_not_asked():
+    """Every DingTalk rule needs a debt that may be on the report: no debts, no gate."""
+    answers = {("has_debts", None): False, ("credit_inquiries_6m", None): 0}
+    assert [s.question.id for s in walk(answers)] == ["has_debts", "credit_inquiries_6m"]
 
 
 # --- texts ----------------------------------------------------------------------------------
@@ -476,7 +479,7 @@ def test_negotiation_only_for_overdue_debts():
 
 
 def test_dingtalk_questions_only_for_dingtalk_users():
-    base = {("has_debts", None): False, ("zhima_score", None): None, ("credit_inquiries_6m", None): 0}
+    base = ON_THE_REPORT
     assert "uses_dingtalk_finance" not in [s.question.id for s in walk({**base, ("uses_dingtalk", None): False})]
     assert "uses_dingtalk_finance" in [s.question.id for s in walk({**base, ("uses_dingtalk", None): True})]
 
