@@ -357,7 +357,7 @@ def situation_data(answers: Answers, slots: list[Slot] | None = None) -> dict:
         if slot.key not in answers or question.loop_control:
             continue
         value = answers[slot.key]
-        if question.per_debt:
+        if question.per_debt and slot.index is not None:
             if question.id == "product":
                 debts[slot.index] = {}
                 data["debts"].append(debts[slot.index])
@@ -382,7 +382,7 @@ def answers_from_situation(situation: Situation, raw: dict) -> Answers:
     """Answers for a saved Situation: the fields present in the file count as answered
     (null = "don't know"), absent ones will be asked if they matter."""
     answers: Answers = {("has_debts", None): bool(situation.debts)}
-    raw_debts = raw.get("debts") if isinstance(raw.get("debts"), list) else []
+    raw_debts: list = raw["debts"] if isinstance(raw.get("debts"), list) else []
     for index, debt in enumerate(situation.debts):
         given = raw_debts[index] if index < len(raw_debts) and isinstance(raw_debts[index], dict) else {}
         for question in DEBT_QUESTIONS:
@@ -393,7 +393,7 @@ def answers_from_situation(situation: Situation, raw: dict) -> Answers:
     person_keys = set(raw) - {"debts", "schema_version"}
     if situation.debts and person_keys:
         answers[("more_debts", len(situation.debts) - 1)] = False
-    collection = raw.get("collection") if isinstance(raw.get("collection"), dict) else {}
+    collection: dict = raw["collection"] if isinstance(raw.get("collection"), dict) else {}
     for question in PERSON_QUESTIONS:
         if question.fills:
             present = [name for name in question.fills if name in raw]
@@ -520,10 +520,11 @@ def parse(question: Question, text: str) -> Any:
                 chosen.append(code)
         return [code for code in question.options if code in chosen]
     word = _APPROX.sub("", word).replace(",", "").replace(",", "")
+    value: float
     if question.kind == INTEGER:
         match = _INT.match(word)
         if not match:
-            raise Invalid("hint_integer", minimum=int(question.minimum), maximum=int(question.maximum))
+            raise Invalid("hint_integer", minimum=int(question.minimum or 0), maximum=int(question.maximum or 0))
         value = int(match.group(1))
     else:
         match = _NUMBER.match(word)
