@@ -8,7 +8,7 @@ evaluated over *partial* facts, whose slots hold every value the answers so far 
 allow.  Those values are computed as the fact schema declares (`facts.schema`: each
 slot's fields and computation), over every value an unanswered field can take: its
 enum members, true/false, null where allowed, and for numbers every dated parameter
-value and the one after it (every band boundary is a parameter), plus 0.
+value and either side of it (every band boundary is a parameter), 0 and its limits.
 
 The findings and conclusions the rules declare are derived the same way, tier by tier
 (salience order): each rule whose conditions may hold runs its own right-hand side for
@@ -17,9 +17,12 @@ involved).  A rule matching a finding or a conclusion thus sees every one that c
 still come.
 
 The semantics are experta's (a plain value means `L(value)`, variables bind once,
-negated elements are tested after the positive ones).  Two simplifications, both on the
-side of asking: slots fed by one unknown field are taken as independent, and an answered
-question is judged on findings derived with its answer in place.
+negated elements are tested after the positive ones).  Two simplifications: slots fed
+by one unknown field are taken as independent (which can only ask more), and an answered
+question is judged on the findings derived with its own answer in place (it was asked
+when they were still open; this only decides whether its answer stays in the plan).
+tests/test_interview_questions.py checks, over random interviews, that no skipped
+question could have changed a conclusion and that every asked one can.
 """
 
 from __future__ import annotations
@@ -38,11 +41,11 @@ from typing import Any
 from advisor.engine import lhs
 from credit_advisor.facts.experta_compat import Fact, W
 from credit_advisor.facts.parameters import parameters_on
-from credit_advisor.facts.schema import TEMPLATES, Slot, Template
+from credit_advisor.facts.schema import TEMPLATES, Slot
 from credit_advisor.facts.situation import Collection, Debt, Situation
 
 Bindings = dict
-UNKNOWN_DEBT_FIELD = "debts."
+DEBT_FIELD = "debts."
 
 
 # --- partial facts ----------------------------------------------------------------------
@@ -79,7 +82,7 @@ class World:
     def without(self, field: str, index: int | None) -> World:
         """The same world with one field unknown (a debt's, when `index` is given)."""
         if index is not None:
-            name = field.removeprefix(UNKNOWN_DEBT_FIELD)
+            name = field.removeprefix(DEBT_FIELD)
             debts = list(self.debts)
             debts[index] = tuple((k, v) for k, v in debts[index] if k != name)
             return World(tuple(debts), self.person, self.day)
@@ -591,7 +594,7 @@ def relevant(world: World, fields: Sequence[str], index: int | None) -> bool:
         return False  # a debt not described yet: its questions come once it is
     open_world = world
     for field in fields:
-        open_world = open_world.without(field, index if field.startswith(UNKNOWN_DEBT_FIELD) else None)
+        open_world = open_world.without(field, index if field.startswith(DEBT_FIELD) else None)
     inputs = input_facts(open_world)
     _, derived = world_facts(world)
     facts = Facts([*inputs, *derived])
@@ -608,4 +611,4 @@ def relevant(world: World, fields: Sequence[str], index: int | None) -> bool:
     return False
 
 
-__all__ = ["Partial", "Template", "World", "derived_facts", "input_facts", "relevant", "solutions"]
+__all__ = ["Partial", "World", "derived_facts", "input_facts", "relevant", "solutions"]
