@@ -553,3 +553,17 @@ def test_build_situation_sets_only_answered_fields():
     dumped = situation.model_dump(exclude_unset=True)
     assert dumped["hardship"] is None
     assert "zhima_score" not in dumped and "label" in dumped["debts"][0]
+
+
+def test_the_question_catalogue_restates_no_rule_knowledge():
+    """Relevance is derived from the rules (advisor.ui.relevance): the catalogue imports
+    no bands, parameters, fact classes or rules to restate their conditions with."""
+    import ast
+    from pathlib import Path
+
+    import advisor.ui.questions as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    forbidden = {"bands", "parameters", "kb", "rules", "conditions"}
+    assert {name for name in imported if name and forbidden & set(name.split("."))} == set()
