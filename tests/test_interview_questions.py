@@ -1,5 +1,5 @@
 """The interview's question catalogue: fields, null-ability, parsing, texts, and the
-relevance predicates checked against the engine ("asks only what matters")."""
+relevance derived from the rules, checked against the engine ("asks only what matters")."""
 
 from __future__ import annotations
 
