@@ -442,6 +442,23 @@ def test_skipped_questions_cannot_change_any_conclusion():
     assert checked > 100
 
 
+def test_a_skipped_dingtalk_gate_cannot_change_any_conclusion():
+    """The gate is asked only when a DingTalk answer could matter (a possible record)."""
+    rng = random.Random(11)
+    skipped = 0
+    for _ in range(20):
+        answers = random_interview(rng)
+        if Slot(Q["uses_dingtalk"]) in walk(answers):
+            continue
+        skipped += 1
+        data = situation_data(answers)
+        baseline = _conclusions(data)
+        for name in Q["uses_dingtalk"].fills:
+            for value in (True, False):
+                assert _conclusions({**data, name: value}) == baseline, (name, value, data)
+    assert skipped > 3
+
+
 def test_asked_questions_can_change_a_conclusion():
     """The converse, over random interviews: every asked field matters somewhere."""
     rng = random.Random(7)
