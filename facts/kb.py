@@ -6,10 +6,11 @@ shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x fast
 
 from __future__ import annotations
 
-from .bands import amount_band, count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
-from .enums import ALIPAY_MICRO_LOANS, CALM_CODES, Likelihood, Topic
+from . import schema
+from .enums import CALM_CODES, Likelihood, Topic
 from .experta_compat import Fact
 from .parameters import parameters_on
+from .schema import Compute, Template
 from .situation import Situation, dated
 
 ALARMING = tuple(item.value for item in Likelihood.down_to(Likelihood.possible))
@@ -145,49 +146,36 @@ def on_report(debt: int, likelihood: Likelihood, rule: str = "") -> OnReport:
 
 def situation_to_facts(situation: Situation) -> list[Fact]:
     """The experta facts for a situation, in a stable order, banded with the parameters
-    in force on its `as_of` day (today, if it has none)."""
+    in force on its `as_of` day (today, if it has none).  Every slot is computed as
+    `facts.schema` declares it."""
     situation = dated(situation)
     assert situation.as_of is not None
     values = parameters_on(situation.as_of)
     facts: list[Fact] = []
     for index, debt in enumerate(situation.debts):
-        facts.append(
-            DebtFact(
-                debt=index,
-                product=debt.product.value,
-                lender=debt.lender.value,
-                band=overdue_band(debt.overdue_days, values),
-                open=debt.overdue_days > 0 and not debt.settled,
-                settled=debt.settled,
-                age=settled_age(debt.settled, debt.months_since_settled, values),
-                reported=debt.reported.value,
-                negotiation=debt.negotiation.value,
-                alipay=debt.product in ALIPAY_MICRO_LOANS,
-                size=amount_band(debt.amount_cny, values),
-            )
-        )
-    collection = situation.collection
-    facts.append(
-        PersonFact(
-            debts=len(situation.debts),
-            overdue=any(d.overdue_days > 0 for d in situation.debts),
-            overdue_debts=count_band(sum(d.overdue_days > 0 for d in situation.debts)),
-            # Person-level summaries for person-level conclusions: a rule matching each
-            # debt instead would fire once per debt to conclude one thing.
-            alipay_overdue=any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in situation.debts),
-            new_credit=bool(situation.plans),
-            zhima=zhima_band(situation.zhima_score, values),
-            inquiries=inquiry_band(situation.credit_inquiries_6m, values),
-            hardship=hardship_kind(situation.hardship),
-            proof=situation.hardship_proof,
-            employer_links_credit=situation.employer_links_credit,
-            dingtalk_finance=situation.uses_dingtalk_finance,
-            alipay_authorized=situation.dingtalk_alipay_credit_authorized,
-            enterprise_owner=situation.enterprise_owner,
-            contacts_harassed=collection.contacts_harassed,
-            threatened=collection.threatened_or_insulted,
-            wechat_contacted=collection.contacted_on_wechat,
-        )
-    )
-    facts.extend(PlanFact(plan=plan.value) for plan in situation.plans)
+        slots = {"debt": index}
+        for name, compute in _DEBT_SLOTS:
+            slots[name] = compute(debt, values)
+        facts.append(DebtFact(**slots))
+    facts.append(PersonFact(**{name: compute(situation, values) for name, compute in _PERSON_SLOTS}))
+    facts.extend(PlanFact(**{name: compute(plan, values) for name, compute in _PLAN_SLOTS}) for plan in situation.plans)
     return facts
+
+
+def _computations(template: Template) -> tuple[tuple[str, Compute], ...]:
+    return tuple((slot.name, slot.compute) for slot in template.computed if slot.compute is not None)
+
+
+_DEBT_SLOTS = _computations(schema.DEBT)
+_PERSON_SLOTS = _computations(schema.PERSON)
+_PLAN_SLOTS = _computations(schema.PLAN)
+# The classes the schema's templates name.
+FACT_CLASSES: dict[str, type[KbFact]] = {
+    "DebtFact": DebtFact,
+    "PersonFact": PersonFact,
+    "PlanFact": PlanFact,
+    "OnReport": OnReport,
+    "Effect": Effect,
+    "Action": Action,
+}
+assert set(FACT_CLASSES) == set(schema.TEMPLATES), "every template names a fact class of this module"

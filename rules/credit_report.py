@@ -35,7 +35,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.stated_on_report",
         knowledge=["C10"],
         sources=[cite("004", "逾期會被記錄在信用報告中")],
-        reads=["debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -52,7 +51,8 @@ class CreditReportRules(Conclusions):
             cite("001", "花呗逾期一个月以上的,会上报系统"),
             cite("evidence", "花呗记录按月汇总"),
         ],
-        reads=["debts.lender", "debts.product", "debts.overdue_days", "debts.reported"],
+        # Not in the conditions: Huabei, bank loans etc. count as licensed (Debt.lender).
+        reads=["debts.product"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -65,7 +65,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.short_overdue_possibly_reported",
         knowledge=["E2", "C2"],
         sources=[cite("evidence", "哪怕只逾期一天同樣可能會影響到個人的信用"), cite("evidence", "逾期18天后还款")],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         conflicts=REPORTING_DISPUTED,
         salience=FINDING,
@@ -79,7 +78,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.unknown_lender_possibly_reported",
         knowledge=["C1"],
         sources=[cite("003", "尤其是上征信的贷款(如银行、持牌金融机构的产品)")],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -95,7 +93,6 @@ class CreditReportRules(Conclusions):
             cite("evidence", "大部分非持牌网贷平台因未获得央行征信授权"),
             cite("003", "如果网贷属于不上征信的小额平台"),
         ],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -108,7 +105,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.broken_agreement_likely_recorded",
         knowledge=["C5", "E7"],
         sources=[cite("002", "这些违约行为很可能会被记录在个人征信报告中"), cite("evidence", "二次违约")],
-        reads=["debts.negotiation", "debts.lender", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -123,7 +119,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.honoured_agreement_stops_new_records",
         knowledge=["C4", "E7"],
         sources=[cite("002", "不会被上报至征信系统作为负面信息"), cite("evidence", "本身不会消除已产生的逾期记录")],
-        reads=["debts.negotiation", "debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         conflicts={
             "credit_report.negative_record": [
@@ -148,7 +143,6 @@ class CreditReportRules(Conclusions):
             cite("004", "逾期記錄會導(dǎo)致信用評分下降"),
             cite("evidence", "没有结清的逾期记录会一直保留在征信中"),
         ],
-        reads=["debts.settled"],
         concludes=["credit_report.negative_record"],
     )
     def open_overdue_recorded(self, debt, likelihood):
@@ -161,7 +155,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.settled_overdue_shown_five_years",
         knowledge=["C8", "E4"],
         sources=[cite("000", "征信报告只显示5年内的记录"), cite("evidence", "自不良行为或者事件终止之日起为5年")],
-        reads=["debts.settled", "debts.months_since_settled"],
         concludes=["credit_report.negative_record"],
     )
     def settled_overdue_shown_five_years(self, debt, likelihood):
@@ -174,7 +167,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.settled_overdue_aged_off",
         knowledge=["C8", "E4"],
         sources=[cite("evidence", "超过5年期限后从信用报告中删除")],
-        reads=["debts.settled", "debts.months_since_settled"],
         concludes=["credit_report.negative_record"],
     )
     def settled_overdue_aged_off(self, debt):
@@ -186,7 +178,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.record_kept_past_five_years",
         knowledge=["E4", "C8"],
         sources=[cite("evidence", "自不良行为或者事件终止之日起为5年"), cite("000", "征信报告只显示5年内的记录")],
-        reads=["debts.reported", "debts.settled", "debts.months_since_settled"],
         concludes=["credit_report.negative_record"],
     )
     def record_kept_past_five_years(self, debt):
@@ -202,7 +193,6 @@ class CreditReportRules(Conclusions):
             cite("evidence", "央行从来没有明文规定查询次数上限"),
             cite("evidence", "半年内超过10次:大概率直接拒贷"),
         ],
-        reads=["credit_inquiries_6m"],
         concludes=["credit_report.inquiry_overload"],
     )
     def inquiry_overload(self, band):
@@ -216,6 +206,7 @@ class CreditReportRules(Conclusions):
         id="credit_report.no_negative_record",
         knowledge=["C9", "E5"],
         sources=[cite("000", "定期查询个人征信报告"), cite("evidence", "你每年免费查2次征信,完全没问题")],
+        # Not in the conditions: a calm fallback rests on what its topic's conclusions read.
         reads=["debts.overdue_days", "debts.reported", "debts.lender"],
         concludes=["credit_report.no_negative_record"],
         salience=FALLBACK,
@@ -230,7 +221,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.huabei_on_time_builds_record",
         knowledge=["C3"],
         sources=[cite("002", "其运作机制与银行信用卡类似"), cite("002", "良好的还款记录有助于提升个人信用评分")],
-        reads=["debts.product", "debts.overdue_days"],
         concludes=["credit_report.no_negative_record"],
         salience=FALLBACK,
     )
@@ -250,7 +240,6 @@ class CreditReportRules(Conclusions):
             cite("000", "每年有2次免费查询机会"),
             cite("evidence", "你每年免费查2次征信,完全没问题"),
         ],
-        reads=["debts.reported"],
         concludes=["action.check_credit_report"],
         salience=ACTION,
     )
@@ -264,7 +253,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.one_time_repair_policy",
         knowledge=["E11"],
         sources=[cite("evidence", "單筆金額不超過1萬元的個人逾期信息"), cite("evidence", "不設置申請程序和複雜條件")],
-        reads=["debts.settled", "debts.amount_cny", "debts.overdue_days"],
         concludes=["action.check_credit_report"],
         salience=ACTION,
     )

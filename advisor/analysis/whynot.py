@@ -4,7 +4,7 @@ rules that could conclude it and, for each, the conditions the situation does no
 Computed from the rules' real experta conditions (advisor.engine.lhs) evaluated against the
 facts of an actual run (the situation's facts plus every finding and conclusion the
 rules declared).  A failing slot is mapped back to the Situation fields it comes from
-(`SLOT_FIELDS`, mirroring credit_advisor.facts.kb.situation_to_facts) and put in words
+(`SLOT_FIELDS`, derived from the fact schema, credit_advisor.facts.schema) and put in words
 from the `[audit.values]` and `[audit.sets]` tables of the catalogs.
 """
 
@@ -17,104 +17,39 @@ from advisor.engine.core import Firing
 from advisor.models import Advice
 from advisor.texts.audit_text import audit_text, audit_text_or, debt_name, join_and, join_or, shown, value_key
 from advisor.texts.catalog import Catalog, catalog
-from credit_advisor.facts.enums import (
-    ACTION_CODES,
-    EFFECT_CODES,
-    STRENGTH,
-    Lender,
-    Likelihood,
-    Negotiation,
-    Plan,
-    Product,
-    Reported,
-    Topic,
-)
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
 from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.kb import PERSON
+from credit_advisor.facts.schema import INPUT_FACTS, TEMPLATES, Template
 from credit_advisor.facts.situation import Situation
 
-BOOL = (True, False)
-TRI = (True, False, None)
-LIKELIHOODS = tuple(likelihood.value for likelihood in Likelihood)
 
-# Each slot the rules can test: its possible values (to turn a constraint into the set of
-# values it accepts) and the Situation fields it is computed from (facts.kb).
+def _why_not_field(template: Template, name: str) -> str:
+    """A schema field as why-not names it: a debt's own attribute on a per-debt fact
+    (`product`), `debts[].X` for a person slot computed over every debt."""
+    if template.source == "debt":
+        return name.removeprefix("debts.")
+    return name.replace("debts.", "debts[].", 1)
+
+
+# Derived from the fact schema (credit_advisor.facts.schema): each slot the rules can
+# test, its possible values (to turn a constraint into the set of values it accepts),
+# the Situation fields it is computed from, and the key slots that say which fact a
+# pattern is about (not conditions on it).
 SLOT_DOMAINS: dict[str, dict[str, tuple]] = {
-    "DebtFact": {
-        "product": tuple(p.value for p in Product),
-        "lender": tuple(lender.value for lender in Lender),
-        "band": ("none", "short", "medium", "long"),
-        "open": BOOL,
-        "settled": BOOL,
-        "age": ("open", "unknown", "recent", "clean_6m", "clean_2y", "aged_off"),
-        "reported": tuple(r.value for r in Reported),
-        "negotiation": tuple(n.value for n in Negotiation),
-        "alipay": BOOL,
-        "size": ("small", "large", "unknown"),
-    },
-    "PersonFact": {
-        "overdue": BOOL,
-        "overdue_debts": ("none", "one", "many"),
-        "alipay_overdue": BOOL,
-        "new_credit": BOOL,
-        "zhima": ("low", "mid", "high", "unknown"),
-        "inquiries": ("few", "some", "grey", "overload", "unknown"),
-        "hardship": ("objective", "other", "none", "unknown"),
-        "proof": TRI,
-        "employer_links_credit": TRI,
-        "dingtalk_finance": TRI,
-        "alipay_authorized": TRI,
-        "enterprise_owner": TRI,
-        "contacts_harassed": TRI,
-        "threatened": TRI,
-        "wechat_contacted": TRI,
-    },
-    "PlanFact": {"plan": tuple(p.value for p in Plan)},
-    "OnReport": {"likelihood": LIKELIHOODS},
-    "Effect": {"likelihood": LIKELIHOODS, "alarming": BOOL, "harmful": BOOL},
-    "Action": {},
+    name: {slot.name: slot.values for slot in t.slots if not slot.key and slot.values is not None}
+    for name, t in TEMPLATES.items()
 }
 SLOT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "DebtFact": {
-        "product": ("product",),
-        "lender": ("lender",),
-        "band": ("overdue_days",),
-        "open": ("overdue_days", "settled"),
-        "settled": ("settled",),
-        "age": ("settled", "months_since_settled"),
-        "reported": ("reported",),
-        "negotiation": ("negotiation",),
-        "alipay": ("product",),
-        "size": ("amount_cny",),
-    },
-    "PersonFact": {
-        "debts": ("debts",),
-        "overdue": ("debts[].overdue_days",),
-        "overdue_debts": ("debts[].overdue_days",),
-        "alipay_overdue": ("debts[].product", "debts[].overdue_days"),
-        "new_credit": ("plans",),
-        "zhima": ("zhima_score",),
-        "inquiries": ("credit_inquiries_6m",),
-        "hardship": ("hardship",),
-        "proof": ("hardship_proof",),
-        "employer_links_credit": ("employer_links_credit",),
-        "dingtalk_finance": ("uses_dingtalk_finance",),
-        "alipay_authorized": ("dingtalk_alipay_credit_authorized",),
-        "enterprise_owner": ("enterprise_owner",),
-        "contacts_harassed": ("collection.contacts_harassed",),
-        "threatened": ("collection.threatened_or_insulted",),
-        "wechat_contacted": ("collection.contacted_on_wechat",),
-    },
-    "PlanFact": {"plan": ("plans",)},
+    name: {slot.name: tuple(_why_not_field(t, f) for f in slot.fields) for slot in t.computed}
+    for name, t in TEMPLATES.items()
+    if t.input
 }
-# Slots that say which fact a pattern is about (not conditions on it).
-KEY_SLOTS = {
-    "DebtFact": ("debt",),
-    "OnReport": ("debt",),
-    "Effect": ("topic", "code", "debt"),
-    "Action": ("code", "debt"),
+KEY_SLOTS: dict[str, tuple[str, ...]] = {
+    name: tuple(slot.name for slot in t.slots if slot.key and slot.name != "rule")
+    for name, t in TEMPLATES.items()
+    if any(slot.key for slot in t.slots)
 }
-INPUT_FACTS = ("DebtFact", "PersonFact", "PlanFact")
 
 
 class TargetError(ValueError):
