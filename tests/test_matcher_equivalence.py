@@ -21,7 +21,7 @@ from strategies import property_settings, situations
 
 from advisor.engine.compiled import UnsupportedCondition
 from advisor.engine.core import CreditEngine, RuleEngine
-from advisor.engine.experta_door import reference_engine_class, rule_id
+from advisor.engine.experta_door import reference_engine_class
 from advisor.engine.matcher import CompiledMatcher
 from credit_advisor.facts.experta_compat import AS, EXISTS, MATCH, NOT, OR, TEST, Fact, L, P, Rule
 from credit_advisor.facts.situation import Situation
@@ -122,10 +122,7 @@ def toy_engine(reference: bool):
 
 
 def agenda_of(engine) -> list[tuple[str, tuple[int, ...]]]:
-    return sorted(
-        (getattr(a.rule, "id", None) or rule_id(a.rule), tuple(sorted(f["__factid__"] for f in a.facts)))
-        for a in engine.agenda.activations
-    )
+    return sorted(engine.pending())
 
 
 # Fact ids count from f-1 (f-0 is experta's InitialFact) in declaration order.
@@ -169,11 +166,8 @@ def test_a_toy_rule_base_fires_the_same_sequence_with_both_matchers():
         engine.reset()
         for _, fact in (op for op in OPERATIONS if op[0] == "declare"):
             engine.declare(fact.copy())
-        sequence = []
-        while (activation := engine.agenda.get_next()) is not None:
-            name = getattr(activation.rule, "id", None) or rule_id(activation.rule)
-            sequence.append((name, tuple(sorted(f["__factid__"] for f in activation.facts))))
-        fired[reference] = sequence
+        engine.run()
+        fired[reference] = [(f.rule, tuple(fact["__factid__"] for fact in f.matched)) for f in engine.firings]
     assert fired[False] == fired[True]
     assert fired[False]
 

@@ -171,6 +171,10 @@ class RuleEngine:
         self.running = False
         self.firings: list[Firing] = []
 
+    def pending(self) -> list[tuple[str, tuple[int, ...]]]:
+        """The agenda, next first: each activation's rule id and fact ids."""
+        return [(a.rule.id, tuple(sorted(map(_fact_id, a.facts)))) for a in reversed(self.agenda.activations)]
+
     def get_rules(self) -> list[Any]:
         """The experta rules, as experta's `get_rules` lists them (each with its `meta`)."""
         return [rule.source for rule in self.rules]

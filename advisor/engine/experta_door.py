@@ -372,6 +372,11 @@ def reference_engine_class(engine_class: type, stock_strategy: bool = False) -> 
     def release(self: Any) -> None:
         self.firings = []
 
+    def pending(self: Any) -> list[tuple[str, tuple[int, ...]]]:
+        return [
+            (rule_id(a.rule), tuple(sorted(f[FACT_ID] for f in a.facts))) for a in reversed(self.agenda.activations)
+        ]
+
     namespace: dict[str, Callable | type] = {
         "__matcher__": ReteMatcher,
         "__strategy__": DepthStrategy if stock_strategy else _StableDepthStrategy,
@@ -384,5 +389,6 @@ def reference_engine_class(engine_class: type, stock_strategy: bool = False) -> 
         "get_rules": experta.KnowledgeEngine.get_rules,
         "_declare_conclusion": declare_conclusion,
         "release": release,
+        "pending": pending,
     }
     return type(f"Rete{engine_class.__name__}", (experta.KnowledgeEngine, engine_class), namespace)
