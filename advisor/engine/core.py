@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from advisor.engine.compiled import CompiledRule
-from advisor.engine.experta_door import FACT_ID, check_declarable, compile_rule, rules_of
+from advisor.engine.experta_door import FACT_ID, check_declarable, compile_rule, fact_identity, rules_of
 from advisor.engine.matcher import Activation, CompiledMatcher
 from credit_advisor.facts.experta_compat import Fact, InitialFact
 from credit_advisor.facts.kb import situation_to_facts
@@ -70,18 +70,11 @@ class FactStore(dict[int, Fact]):
         self.removed: list[Fact] = []
         self.counts: dict[tuple, int] = {}
 
-    @staticmethod
-    def identity(fact: Mapping) -> tuple:
-        """A fact's class and its slots other than experta's special ones (`__factid__`)."""
-        return (fact.__class__, frozenset((k, v) for k, v in fact.items() if not _special(k)))
-
     def declare(self, fact: Fact) -> Fact | None:
         """Add a fact (checked as experta checks it), or None if the same fact is there."""
         if not getattr(fact, "plain", False):
             check_declarable(fact)
-        if any(_special(key) for key in fact):
-            return self.declare_plain(fact, self.identity(fact))
-        return self.declare_plain(fact)
+        return self.declare_plain(fact, fact_identity(fact))
 
     def declare_plain(self, fact: Fact, identity: tuple | None = None) -> Fact | None:
         """`declare` without its checks, for a fact that passed them or cannot fail them:
@@ -102,12 +95,8 @@ class FactStore(dict[int, Fact]):
     def retract(self, fact_or_id: Fact | int) -> None:
         index = fact_or_id if isinstance(fact_or_id, int) else fact_or_id[FACT_ID]
         fact = self.pop(index)
-        del self.counts[self.identity(fact)]
+        del self.counts[fact_identity(fact)]
         self.removed.append(fact)
-
-
-def _special(key: object) -> bool:
-    return isinstance(key, str) and key.startswith("__") and key.endswith("__")
 
 
 # --- the agenda -------------------------------------------------------------------------------

@@ -112,6 +112,14 @@ def compile_rule(rule: Any) -> CompiledRule:
     )
 
 
+def fact_identity(fact: Any) -> tuple:
+    """What makes two facts the same fact for experta (it declares each once): the class
+    and the slots, experta's special ones (`__factid__`, `__bind__`) left out."""
+    if FACT_ID in fact or CAPTURE in fact:
+        return (fact.__class__, frozenset((k, v) for k, v in fact.items() if not _special(k)))
+    return (fact.__class__, frozenset(dict.items(fact)))
+
+
 def check_declarable(fact: Any) -> None:
     """experta's checks of a fact to declare (`KnowledgeEngine.declare`, `FactList.declare`):
     a Fact, its declared Fields valid, no pattern value (`MATCH.x`, `L(...)`), no nested
