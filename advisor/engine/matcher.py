@@ -62,7 +62,7 @@ class _Pattern:
         # A variable bound twice in one pattern must take one value (experta's alpha check).
         self.repeats = len(self.variables) < len(pairs)
 
-    def bind(self, fact) -> dict | None:
+    def bind(self, fact: Mapping) -> dict | None:
         """The variables this pattern binds on a fact that passed its tests (never
         modified afterwards: joins and activations copy it)."""
         if not self.pairs:
@@ -102,7 +102,7 @@ class _TypeNet:
             self.slots.append((slot, {}, testers, untested))
         self.by_mask: dict[int, tuple[_Pattern, ...]] = {}
 
-    def match(self, fact) -> list[tuple[_Pattern, dict]]:
+    def match(self, fact: Mapping) -> list[tuple[_Pattern, dict]]:
         """The patterns this fact passes, each with the variables it binds."""
         mask = self.everything
         for slot, table, testers, untested in self.slots:
@@ -135,14 +135,14 @@ class _TypeNet:
                     matched.append((pattern, context))
         return matched
 
-    def _learn(self, table: dict, testers, untested: int, value) -> int:
+    def _learn(self, table: dict, testers: list[tuple[int, Callable[[Any], bool]]], untested: int, value: Any) -> int:
         if len(table) >= CACHE_LIMIT:
             table.clear()
         mask = table[value] = self._mask(testers, untested, value)
         return mask
 
     @staticmethod
-    def _mask(testers, untested: int, value) -> int:
+    def _mask(testers: list[tuple[int, Callable[[Any], bool]]], untested: int, value: Any) -> int:
         mask = untested
         if value is not _MISSING:  # a slot the fact lacks fails every test on it
             for bit, check in testers:
@@ -160,7 +160,7 @@ class _Memory:
 
     __slots__ = ("by_var", "entries")
 
-    def __init__(self, variables):
+    def __init__(self, variables: Iterable[str]):
         self.entries: list[tuple] = []
         self.by_var: dict[str, dict[object, list[tuple]]] = {var: {} for var in sorted(variables)}
 
@@ -169,7 +169,7 @@ class _Memory:
         for var, index in self.by_var.items():
             index.setdefault(entry[1][var], []).append(entry)
 
-    def remove_fact(self, fact) -> list[tuple]:
+    def remove_fact(self, fact: Mapping) -> list[tuple]:
         gone = [entry for entry in self.entries if entry[0] is fact]
         for entry in gone:
             self.entries.remove(entry)
@@ -322,7 +322,9 @@ class CompiledMatcher:
         self._added = {}
         self._removed = {}
 
-    def changes(self, adding=None, deleting=None):
+    def changes(
+        self, adding: Iterable[Mapping] | None = None, deleting: Iterable[Mapping] | None = None
+    ) -> tuple[list[Activation], list[Activation]]:
         for fact in deleting or ():
             self._retract(fact)
         for fact in adding or ():
@@ -343,7 +345,7 @@ class CompiledMatcher:
         if not self._added or self._added.pop(match, None) is None:
             self._removed[match] = match
 
-    def _declare(self, fact) -> None:
+    def _declare(self, fact: Mapping) -> None:
         net = self._nets.get(type(fact))
         if net is None:
             return
@@ -376,7 +378,7 @@ class CompiledMatcher:
                     for facts, joined in self._join(branch, position, fact, bindings):
                         self._add_match(branch, facts, joined)
 
-    def _retract(self, fact) -> None:
+    def _retract(self, fact: Mapping) -> None:
         # experta's engines rarely retract (ours never do), so nothing is kept per fact
         # for it: the fact's patterns are found again, and its matches by scanning.
         net = self._nets.get(type(fact))
@@ -401,13 +403,15 @@ class CompiledMatcher:
 
     # -- joins ------------------------------------------------------------------------
 
-    def _join(self, branch: _Branch, position: int, fact, bindings):
+    def _join(
+        self, branch: _Branch, position: int, fact: Mapping, bindings: Mapping
+    ) -> list[tuple[tuple, Mapping]] | tuple[()]:
         """Every complete match of `branch` with `fact` at `position`.  Earlier positions
         take only facts that came before it, so a fact filling several positions yields
         each combination once (as experta's left-then-right activation does)."""
         positives = branch.positives
         if len(positives) == 2:  # the usual join (a debt and its finding): one lookup
-            joined = []
+            joined: list[tuple[tuple, Mapping]] = []
             for candidate, context in positives[1 - position][0].memory.candidates(bindings):
                 if position == 0:
                     if _consistent(context, bindings):
@@ -434,7 +438,7 @@ class CompiledMatcher:
             partial = grown
         return partial
 
-    def _add_match(self, branch: _Branch, positions: tuple, bindings) -> None:
+    def _add_match(self, branch: _Branch, positions: tuple, bindings: Mapping) -> None:
         blocks = 0
         for negation in branch.negations:
             scope = {var: bindings[var] for var in negation.variables if var in bindings}
@@ -460,7 +464,7 @@ class CompiledMatcher:
             self._added[match] = match
 
     @staticmethod
-    def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping):
+    def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping) -> list[Activation]:
         if not negation.variables:  # e.g. NOT(Effect(topic=..., alarming=True)): every match
             return list(branch.matches)
         for var in negation.variables:
