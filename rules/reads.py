@@ -1,8 +1,8 @@
 """What a rule reads, derived from its experta conditions through the fact schema.
 
-`patterns` is the one place that reads rule conditions for this (through
-`advisor.engine.lhs`, the condition reader why-not uses): point it at another reader of
-the conditions and everything else here follows.
+`patterns` is the one place that lists the slots a rule's conditions name (their
+structure only; what values they accept is evaluated in one place, the compiled form of
+`advisor.engine.compiled`).
 
 What `reads` holds (`RuleMeta.reads`): the Situation fields behind every slot the rule's
 own patterns test, plus, when it matches a credit-report finding (`OnReport`), the fields
@@ -13,23 +13,36 @@ calm fallback lists by hand (`reads=`) what its topic's conclusions rest on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.schema import TEMPLATES
 
 
 def patterns(conditions: Iterable[Any]) -> list[tuple[str, tuple[str, ...]]]:
     """Each fact pattern in the conditions (every alternative, negated ones included):
-    its fact type and the slots it constrains."""
-    from advisor.engine import lhs
+    its fact type and the slots it names.
 
-    return [
-        (type(pattern).__name__, tuple(str(slot) for slot, _ in lhs.slots(pattern)))
-        for alternative in lhs.alternatives(tuple(conditions))
-        for element in alternative
-        for pattern in element.patterns
-    ]
+    Only the structure is read, with experta's public classes: a pattern is a `Fact` (a
+    dict of slot -> constraint), and AND, OR and NOT are tuples of conditions.  Which
+    values a slot accepts is the compiled form's business (`advisor.engine.compiled`,
+    what the matcher and why-not evaluate); tests/test_schema.py checks that the slots
+    listed here are exactly those the compiled rules test."""
+    return [(type(pattern).__name__, _slot_names(pattern)) for pattern in _facts(tuple(conditions))]
+
+
+def _facts(condition: Any) -> Iterator[Any]:
+    if isinstance(condition, Fact):
+        yield condition
+    elif isinstance(condition, tuple):  # experta's AND, OR, NOT (and the rule's own list)
+        for part in condition:
+            yield from _facts(part)
+
+
+def _slot_names(pattern: Any) -> tuple[str, ...]:
+    # experta's special slots (a capture's `__bind__`) are not conditions.
+    return tuple(str(slot) for slot in pattern if not (isinstance(slot, str) and slot.startswith("__")))
 
 
 def tested_slots(conditions: Iterable[Any]) -> list[tuple[str, str]]:

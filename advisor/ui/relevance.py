@@ -2,9 +2,8 @@
 
 A question is asked only when some rule that reads its field could still fire, given the
 answers so far, with an answer to it making a difference.  Nothing here restates a rule
-condition, threshold or band: the rules' own experta conditions (read by
-`advisor.engine.lhs`, the condition reader why-not uses; the one dependency on it) are
-evaluated over *partial* facts, whose slots hold every value the answers so far still
+condition, threshold or band: the rules' own conditions, in the one compiled form the
+matcher and why-not evaluate (`advisor.engine.compiled`), are evaluated over *partial* facts, whose slots hold every value the answers so far still
 allow.  Those values are computed as the fact schema declares (`facts.schema`: each
 slot's fields and computation), over every value an unanswered field can take: its
 enum members, true/false, null where allowed, and for numbers every dated parameter
@@ -38,8 +37,8 @@ from enum import Enum
 from functools import cache, lru_cache
 from typing import Any
 
-from advisor.engine import lhs
-from credit_advisor.facts.experta_compat import Fact, W
+from advisor.engine.compiled import Branch, Constraint, Pattern, variable
+from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.parameters import parameters_on
 from credit_advisor.facts.schema import TEMPLATES, Slot
 from credit_advisor.facts.situation import Collection, Debt, Situation
@@ -264,39 +263,48 @@ class Facts:
         return self.kinds.get(kind, [])
 
 
-_PATTERN_SLOTS: dict[int, tuple[str, tuple[tuple[str, Any, bool], ...]]] = {}
+@dataclass(frozen=True)
+class Element:
+    """One condition of a branch, as relevance walks it: a positive pattern, or a
+    negated one (which compares only the variables bound before it)."""
+
+    patterns: tuple[Pattern, ...]
+    negated: bool = False
+    compares: tuple[str, ...] | None = None
 
 
-def _pattern(pattern: Fact) -> tuple[str, tuple[tuple[str, Any, bool], ...]]:
+def _elements(branch: Branch) -> tuple[Element, ...]:
+    """A compiled branch as elements: its positive patterns in order (experta's
+    `InitialFact`, true in every run, left out), then its negations."""
+    positives = tuple(Element((pattern,)) for pattern in branch.patterns if not pattern.initial)
+    negations = tuple(Element((n.pattern,), True, n.compares) for n in branch.negations)
+    return positives + negations
+
+
+_PATTERN_SLOTS: dict[int, tuple[str, tuple[tuple[str, Constraint, bool], ...]]] = {}
+
+
+def _pattern(pattern: Pattern) -> tuple[str, tuple[tuple[str, Constraint, bool], ...]]:
     """A pattern's kind and constrained slots (name, constraint, whether it involves no
     variable), read once: patterns live as long as the rules."""
     found = _PATTERN_SLOTS.get(id(pattern))
     if found is None:
         found = _PATTERN_SLOTS[id(pattern)] = (
-            type(pattern).__name__,
-            tuple((str(slot), constraint, _literal(constraint)) for slot, constraint in lhs.slots(pattern)),
+            pattern.kind,
+            tuple((slot, constraint, not constraint.variables()) for slot, constraint in pattern.slots),
         )
     return found
-
-
-def _literal(constraint: Any) -> bool:
-    """The constraint neither binds nor reads a variable: its verdict on a value is fixed."""
-    if isinstance(constraint, (lhs.NOTFC, lhs.ANDFC, lhs.ORFC)):
-        return all(_literal(part) for part in constraint)
-    if isinstance(constraint, lhs.FieldConstraint):
-        return getattr(constraint, "__bind__", None) is None and not isinstance(constraint, W)
-    return True
 
 
 _ACCEPTED: dict[tuple[int, tuple], int] = {}
 
 
-def _accepted(constraint: Any, values: tuple) -> int:
+def _accepted(constraint: Constraint, values: tuple) -> int:
     """How many of `values` a variable-free constraint accepts (remembered)."""
     key = (id(constraint), values)
     found = _ACCEPTED.get(key)
     if found is None:
-        found = _ACCEPTED[key] = sum(lhs.constraint_ok(constraint, v, {}) is not None for v in values)
+        found = _ACCEPTED[key] = sum(constraint.accepts(v) for v in values)
     return found
 
 
@@ -304,7 +312,7 @@ def _freeze(bindings: Bindings) -> tuple:
     return tuple(sorted(bindings.items()))
 
 
-def match(pattern: Fact, fact: Partial, bindings: Bindings) -> list[tuple[Bindings, bool]]:
+def match(pattern: Pattern, fact: Partial, bindings: Bindings) -> list[tuple[Bindings, bool]]:
     """Each way `fact` may match `pattern`: the bindings, and whether it surely does."""
     kind, constrained = _pattern(pattern)
     if kind != fact.kind:
@@ -330,7 +338,7 @@ def match(pattern: Fact, fact: Partial, bindings: Bindings) -> list[tuple[Bindin
         for current, certain in states:
             outcomes: dict[tuple, tuple[Bindings, int]] = {}
             for value in values:
-                found = lhs.constraint_ok(constraint, value, current)
+                found = constraint.admits(value, current)
                 if found is not None:
                     key = _freeze(found)
                     outcomes[key] = (found, outcomes.get(key, (found, 0))[1] + 1)
@@ -342,7 +350,7 @@ def match(pattern: Fact, fact: Partial, bindings: Bindings) -> list[tuple[Bindin
     return states
 
 
-def _all(patterns: Sequence[Fact], facts: Facts, bindings: Bindings) -> Iterator[tuple[Bindings, bool]]:
+def _all(patterns: Sequence[Pattern], facts: Facts, bindings: Bindings) -> Iterator[tuple[Bindings, bool]]:
     if not patterns:
         yield bindings, True
         return
@@ -352,10 +360,18 @@ def _all(patterns: Sequence[Fact], facts: Facts, bindings: Bindings) -> Iterator
                 yield rest, certain and rest_certain
 
 
-def _blocked(element: lhs.Element, facts: Facts, bindings: Bindings) -> tuple[bool, bool]:
-    """(possibly, surely): whether the patterns of a negated element match."""
+def _compared(element: Element, bindings: Bindings) -> Bindings:
+    """The bindings a negated element may compare: those bound before it."""
+    if element.compares is None:
+        return bindings
+    return {name: bindings[name] for name in element.compares if name in bindings}
+
+
+def _blocked(element: Element, facts: Facts, bindings: Bindings) -> tuple[bool, bool]:
+    """(possibly, surely): whether the patterns of a negated element match (comparing
+    only the variables bound before it, as the engine does)."""
     possibly = surely = False
-    for _, certain in _all(element.patterns, facts, bindings):
+    for _, certain in _all(element.patterns, facts, _compared(element, bindings)):
         possibly = True
         if certain:
             return True, True
@@ -363,19 +379,15 @@ def _blocked(element: lhs.Element, facts: Facts, bindings: Bindings) -> tuple[bo
 
 
 def solutions(
-    alternative: Sequence[lhs.Element], facts: Facts, bindings: Bindings | None = None
+    alternative: Sequence[Element], facts: Facts, bindings: Bindings | None = None
 ) -> Iterator[tuple[Bindings, bool]]:
     """Each binding under which the alternative may hold, and whether it surely does."""
-    positives = [e for e in alternative if not e.negated and e.test is None]
-    others = [e for e in alternative if e.negated or e.test is not None]
+    positives = [e for e in alternative if not e.negated]
+    others = [e for e in alternative if e.negated]
 
     def walk(index: int, current: Bindings, certain: bool) -> Iterator[tuple[Bindings, bool]]:
         if index == len(positives):
             for element in others:
-                if element.test is not None:
-                    if not lhs.holds(element, [], current):
-                        return
-                    continue
                 possibly, surely = _blocked(element, facts, current)
                 if surely:
                     return
@@ -394,9 +406,11 @@ def solutions(
 
 @dataclass(frozen=True)
 class CompiledRule:
+    """A rule as relevance walks it: the engine's compiled branches as elements."""
+
     id: str
     salience: int
-    alternatives: tuple[tuple[lhs.Element, ...], ...]
+    alternatives: tuple[tuple[Element, ...], ...]
     action: Any
     parameters: frozenset[str]
 
@@ -407,10 +421,11 @@ def compiled_rules() -> tuple[CompiledRule, ...]:
     from advisor.engine.core import engine
 
     found = []
-    for rule in engine().get_rules():
+    for rule in engine().rules:
         meta = rule.meta
         parameters = frozenset(inspect.signature(meta.action).parameters) - {"self"}
-        found.append(CompiledRule(meta.id, meta.salience, tuple(lhs.alternatives(rule)), meta.action, parameters))
+        alternatives = tuple(_elements(branch) for branch in rule.branches)
+        found.append(CompiledRule(meta.id, meta.salience, alternatives, meta.action, parameters))
     return tuple(sorted(found, key=lambda r: -r.salience))
 
 
@@ -529,21 +544,18 @@ def readers(field: str) -> tuple[Reader, ...]:
         for a, alternative in enumerate(rule.alternatives):
             for e, element in enumerate(alternative):
                 for p, pattern in enumerate(element.patterns):
-                    template = TEMPLATES[type(pattern).__name__]
-                    for slot, _ in lhs.slots(pattern):
-                        name = str(slot)
+                    template = TEMPLATES[pattern.kind]
+                    for name, _ in pattern.slots:
                         declared = next((s for s in template.slots if s.name == name), None)
                         if declared is not None and field in declared.fields:
                             found.append(Reader(rule, a, e, p, name))
     return tuple(found)
 
 
-def _discriminates(constraint: Any, values: Iterable, bindings: Bindings) -> bool:
+def _discriminates(constraint: Constraint, values: Iterable, bindings: Bindings) -> bool:
     """An answer changes whether this slot matches (or what it binds)."""
     outcomes = {
-        _freeze(found) if found is not None else None
-        for v in values
-        for found in [lhs.constraint_ok(constraint, v, bindings)]
+        _freeze(found) if found is not None else None for v in values for found in [constraint.admits(v, bindings)]
     }
     return len(outcomes) > 1
 
@@ -558,7 +570,7 @@ def _focused(reader: Reader, facts: Facts, focus: Partial) -> bool:
         negations = [e for e in alternative if e.negated and e is not element]
         return any(
             all(not _blocked(e, facts, bindings)[1] for e in negations)
-            and next(_decisions(element.patterns, reader, focus, facts, bindings), None) is not None
+            and next(_decisions(element.patterns, reader, focus, facts, _compared(element, bindings)), None) is not None
             for bindings, _ in solutions(positives, facts)
         )
     others = [e for e in alternative if e is not element]
@@ -569,12 +581,13 @@ def _focused(reader: Reader, facts: Facts, focus: Partial) -> bool:
 
 
 def _decisions(
-    patterns: Sequence[Fact], reader: Reader, focus: Partial, facts: Facts, bindings: Bindings
+    patterns: Sequence[Pattern], reader: Reader, focus: Partial, facts: Facts, bindings: Bindings
 ) -> Iterator[Bindings]:
     """The bindings under which an element's patterns may match with the reader's pattern
     on `focus` and the reader's slot deciding (some value passes, another does not, or
     it binds a variable to one of several values)."""
-    constraint = patterns[reader.pattern][reader.slot]
+    constraint = patterns[reader.pattern].constraint(reader.slot)
+    assert constraint is not None, "a reader names a slot its pattern tests"
     for before, _ in _all(patterns[: reader.pattern], facts, bindings):
         for found, _ in match(patterns[reader.pattern], focus, before):
             if _discriminates(constraint, focus.slots[reader.slot], _without(found, constraint)):
@@ -582,8 +595,8 @@ def _decisions(
                     yield done
 
 
-def _without(bindings: Bindings, constraint: Any) -> Bindings:
-    name = lhs.variable(constraint)
+def _without(bindings: Bindings, constraint: Constraint) -> Bindings:
+    name = variable(constraint)
     return {k: v for k, v in bindings.items() if k != name} if name is not None else bindings
 
 
@@ -600,7 +613,7 @@ def relevant(world: World, fields: Sequence[str], index: int | None) -> bool:
     facts = Facts([*inputs, *derived])
     for field in fields:
         for reader in readers(field):
-            kind = type(reader.rule.alternatives[reader.alternative][reader.element].patterns[reader.pattern]).__name__
+            kind = reader.rule.alternatives[reader.alternative][reader.element].patterns[reader.pattern].kind
             for focus in inputs:
                 if focus.kind != kind:
                     continue
