@@ -37,13 +37,12 @@ from enum import Enum
 from functools import cache, lru_cache
 from typing import Any
 
-from advisor.engine.compiled import Branch, Constraint, Pattern, variable
+from advisor.engine.compiled import Bindings, Branch, Constraint, Pattern, variable
 from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.parameters import parameters_on
 from credit_advisor.facts.schema import TEMPLATES, Slot
 from credit_advisor.facts.situation import Collection, Debt, Situation
 
-Bindings = dict
 DEBT_FIELD = "debts."
 
 
