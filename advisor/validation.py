@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections import deque
 from typing import Any
 
 from pydantic import ValidationError
 
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog
+from advisor.texts.sanitise import visible
 from credit_advisor.facts.situation import MAX_DEBTS, Collection, Debt, Situation
 
 MAX_INPUT_BYTES = 1_000_000  # a real situation is under 20 kB even with 100 debts
@@ -36,27 +36,11 @@ def _ui(lang: str, text_key: str, **values) -> str:
     return catalog(lang).ui(text_key, **values)
 
 
-# Control (C0, C1, ESC), format (bidi overrides, zero-width), surrogate, private-use,
-# unassigned, line and paragraph separator characters: escaped wherever input is echoed.
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
 def printable(text: str) -> str:
-    """`text` safe to print on a terminal: control, format (bidi, zero-width), separator
-    and lone-surrogate characters become visible escapes such as \\x1b or \\u202e."""
-    if text.isprintable() and text.isascii():
-        return text
-    out = []
-    for char in text:
-        if unicodedata.category(char) not in _ESCAPED_CATEGORIES:
-            out.append(char)
-        elif ord(char) <= 0xFF:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return "".join(out)
+    """`text` safe to print on a terminal: control, format (bidi, zero-width, invisible),
+    separator, tag and lone-surrogate characters become visible escapes such as \\x1b or
+    \\u202e (advisor.texts.sanitise.visible, the one sanitiser)."""
+    return visible(text)
 
 
 def _echo(value: Any) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,8 +32,10 @@ from rich.text import Text
 
 from advisor.analysis import explain as how
 from advisor.api import advise, rules_by_id
+from advisor.numbers import choice_number
 from advisor.service.private_files import write_private_text
 from advisor.texts.catalog import catalog, check_language
+from advisor.texts.sanitise import clean
 from advisor.ui.questions import (
     CHOICE,
     INTEGER,
@@ -64,8 +65,6 @@ from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_BAD_ANSWERS, EXIT_INTERRUPTED = 0, 1, 2, 130
-# As in facts.situation: the zero-width joiners U+200C/U+200D stay (joined emoji).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 BACK = object()
 
 
@@ -244,7 +243,7 @@ class Interview:
                 self.console.print()  # end the prompt's line
             raise
         if self.echo:
-            self.console.print(Text(_CONTROL.sub("", line)))  # piped bytes must not drive the terminal
+            self.console.print(Text(clean(line)))  # piped bytes must not drive the terminal
         return line
 
     # the whole session
@@ -445,8 +444,9 @@ class Interview:
             if is_back(line):
                 self.back()
                 return False
-            if word.isdigit() and 1 <= int(word) <= len(slots):
-                slot = slots[int(word) - 1]
+            position = choice_number(word, len(slots))
+            if position is not None:
+                slot = slots[position - 1]
                 value = self.ask(slot, walk(self.answers), editing=True)
                 if value is not BACK:
                     self.answers[slot.key] = value
@@ -468,8 +468,9 @@ class Interview:
             word = normalize(line)
             if not word or word in words("quit"):
                 return
-            if word.isdigit() and 1 <= int(word) <= len(entries):
-                chain = how.explain(advice, situation, entries[int(word) - 1])
+            position = choice_number(word, len(entries))
+            if position is not None:
+                chain = how.explain(advice, situation, entries[position - 1])
                 how.render_chain(chain, advice, self.console)
                 continue
             self.say(self.t("invalid", hint=self.t("hint_how", n=len(entries))), "yellow")
