@@ -206,18 +206,23 @@ def situation_from_data(data: Any, lang: str = DEFAULT_LANGUAGE) -> Situation:
         raise _refuse(problems, lang, total=len(errors)) from None
 
 
-def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situation:
-    """Parse and validate a Situation from JSON text."""
+def json_from_text(
+    raw: str | bytes, lang: str = DEFAULT_LANGUAGE, *, limit: int = MAX_INPUT_BYTES, scan: bool = True
+) -> Any:
+    """The one bounded reader of untrusted JSON text: at most `limit` bytes, UTF-8 (a
+    byte-order mark is ignored), integers of at most MAX_NUMBER_DIGITS digits, and (with
+    `scan`) at most MAX_JSON_DEPTH levels, no key given twice, no lone surrogate.
+    SituationError names the limit or the place; nothing here raises anything else."""
     text = catalog(lang)
     if isinstance(raw, bytes):
-        if len(raw) > MAX_INPUT_BYTES:
-            raise SituationError([("(input)", text.ui("err_too_large", limit=MAX_INPUT_BYTES))])
+        if len(raw) > limit:
+            raise SituationError([("(input)", text.ui("err_too_large", limit=limit))])
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SituationError([("(input)", text.ui("err_encoding", position=exc.start))]) from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise SituationError([("(input)", text.ui("err_too_large", limit=MAX_INPUT_BYTES))])
+    if len(raw) > limit:
+        raise SituationError([("(input)", text.ui("err_too_large", limit=limit))])
     raw = raw.removeprefix("\ufeff")  # a byte-order mark in text already decoded
     if not raw.strip():
         raise SituationError([("(input)", text.ui("err_empty"))])
@@ -234,4 +239,18 @@ def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situa
         column = where - (raw.rfind("\n", 0, where) + 1) + 1
         detail = _ui(lang, "err_long_number", digits=len(exc.digits.lstrip("-")), limit=MAX_NUMBER_DIGITS)
         raise SituationError([("(input)", text.ui("err_json", line=line, column=column, detail=detail))]) from None
-    return situation_from_data(data, lang)
+    except ValueError as exc:  # e.g. a float literal Python cannot take
+        raise SituationError(
+            [("(input)", text.ui("err_json", line=1, column=1, detail=printable(str(exc)[:80])))]
+        ) from None
+    if scan:
+        problems = _scan(data, MAX_JSON_DEPTH, lang)
+        if problems:
+            raise _refuse(problems, lang)
+    return data
+
+
+def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situation:
+    """Parse and validate a Situation from JSON text."""
+    # situation_from_data scans, after refusing too many debts without looking at them.
+    return situation_from_data(json_from_text(raw, lang, scan=False), lang)

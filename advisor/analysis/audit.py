@@ -81,11 +81,14 @@ def trace_text(situation: Situation, advice: Advice, time: str | None = None) ->
     return "\n".join(lines) + "\n"
 
 
-def write_trace(path: str | Path, situation: Situation, advice: Advice, time: str | None = None) -> Path:
-    """Write the trace of one consultation to `path` (mode 0600, atomically)."""
+def write_trace(
+    path: str | Path, situation: Situation, advice: Advice, time: str | None = None, *, inputs: tuple[str, ...] = ()
+) -> Path:
+    """Write the trace of one consultation to `path` (mode 0600, atomically, never over
+    one of `inputs`: the situation file it was made from)."""
     from advisor.service.private_files import write_private_text
 
-    return write_private_text(path, trace_text(situation, advice, time))
+    return write_private_text(path, trace_text(situation, advice, time), inputs=inputs)
 
 
 # --- reading --------------------------------------------------------------------------------
