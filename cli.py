@@ -199,7 +199,9 @@ def cmd_advise(args) -> int:
             return _fail(_file_problem(exc, lang))
     output = args.format or ("text" if sys.stdout.isatty() else "json")
     if output == "json":
-        sys.stdout.write(advice.model_dump_json(indent=2) + "\n")
+        from advisor.texts.sanitise import json_visible
+
+        sys.stdout.write(json_visible(advice.model_dump_json(indent=2)) + "\n")
     else:
         from rich.console import Console
 
@@ -266,7 +268,11 @@ def _output(args) -> str:
 
 
 def _write_json(payload) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    from advisor.texts.sanitise import json_visible
+
+    # Recorded traces, file names and --set paths reach this output: hidden characters
+    # are written as \u escapes (the same JSON data, nothing live on a terminal).
+    sys.stdout.write(json_visible(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _load_situation(args, lang: str):
@@ -293,7 +299,7 @@ def cmd_audit(args) -> int:
     lang = _lang(args)
     if args.audit_command == "replay":
         try:
-            trace = read_trace(args.trace)
+            trace = read_trace(args.trace, lang)
             report = replay(trace, lang=args.lang)
         except TraceError as error:
             return _fail([audit_text(catalog(lang), "cli.err_trace", detail=str(error))])

@@ -185,6 +185,13 @@ def _refuse(problems: list[tuple[str, str]], lang: str, total: int | None = None
     return SituationError(shown)
 
 
+def validation_problems(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """A pydantic error as (field, message) pairs in `lang`, printable, at most MAX_PROBLEMS."""
+    errors = error.errors()
+    problems = [(_field_name(e["loc"]), _message(e, lang)) for e in errors[:MAX_PROBLEMS]]
+    return _refuse(problems, lang, total=len(errors)).problems
+
+
 def situation_from_data(data: Any, lang: str = DEFAULT_LANGUAGE) -> Situation:
     """Validate already-parsed JSON data (or a dict) into a Situation."""
     text = catalog(lang)

@@ -101,6 +101,8 @@ def _checked_target(path: str | os.PathLike) -> Path:
         info = os.lstat(target)
     except FileNotFoundError:
         return target
+    except ValueError:  # a NUL byte in a name typed at a prompt
+        raise FileRefused("not_a_file_path", str(path).replace("\0", "\\0")) from None
     if stat.S_ISDIR(info.st_mode):
         raise FileRefused("is_directory", path)
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
@@ -229,6 +231,8 @@ def open_untrusted(path: str | os.PathLike) -> BinaryIO:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)
     except IsADirectoryError:
         raise FileRefused("is_directory", path) from None
+    except ValueError:  # a NUL byte in the name
+        raise FileRefused("not_a_file_path", str(path).replace("\0", "\\0")) from None
     info = os.fstat(descriptor)
     if not stat.S_ISREG(info.st_mode):
         os.close(descriptor)

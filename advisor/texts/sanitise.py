@@ -21,6 +21,7 @@ project, so the fact models can use it too.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 JOINERS = frozenset("\u200c\u200d")
@@ -83,3 +84,36 @@ def shown(value: object, limit: int = 200) -> str:
     text = value if isinstance(value, str) else repr(value)
     text = visible(text)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def visible_tree(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, strings, numbers) with every string, keys
+    included, passed through `visible`."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible_tree(key): visible_tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [visible_tree(item) for item in value]
+    return value
+
+
+def json_visible(text: str) -> str:
+    """JSON text (as json.dumps writes it, ensure_ascii=False) with every hidden
+    character written as a \\uXXXX escape: the same data for a JSON reader, nothing live
+    for a terminal.  Outside strings json.dumps writes only ASCII, so every hidden
+    character is inside a string, where the escape is valid."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if hidden(char) and not char.isascii():
+            code = ord(char)
+            if code > 0xFFFF:
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
