@@ -33,9 +33,9 @@ from rich.text import Text
 from advisor.analysis import explain as how
 from advisor.api import advise, rules_by_id
 from advisor.numbers import choice_number
-from advisor.service.private_files import write_private_text
+from advisor.service.private_files import FileRefused, describe, write_private_text
 from advisor.texts.catalog import catalog, check_language
-from advisor.texts.sanitise import clean
+from advisor.texts.sanitise import clean, visible
 from advisor.ui.questions import (
     CHOICE,
     INTEGER,
@@ -243,7 +243,8 @@ class Interview:
                 self.console.print()  # end the prompt's line
             raise
         if self.echo:
-            self.console.print(Text(clean(line)))  # piped bytes must not drive the terminal
+            shown = clean(line)  # piped bytes must not drive the terminal
+            self.console.print(Text(shown if len(shown) <= 200 else shown[:200] + "…"))
         return line
 
     # the whole session
@@ -482,11 +483,12 @@ class Interview:
         try:
             write_private_text(target, dump(situation))
         except OSError as error:
-            self.say(self.t("save_failed", path=path, detail=error.strerror or str(error)), "red")
+            detail = describe(error, self.lang) if isinstance(error, FileRefused) else error.strerror or str(error)
+            self.say(self.t("save_failed", path=visible(path), detail=detail), "red")
             return False
         self.saved_to = path
-        self.say(self.t("saved", path=path), "green")
-        self.say(self.t("resume_hint", path=path), "dim")
+        self.say(self.t("saved", path=visible(path)), "green")
+        self.say(self.t("resume_hint", path=visible(path)), "dim")
         return True
 
     def offer_save(self, partial: bool = False) -> None:
@@ -505,11 +507,11 @@ class Interview:
                 return
             target = os.path.expanduser(path)
             if os.path.isdir(target):
-                self.say(self.t("save_is_dir", path=path), "yellow")
+                self.say(self.t("save_is_dir", path=visible(path)), "yellow")
                 continue
             if os.path.exists(target):
                 try:
-                    answer = normalize(self.read(self.t("save_overwrite", path=path)))
+                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
                 except (EOFError, KeyboardInterrupt):
                     return
                 if answer not in words("yes"):
@@ -550,20 +552,55 @@ class Interview:
 
 def load_answers(path: str, lang: str) -> Answers:
     """Answers from a saved Situation JSON; raises SituationError (naming each field)."""
+    from advisor.service.private_files import read_untrusted
     from advisor.validation import MAX_INPUT_BYTES, situation_from_json
 
-    with open(os.path.expanduser(path), "rb") as handle:
-        raw_bytes = handle.read(MAX_INPUT_BYTES + 1)
+    raw_bytes = read_untrusted(os.path.expanduser(path), MAX_INPUT_BYTES)
     situation = situation_from_json(raw_bytes, lang)
     raw = json.loads(raw_bytes.decode("utf-8-sig"))
     return answers_from_situation(situation, raw)
 
 
-def _stdin_reader() -> Callable[[], str]:
+MAX_ANSWER_CHARS = 4_096  # far more than any answer; a terminal's own line limit
+MAX_DRAIN_CHARS = 16 * 1024 * 1024  # an over-long line is skipped up to this much, then the input is unusable
+TOO_LONG = "\ufffd" * (MAX_ANSWER_CHARS + 1)  # what an over-long line reads as: an answer nothing accepts
+
+
+def bounded_reader(stream) -> Callable[[], str]:
+    """`read_line()` for piped answers: at most MAX_ANSWER_CHARS characters of a line are
+    kept (a longer line reads as TOO_LONG, an invalid answer); the rest is read and dropped
+    in small pieces, so `cat /dev/zero | credit-advisor` cannot grow memory. A line that
+    goes on past MAX_DRAIN_CHARS ends the input (EOFError): it carries no answers."""
+
     def read_line() -> str:
-        return input()
+        line = stream.readline(MAX_ANSWER_CHARS + 1)
+        if not line:
+            raise EOFError
+        if line.endswith("\n"):
+            return line[:-1].removesuffix("\r")
+        if len(line) <= MAX_ANSWER_CHARS:
+            return line  # the last line, without a line break
+        drained = 0
+        while drained < MAX_DRAIN_CHARS:
+            rest = stream.readline(1 << 16)
+            if not rest or rest.endswith("\n"):
+                return TOO_LONG
+            drained += len(rest)
+        raise EOFError
 
     return read_line
+
+
+def _stdin_reader(interactive: bool) -> Callable[[], str]:
+    if interactive:
+        return input  # a terminal bounds its own lines (and readline edits them)
+    if sys.stdin is None:
+
+        def closed() -> str:
+            raise EOFError
+
+        return closed
+    return bounded_reader(sys.stdin)
 
 
 def run_interview(lang: str, answers_path: str | None, save_path: str | None) -> int:
@@ -577,16 +614,15 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
         try:
             answers = load_answers(answers_path, lang)
         except OSError as error:
-            print(
-                text["err_answers_file"].format(path=answers_path, detail=error.strerror or str(error)), file=sys.stderr
-            )
+            detail = describe(error, lang) if isinstance(error, FileRefused) else error.strerror or str(error)
+            print(text["err_answers_file"].format(path=visible(answers_path), detail=detail), file=sys.stderr)
             return EXIT_BAD_ANSWERS
         except SituationError as error:
-            print(text["err_answers"].format(path=answers_path), file=sys.stderr)
+            print(text["err_answers"].format(path=visible(answers_path)), file=sys.stderr)
             for name, message in error.problems:
                 print(f"  {name}: {message}", file=sys.stderr)
             return EXIT_BAD_ANSWERS
-    interactive = sys.stdin.isatty()
+    interactive = sys.stdin is not None and sys.stdin.isatty()
     try:
         sys.stdin.reconfigure(errors="replace")  # a stray byte is an invalid answer, not a crash
     except (AttributeError, ValueError):
@@ -600,7 +636,7 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
     interview = Interview(
         lang,
         console,
-        _stdin_reader(),
+        _stdin_reader(interactive),
         interactive=interactive,
         echo=not interactive,
         save_path=save_path,
