@@ -373,7 +373,7 @@ def cmd_whatif(args) -> int:
     if not args.changes and not args.suggest:
         return _fail([audit_text(text, "cli.err_whatif_nothing")])
     try:
-        changes = [parse_assignment(raw) for raw in args.changes]
+        changes = [parse_assignment(raw, lang) for raw in args.changes]
     except ChangeError as error:
         return _fail([audit_text(text, "whatif.err_heading")] + [f"  {p}: {m}" for p, m in error.problems])
     situation, status = _load_situation(args, lang)

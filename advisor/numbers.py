@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 MAX_DIGITS = 18  # more than any count, index, day or amount the advisor takes (int64 fits)
 
@@ -19,9 +18,9 @@ _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _ascii_digits(text: str) -> str:
-    """Full-width digits (１２) become ASCII; every other digit-like character stays and
-    makes the text not a number."""
-    return unicodedata.normalize("NFKC", text).strip() if not text.isascii() else text.strip()
+    """Only 0-9 count: "²", "፩" or "٣" make the text not a number.  (The interview
+    normalises answers first, so a full-width １ typed there is already 1.)"""
+    return text.strip()
 
 
 def whole_number(text: str, max_digits: int = MAX_DIGITS) -> int | None:

@@ -32,6 +32,10 @@ class SituationError(ValueError):
         super().__init__("; ".join(f"{name}: {message}" if name else message for name, message in problems))
 
 
+class NotJson(SituationError):
+    """The text is not JSON at all (empty, or a syntax error), as opposed to JSON over a limit."""
+
+
 def _ui(lang: str, text_key: str, **values) -> str:
     return catalog(lang).ui(text_key, **values)
 
@@ -232,14 +236,14 @@ def json_from_text(
         raise SituationError([("(input)", text.ui("err_too_large", limit=limit))])
     raw = raw.removeprefix("\ufeff")  # a byte-order mark in text already decoded
     if not raw.strip():
-        raise SituationError([("(input)", text.ui("err_empty"))])
+        raise NotJson([("(input)", text.ui("err_empty"))])
     try:
         data = json.loads(raw, object_pairs_hook=_object, parse_int=_integer)
     except RecursionError:
         raise SituationError([("(input)", text.ui("err_too_deep", limit=MAX_JSON_DEPTH))]) from None
     except json.JSONDecodeError as exc:
         message = text.ui("err_json", line=exc.lineno, column=exc.colno, detail=printable(exc.msg))
-        raise SituationError([("(input)", message)]) from None
+        raise NotJson([("(input)", message)]) from None
     except _LongNumber as exc:
         where = max(raw.find(exc.digits), 0)
         line = raw.count("\n", 0, where) + 1
