@@ -523,16 +523,18 @@ def _run_locked(
             if input_path == "-":
                 _say(_t(lang, "err_resume_stdin", partial=shown(str(partial))))
                 return EXIT_CANNOT_RUN
+            sink = reopen_private(partial)  # first: never read or touch what a planted link points to
             old_meta = _read_meta(meta_path)
             if old_meta is None or {k: v for k, v in old_meta.items() if k != "input_identity"} != {
                 k: v for k, v in meta.items() if k != "input_identity"
             }:
+                sink.close()
                 _say(_t(lang, "err_resume_mismatch", partial=shown(str(partial))))
                 return EXIT_CANNOT_RUN
             if old_meta.get("input_identity") != identity:
+                sink.close()
                 _say(_t(lang, "err_resume_changed", partial=shown(str(partial)), input=shown(input_path)))
                 return EXIT_CANNOT_RUN
-            sink = reopen_private(partial)
             with open_untrusted(partial) as reading:
                 done = scan_partial(reading)
             os.ftruncate(sink.fileno(), done.size)
