@@ -313,16 +313,16 @@ def cmd_audit(args) -> int:
             return EXIT_BAD_INPUT
         return EXIT_OK if report.identical else 1
     try:
-        report = coverage(args.path, lang=lang)
+        corpus = coverage(args.path, lang=lang)
     except TraceError as error:
         return _fail([audit_text(catalog(lang), "cli.err_corpus", detail=str(error))])
     if _output(args) == "json":
-        _write_json(report.as_dict())
+        _write_json(corpus.as_dict())
     else:
-        render_coverage(report, Console(), lang)
-    if report.situations == 0:
+        render_coverage(corpus, Console(), lang)
+    if corpus.situations == 0:
         return _fail([audit_text(catalog(lang), "cli.err_empty_corpus", path=args.path)])
-    if args.fail_under is not None and report.rule_coverage < args.fail_under:
+    if args.fail_under is not None and corpus.rule_coverage < args.fail_under:
         return 1
     return EXIT_OK
 

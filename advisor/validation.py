@@ -12,6 +12,7 @@ from collections import deque
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog
 from advisor.texts.sanitise import visible
@@ -80,7 +81,7 @@ def _model_for(loc: tuple):
     return Situation
 
 
-def _message(error: dict, lang: str) -> str:
+def _message(error: ErrorDetails, lang: str) -> str:
     text = catalog(lang)
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -128,7 +129,11 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
         return result
     marked = _DuplicateKeys(result)
     seen: set[str] = set()
-    marked.duplicates = [key for key, _ in pairs if key in seen or seen.add(key)]
+    marked.duplicates = []
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicates.append(key)
+        seen.add(key)
     return marked
 
 

@@ -411,7 +411,13 @@ def _diff_actions(old: dict, new: dict) -> list[dict]:
         else:
             change = "rules"
         # A trace without an advice line has no priorities: compare debts and rules only.
-        if change == "rules" and (before or {}).get("priority") is None and set(before["rules"]) == set(after["rules"]):
+        if (
+            change == "rules"
+            and before is not None
+            and after is not None
+            and before.get("priority") is None
+            and set(before["rules"]) == set(after["rules"])
+        ):
             continue
         out.append({"action": code, "change": change, **_both_sides(before, after, "priority", "debts", "rules")})
     return out
@@ -683,7 +689,7 @@ def coverage(path: str | Path, lang: str = "zh", max_examples: int = 3) -> Cover
 
     items = load_corpus(path, lang)
     registry = rules_by_id()
-    stats = {
+    stats: dict[str, dict[str, Any]] = {
         rule: {"rule": rule, "topic": meta.topic, "firings": 0, "situations": 0, "examples": []}
         for rule, meta in registry.items()
     }
@@ -856,7 +862,7 @@ def render_coverage(report: CoverageReport, console, lang: str) -> None:
     table.add_column(t("coverage.col_situations"), justify="right")
     table.add_column(t("coverage.col_examples"))
     for rule in report.rules:
-        style = None if rule["firings"] else "red"
+        style = "" if rule["firings"] else "red"
         mark = "" if rule["firings"] else "✗ "
         table.add_row(
             Text(mark + rule["rule"], style=style),

@@ -253,7 +253,7 @@ def answer_text(lang: str, used: AnswerUsed) -> str:
     return format_value(question, used.value, lang) if question else str(used.value)
 
 
-def bullets(items: list, marker: str = "•", indent: int = 2) -> Table:
+def bullets(items: list, marker: str | list[str] = "•", indent: int = 2) -> Table:
     """Items with a hanging indent: wrapped lines stay right of the marker (also for
     Chinese text, which has no spaces to break at).  `marker` may be a list (numbers)."""
     grid = Table.grid(padding=0)

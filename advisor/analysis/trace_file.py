@@ -67,7 +67,7 @@ class DeclaredFinding(_Checked):
     debt: StrictInt = -1
 
 
-DECLARED = {"Effect": DeclaredEffect, "Action": DeclaredAction, "OnReport": DeclaredFinding}
+DECLARED: dict[str, type[BaseModel]] = {"Effect": DeclaredEffect, "Action": DeclaredAction, "OnReport": DeclaredFinding}
 
 
 class Firing(_Checked):

@@ -18,6 +18,7 @@ offer); files are written with mode 0600.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -32,6 +33,7 @@ from rich.text import Text
 
 from advisor.analysis import explain as how
 from advisor.api import advise, rules_by_id
+from advisor.models import Advice
 from advisor.numbers import choice_number
 from advisor.service.private_files import FileRefused, describe, write_private_text
 from advisor.texts.catalog import catalog, check_language
@@ -219,7 +221,7 @@ class Interview:
         self.history: list[Key] = []
         self.previous: dict[Key, Any] = {}
         self.situation: Situation | None = None
-        self.advice = None
+        self.advice: Advice | None = None
         self.saved_to: str | None = None
 
     # texts
@@ -263,11 +265,11 @@ class Interview:
             self.situation = build_situation(self.answers)
             if self.save_path:
                 self.save(self.save_path)
-            self.advice = advise(self.situation, self.lang)
+            self.advice = advice = advise(self.situation, self.lang)
             from advisor.ui.render import render_advice
 
             self.console.print()
-            render_advice(self.advice, self.console, show_sources=False)
+            render_advice(advice, self.console, show_sources=False)
             self.how_menu()
             if not self.saved_to:
                 self.offer_save()
@@ -436,13 +438,13 @@ class Interview:
         self.console.print(how.bullets(lines, _numbers(len(lines)), indent=0))
         while True:
             try:
-                line = self.read(self.t("review_prompt", n=len(slots)))
+                answer = self.read(self.t("review_prompt", n=len(slots)))
             except EOFError:
                 return True  # every question is answered: the end of input confirms
-            word = normalize(line)
+            word = normalize(answer)
             if not word or word in words("yes"):
                 return True
-            if is_back(line):
+            if is_back(answer):
                 self.back()
                 return False
             position = choice_number(word, len(slots))
@@ -458,6 +460,7 @@ class Interview:
     # HOW
     def how_menu(self) -> None:
         advice, situation = self.advice, self.situation
+        assert advice is not None and situation is not None  # the HOW menu follows the advice
         entries = how.items(advice)
         self.console.print()
         self.console.print(Rule(Text(self.t("how_title"), style="bold"), align="left"))
@@ -623,10 +626,11 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
                 print(f"  {name}: {message}", file=sys.stderr)
             return EXIT_BAD_ANSWERS
     interactive = sys.stdin is not None and sys.stdin.isatty()
-    try:
-        sys.stdin.reconfigure(errors="replace")  # a stray byte is an invalid answer, not a crash
-    except (AttributeError, ValueError):
-        pass
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        try:
+            sys.stdin.reconfigure(errors="replace")  # a stray byte is an invalid answer, not a crash
+        except ValueError:
+            pass
     if interactive:
         try:
             import readline  # noqa: F401  (line editing and history for input())
