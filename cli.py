@@ -451,7 +451,9 @@ def main(argv: list[str] | None = None) -> int:
         args.answers = args.save = None
     lang = _lang(args)
     if sys.stdout is None and args.command != "batch":
-        return _output_failed(lang, "standard output is closed")
+        from advisor.texts.catalog import catalog
+
+        return _output_failed(lang, catalog(lang).text("files", "stdout_closed"))
     import signal
 
     from advisor.service import stop

@@ -357,10 +357,13 @@ def test_kills_at_random_points_resume_byte_identical_and_leave_no_worker(tmp_pa
     out, partial = tmp_path / "out.jsonl", tmp_path / "out.jsonl.partial"
     command = [sys.executable, "-m", "advisor", "batch", str(path), "-o", str(out), "--workers", "2", "--lang", "en"]
     # Ascending points, so that each resumed run gets further before it is stopped.
-    points = sorted(int(size * rng.uniform(0.1, 0.85)) for _ in range(3))
+    points = sorted(int(size * rng.uniform(0.1, 0.75)) for _ in range(3))
     orphans_checked = 0
     for attempt, (signum, threshold) in enumerate(zip((signal.SIGKILL, signal.SIGTERM, signal.SIGKILL), points)):
         args = command + (["--resume"] if attempt else [])
+        # Stop this run only once it has written records of its own (its signal handlers
+        # are set by then), even when the last run got past this point.
+        threshold = max(threshold, (partial.stat().st_size if partial.exists() else 0) + size // 100)
         process = subprocess.Popen(args, stderr=subprocess.PIPE, start_new_session=True)
 
         def reached(process=process, threshold=threshold) -> bool:
