@@ -12,7 +12,11 @@ import os
 import sys
 
 LANGS = ("zh", "en")
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+# The exit statuses of every command (README, "Exit status"): 1 means "done, with a
+# difference or a failed line" (replay changed, batch error records, coverage under
+# --fail-under, interview input ended early) and never a crash.
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
 def _add_lang(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -142,18 +146,26 @@ def _lang(args) -> str:
 
 
 def _fail(lines: list[str]) -> int:
+    """Print `lines` on standard error, every character visible (the one sanitiser:
+    file names, targets and paths given by a person are echoed here), and say "bad input"."""
+    from advisor.texts.sanitise import visible
+
     for line in lines:
-        print(line, file=sys.stderr)
+        print("\n".join(visible(part) for part in line.split("\n")), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def _read_input(path: str, lang: str) -> bytes:
+    from advisor.service.private_files import read_untrusted
     from advisor.validation import MAX_INPUT_BYTES
 
-    if path == "-":
-        return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-    with open(path, "rb") as handle:
-        return handle.read(MAX_INPUT_BYTES + 1)
+    return read_untrusted(path, MAX_INPUT_BYTES)
+
+
+def _file_problem(error: OSError, lang: str) -> list[str]:
+    from advisor.service.private_files import describe
+
+    return [describe(error, lang)]
 
 
 def _situation_problems(error, lang: str) -> list[str]:
@@ -166,14 +178,13 @@ def _situation_problems(error, lang: str) -> list[str]:
 
 def cmd_advise(args) -> int:
     from advisor.api import advise
-    from advisor.texts.catalog import catalog
     from advisor.validation import SituationError, situation_from_json
 
     lang = _lang(args)
     try:
         raw = _read_input(args.file, lang)
     except OSError as exc:
-        return _fail([catalog(lang).ui("err_file", path=args.file, detail=exc.strerror or str(exc))])
+        return _fail(_file_problem(exc, lang))
     try:
         situation = situation_from_json(raw, lang)
     except SituationError as error:
@@ -181,16 +192,16 @@ def cmd_advise(args) -> int:
     advice = advise(situation, lang=lang)
     if getattr(args, "trace_out", None):
         from advisor.analysis.audit import write_trace
-        from advisor.texts.audit_text import audit_text
 
         try:
-            write_trace(args.trace_out, situation, advice)
+            write_trace(args.trace_out, situation, advice, inputs=(args.file,))
         except OSError as exc:
-            detail = exc.strerror or str(exc)
-            return _fail([audit_text(catalog(lang), "cli.err_write", path=args.trace_out, detail=detail)])
+            return _fail(_file_problem(exc, lang))
     output = args.format or ("text" if sys.stdout.isatty() else "json")
     if output == "json":
-        sys.stdout.write(advice.model_dump_json(indent=2) + "\n")
+        from advisor.texts.sanitise import json_visible
+
+        sys.stdout.write(json_visible(advice.model_dump_json(indent=2)) + "\n")
     else:
         from rich.console import Console
 
@@ -257,18 +268,21 @@ def _output(args) -> str:
 
 
 def _write_json(payload) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    from advisor.texts.sanitise import json_visible
+
+    # Recorded traces, file names and --set paths reach this output: hidden characters
+    # are written as \u escapes (the same JSON data, nothing live on a terminal).
+    sys.stdout.write(json_visible(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _load_situation(args, lang: str):
     """(situation, None), or (None, exit status) after printing the problems."""
-    from advisor.texts.catalog import catalog
     from advisor.validation import SituationError, situation_from_json
 
     try:
         raw = _read_input(args.file, lang)
     except OSError as exc:
-        return None, _fail([catalog(lang).ui("err_file", path=args.file, detail=exc.strerror or str(exc))])
+        return None, _fail(_file_problem(exc, lang))
     try:
         return situation_from_json(raw, lang), None
     except SituationError as error:
@@ -285,7 +299,7 @@ def cmd_audit(args) -> int:
     lang = _lang(args)
     if args.audit_command == "replay":
         try:
-            trace = read_trace(args.trace)
+            trace = read_trace(args.trace, lang)
             report = replay(trace, lang=args.lang)
         except TraceError as error:
             return _fail([audit_text(catalog(lang), "cli.err_trace", detail=str(error))])
@@ -299,16 +313,16 @@ def cmd_audit(args) -> int:
             return EXIT_BAD_INPUT
         return EXIT_OK if report.identical else 1
     try:
-        report = coverage(args.path, lang=lang)
+        corpus = coverage(args.path, lang=lang)
     except TraceError as error:
         return _fail([audit_text(catalog(lang), "cli.err_corpus", detail=str(error))])
     if _output(args) == "json":
-        _write_json(report.as_dict())
+        _write_json(corpus.as_dict())
     else:
-        render_coverage(report, Console(), lang)
-    if report.situations == 0:
+        render_coverage(corpus, Console(), lang)
+    if corpus.situations == 0:
         return _fail([audit_text(catalog(lang), "cli.err_empty_corpus", path=args.path)])
-    if args.fail_under is not None and report.rule_coverage < args.fail_under:
+    if args.fail_under is not None and corpus.rule_coverage < args.fail_under:
         return 1
     return EXIT_OK
 
@@ -359,7 +373,7 @@ def cmd_whatif(args) -> int:
     if not args.changes and not args.suggest:
         return _fail([audit_text(text, "cli.err_whatif_nothing")])
     try:
-        changes = [parse_assignment(raw) for raw in args.changes]
+        changes = [parse_assignment(raw, lang) for raw in args.changes]
     except ChangeError as error:
         return _fail([audit_text(text, "whatif.err_heading")] + [f"  {p}: {m}" for p, m in error.problems])
     situation, status = _load_situation(args, lang)
@@ -406,22 +420,76 @@ COMMANDS = {
 }
 
 
+def _quiet_stdout() -> None:
+    """Send what is still buffered for standard output nowhere, so the interpreter's
+    last flush cannot fail again (and print a traceback) on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _output_failed(lang: str, detail: str) -> int:
+    from advisor.texts.catalog import catalog
+
+    _quiet_stdout()
+    try:
+        print(catalog(lang).text("files", "output_failed", detail=detail), file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    return EXIT_OUTPUT_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
+    if sys.stderr is None:  # started with standard error closed: messages go nowhere, not into a crash
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "interview"
         args.answers = args.save = None
+    lang = _lang(args)
+    if sys.stdout is None and args.command != "batch":
+        from advisor.texts.catalog import catalog
+
+        return _output_failed(lang, catalog(lang).text("files", "stdout_closed"))
+    import signal
+
+    from advisor.service import stop
+
+    previous = stop.terminate_like_interrupt()  # SIGTERM ends a run like Ctrl-C (partial output kept)
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return EXIT_TERMINATED if status == EXIT_INTERRUPTED and stop.received else status
     except KeyboardInterrupt:
         print(file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if stop.received else EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, like other Unix tools.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         return EXIT_OK
+    except OSError as error:  # commands report the files they read and write: this is the output
+        return _output_failed(lang, error.strerror or type(error).__name__)
+    except (RecursionError, MemoryError):
+        return _internal(lang, "resources")
+    except Exception as error:  # noqa: BLE001 - a bug must still end in a message and a documented status
+        return _internal(lang, type(error).__name__)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop.received.clear()
+
+
+def _internal(lang: str, kind: str) -> int:
+    from advisor.texts.catalog import catalog
+
+    try:
+        print(catalog(lang).text("files", "internal_error", kind=kind), file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections import deque
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog
+from advisor.texts.sanitise import visible
 from credit_advisor.facts.situation import MAX_DEBTS, Collection, Debt, Situation
 
 MAX_INPUT_BYTES = 1_000_000  # a real situation is under 20 kB even with 100 debts
@@ -32,31 +33,19 @@ class SituationError(ValueError):
         super().__init__("; ".join(f"{name}: {message}" if name else message for name, message in problems))
 
 
+class NotJson(SituationError):
+    """The text is not JSON at all (empty, or a syntax error), as opposed to JSON over a limit."""
+
+
 def _ui(lang: str, text_key: str, **values) -> str:
     return catalog(lang).ui(text_key, **values)
 
 
-# Control (C0, C1, ESC), format (bidi overrides, zero-width), surrogate, private-use,
-# unassigned, line and paragraph separator characters: escaped wherever input is echoed.
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
 def printable(text: str) -> str:
-    """`text` safe to print on a terminal: control, format (bidi, zero-width), separator
-    and lone-surrogate characters become visible escapes such as \\x1b or \\u202e."""
-    if text.isprintable() and text.isascii():
-        return text
-    out = []
-    for char in text:
-        if unicodedata.category(char) not in _ESCAPED_CATEGORIES:
-            out.append(char)
-        elif ord(char) <= 0xFF:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return "".join(out)
+    """`text` safe to print on a terminal: control, format (bidi, zero-width, invisible),
+    separator, tag and lone-surrogate characters become visible escapes such as \\x1b or
+    \\u202e (advisor.texts.sanitise.visible, the one sanitiser)."""
+    return visible(text)
 
 
 def _echo(value: Any) -> str:
@@ -92,7 +81,7 @@ def _model_for(loc: tuple):
     return Situation
 
 
-def _message(error: dict, lang: str) -> str:
+def _message(error: ErrorDetails, lang: str) -> str:
     text = catalog(lang)
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -140,7 +129,11 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
         return result
     marked = _DuplicateKeys(result)
     seen: set[str] = set()
-    marked.duplicates = [key for key, _ in pairs if key in seen or seen.add(key)]
+    marked.duplicates = []
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicates.append(key)
+        seen.add(key)
     return marked
 
 
@@ -201,6 +194,13 @@ def _refuse(problems: list[tuple[str, str]], lang: str, total: int | None = None
     return SituationError(shown)
 
 
+def validation_problems(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """A pydantic error as (field, message) pairs in `lang`, printable, at most MAX_PROBLEMS."""
+    errors = error.errors()
+    problems = [(_field_name(e["loc"]), _message(e, lang)) for e in errors[:MAX_PROBLEMS]]
+    return _refuse(problems, lang, total=len(errors)).problems
+
+
 def situation_from_data(data: Any, lang: str = DEFAULT_LANGUAGE) -> Situation:
     """Validate already-parsed JSON data (or a dict) into a Situation."""
     text = catalog(lang)
@@ -222,32 +222,51 @@ def situation_from_data(data: Any, lang: str = DEFAULT_LANGUAGE) -> Situation:
         raise _refuse(problems, lang, total=len(errors)) from None
 
 
-def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situation:
-    """Parse and validate a Situation from JSON text."""
+def json_from_text(
+    raw: str | bytes, lang: str = DEFAULT_LANGUAGE, *, limit: int = MAX_INPUT_BYTES, scan: bool = True
+) -> Any:
+    """The one bounded reader of untrusted JSON text: at most `limit` bytes, UTF-8 (a
+    byte-order mark is ignored), integers of at most MAX_NUMBER_DIGITS digits, and (with
+    `scan`) at most MAX_JSON_DEPTH levels, no key given twice, no lone surrogate.
+    SituationError names the limit or the place; nothing here raises anything else."""
     text = catalog(lang)
     if isinstance(raw, bytes):
-        if len(raw) > MAX_INPUT_BYTES:
-            raise SituationError([("(input)", text.ui("err_too_large", limit=MAX_INPUT_BYTES))])
+        if len(raw) > limit:
+            raise SituationError([("(input)", text.ui("err_too_large", limit=limit))])
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SituationError([("(input)", text.ui("err_encoding", position=exc.start))]) from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise SituationError([("(input)", text.ui("err_too_large", limit=MAX_INPUT_BYTES))])
+    if len(raw) > limit:
+        raise SituationError([("(input)", text.ui("err_too_large", limit=limit))])
     raw = raw.removeprefix("\ufeff")  # a byte-order mark in text already decoded
     if not raw.strip():
-        raise SituationError([("(input)", text.ui("err_empty"))])
+        raise NotJson([("(input)", text.ui("err_empty"))])
     try:
         data = json.loads(raw, object_pairs_hook=_object, parse_int=_integer)
     except RecursionError:
         raise SituationError([("(input)", text.ui("err_too_deep", limit=MAX_JSON_DEPTH))]) from None
     except json.JSONDecodeError as exc:
         message = text.ui("err_json", line=exc.lineno, column=exc.colno, detail=printable(exc.msg))
-        raise SituationError([("(input)", message)]) from None
+        raise NotJson([("(input)", message)]) from None
     except _LongNumber as exc:
         where = max(raw.find(exc.digits), 0)
         line = raw.count("\n", 0, where) + 1
         column = where - (raw.rfind("\n", 0, where) + 1) + 1
         detail = _ui(lang, "err_long_number", digits=len(exc.digits.lstrip("-")), limit=MAX_NUMBER_DIGITS)
         raise SituationError([("(input)", text.ui("err_json", line=line, column=column, detail=detail))]) from None
-    return situation_from_data(data, lang)
+    except ValueError as exc:  # e.g. a float literal Python cannot take
+        raise SituationError(
+            [("(input)", text.ui("err_json", line=1, column=1, detail=printable(str(exc)[:80])))]
+        ) from None
+    if scan:
+        problems = _scan(data, MAX_JSON_DEPTH, lang)
+        if problems:
+            raise _refuse(problems, lang)
+    return data
+
+
+def situation_from_json(raw: str | bytes, lang: str = DEFAULT_LANGUAGE) -> Situation:
+    """Parse and validate a Situation from JSON text."""
+    # situation_from_data scans, after refusing too many debts without looking at them.
+    return situation_from_data(json_from_text(raw, lang, scan=False), lang)

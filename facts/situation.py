@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
+from advisor.texts.sanitise import clean
+
 from .enums import (
     ALWAYS_LICENSED,
     Hardship,
@@ -57,11 +59,6 @@ def _iso_day(value: object) -> object:
 
 Day = Annotated[date, BeforeValidator(_iso_day), Field(ge=FIRST_DAY, le=LAST_DAY)]
 
-# Control characters, zero-width space, bidi marks and overrides, line/paragraph
-# separators.  The zero-width (non-)joiners U+200C/U+200D stay: they join emoji
-# sequences (👨‍👩‍👧) and some scripts need them, and they reorder nothing.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
@@ -93,7 +90,9 @@ class Debt(_Strict):
         # could rewrite the screen, so they go; the rest (any script, emoji) stays.
         if value is None:
             return None
-        cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+        # The one sanitiser (advisor.texts.sanitise): control, format (bidi, zero-width,
+        # invisible), separator and tag characters go; the emoji joiners U+200C/U+200D stay.
+        cleaned = clean(unicodedata.normalize("NFC", value)).strip()
         if len(cleaned) > MAX_LABEL_CHARS:
             raise ValueError(f"at most {MAX_LABEL_CHARS} characters")
         return cleaned or None

@@ -303,3 +303,86 @@ def test_progress_bar_runs(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"\n".join([_dump(GOOD)] * 5) + b"\n")
     assert run_batch(str(path), str(tmp_path / "o.jsonl"), workers=2, lang="en", progress=True) == 0
+
+
+# --- faults: kills at random points, orphans ------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc: Linux)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat_line = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat_line.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has died, only its exit status is left
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_kills_at_random_points_resume_byte_identical_and_leave_no_worker(tmp_path):
+    """SIGKILL and SIGTERM of `batch --workers 2` at points drawn with a fixed seed (by
+    how much of the output is written, not by time, so the same points are hit on a fast
+    or a slow machine), each followed by --resume: the output equals one uninterrupted
+    run byte for byte, SIGTERM ends in 143 and a resumable partial, and no worker
+    outlives its batch process."""
+    import random
+
+    rng = random.Random(16)
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(gen.jsonl(900, 1, 3, seed=5, bad_every=50))
+    expected = tmp_path / "expected.jsonl"
+    run_batch(str(path), str(expected), lang="en", progress=False)
+    size = expected.stat().st_size
+    out, partial = tmp_path / "out.jsonl", tmp_path / "out.jsonl.partial"
+    command = [sys.executable, "-m", "advisor", "batch", str(path), "-o", str(out), "--workers", "2", "--lang", "en"]
+    # Ascending points, so that each resumed run gets further before it is stopped.
+    points = sorted(int(size * rng.uniform(0.1, 0.75)) for _ in range(3))
+    orphans_checked = 0
+    for attempt, (signum, threshold) in enumerate(zip((signal.SIGKILL, signal.SIGTERM, signal.SIGKILL), points)):
+        args = command + (["--resume"] if attempt else [])
+        # Stop this run only once it has written records of its own (its signal handlers
+        # are set by then), even when the last run got past this point.
+        threshold = max(threshold, (partial.stat().st_size if partial.exists() else 0) + size // 100)
+        process = subprocess.Popen(args, stderr=subprocess.PIPE, start_new_session=True)
+
+        def reached(process=process, threshold=threshold) -> bool:
+            return process.poll() is not None or (partial.exists() and partial.stat().st_size >= threshold)
+
+        assert _wait_for(reached, 60), "the batch wrote nothing within a minute"
+        workers = _children(process.pid)
+        assert process.poll() is None, "the run finished before the point it was to be stopped at"
+        os.kill(process.pid, signum)  # the batch process alone, not its group: workers must follow it
+        _, err = process.communicate(timeout=60)
+        assert b"Traceback" not in err
+        if signum == signal.SIGTERM:
+            assert process.returncode == 143, err
+            assert b"--resume" in err
+        assert _wait_for(lambda workers=workers: not any(map(_alive, workers)), 10), "a worker outlived its batch"
+        orphans_checked += len(workers)
+        assert not out.exists()
+    assert orphans_checked >= 2  # the workers were running when their batch was stopped
+    finished = subprocess.run(command + ["--resume"], capture_output=True, timeout=120, check=False)
+    assert finished.returncode == 1, finished.stderr  # bad_every=50: some lines are error records
+    assert out.read_bytes() == expected.read_bytes()
+    assert not partial.exists() and not (tmp_path / "out.jsonl.lock").exists()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,11 +82,14 @@ def trace_text(situation: Situation, advice: Advice, time: str | None = None) ->
     return "\n".join(lines) + "\n"
 
 
-def write_trace(path: str | Path, situation: Situation, advice: Advice, time: str | None = None) -> Path:
-    """Write the trace of one consultation to `path` (mode 0600, atomically)."""
+def write_trace(
+    path: str | Path, situation: Situation, advice: Advice, time: str | None = None, *, inputs: tuple[str, ...] = ()
+) -> Path:
+    """Write the trace of one consultation to `path` (mode 0600, atomically, never over
+    one of `inputs`: the situation file it was made from)."""
     from advisor.service.private_files import write_private_text
 
-    return write_private_text(path, trace_text(situation, advice, time))
+    return write_private_text(path, trace_text(situation, advice, time), inputs=inputs)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -99,7 +103,18 @@ class Trace:
     path: str = ""
 
 
-def parse_trace(content: str, path: str = "") -> Trace:
+def _problem_text(problems: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{name}: {message}" if name else message for name, message in problems)
+
+
+def parse_trace(content: str, path: str = "", lang: str = "en") -> Trace:
+    """A trace's lines, each read by the bounded JSON reader and checked against the
+    trace models (advisor.analysis.trace_file); TraceError names the line and field."""
+    from advisor.analysis import trace_file
+    from advisor.texts.sanitise import shown
+    from advisor.validation import SituationError, json_from_text
+
+    path = shown(path)
     header = None
     firings: list[dict] = []
     advice = None
@@ -107,9 +122,9 @@ def parse_trace(content: str, path: str = "") -> Trace:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise TraceError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            record = json_from_text(line, lang, limit=MAX_TRACE_BYTES)
+        except SituationError as error:
+            raise TraceError(f"{path}:{number}: not JSON ({_problem_text(error.problems)})") from None
         if not isinstance(record, dict) or "kind" not in record:
             raise TraceError(f'{path}:{number}: every line must be a JSON object with a "kind"')
         kind = record["kind"]
@@ -119,39 +134,52 @@ def parse_trace(content: str, path: str = "") -> Trace:
             if record.get("format") != TRACE_FORMAT or record.get("format_version") != TRACE_FORMAT_VERSION:
                 raise TraceError(
                     f"{path}:{number}: not a {TRACE_FORMAT} version {TRACE_FORMAT_VERSION} file "
-                    f"(format {record.get('format')!r}, version {record.get('format_version')!r})"
+                    f"(format {shown(record.get('format'), 40)}, version {shown(record.get('format_version'), 40)})"
                 )
             for key in ("ruleset_version", "input_sha256", "input", "language"):
                 if key not in record:
                     raise TraceError(f"{path}:{number}: the header lacks {key!r}")
-            header = record
+            model: type = trace_file.Header
         elif kind == "firing":
-            firings.append(record)
+            model = trace_file.Firing
         elif kind == "advice":
-            advice = record.get("advice")
+            model = trace_file.AdviceLine
         elif kind == "header":
             raise TraceError(f"{path}:{number}: a second header")
         else:
-            raise TraceError(f"{path}:{number}: unknown kind {kind!r} (header, firing or advice)")
+            raise TraceError(f"{path}:{number}: unknown kind {shown(kind, 40)} (header, firing or advice)")
+        problems = trace_file.problems(model, record, lang)
+        if kind == "firing" and not problems:
+            problems = trace_file.declared_problems(record, lang)
+        if problems:
+            raise TraceError(f"{path}:{number}: {_problem_text(problems)}")
+        if kind == "header":
+            header = record
+        elif kind == "firing":
+            firings.append(record)
+        else:
+            advice = record["advice"]
     if header is None:
         raise TraceError(f"{path}: empty trace (no header line)")
     return Trace(header=header, firings=firings, advice=advice, path=path)
 
 
-def read_trace(path: str | Path) -> Trace:
-    target = Path(path)
+def read_trace(path: str | Path, lang: str = "en") -> Trace:
+    """A trace file: a regular file (no FIFO, no device), at most MAX_TRACE_BYTES, UTF-8."""
+    from advisor.service.private_files import describe, read_untrusted
+    from advisor.texts.sanitise import shown
+
     try:
-        with open(target, "rb") as handle:
-            raw = handle.read(MAX_TRACE_BYTES + 1)
+        raw = read_untrusted(path, MAX_TRACE_BYTES)
     except OSError as exc:
-        raise TraceError(f"{path}: {exc.strerror or exc}") from None
+        raise TraceError(describe(exc, lang)) from None
     if len(raw) > MAX_TRACE_BYTES:
-        raise TraceError(f"{path}: larger than {MAX_TRACE_BYTES} bytes")
+        raise TraceError(f"{shown(str(path))}: larger than {MAX_TRACE_BYTES} bytes")
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TraceError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    return parse_trace(content, str(path))
+        raise TraceError(f"{shown(str(path))}: not UTF-8 (byte {exc.start})") from None
+    return parse_trace(content, str(path), lang)
 
 
 # --- conclusions and firings, compared --------------------------------------------------------
@@ -382,7 +410,13 @@ def _diff_actions(old: dict, new: dict) -> list[dict]:
         else:
             change = "rules"
         # A trace without an advice line has no priorities: compare debts and rules only.
-        if change == "rules" and (before or {}).get("priority") is None and set(before["rules"]) == set(after["rules"]):
+        if (
+            change == "rules"
+            and before is not None
+            and after is not None
+            and before.get("priority") is None
+            and set(before["rules"]) == set(after["rules"])
+        ):
             continue
         out.append({"action": code, "change": change, **_both_sides(before, after, "priority", "debts", "rules")})
     return out
@@ -562,36 +596,58 @@ class CorpusItem:
     error: str | None = None
 
 
-def load_corpus(path: str | Path) -> list[CorpusItem]:
-    """A folder of *.json files (searched recursively, sorted) or a JSONL file."""
+def _corpus_item(name: str, raw: bytes | None, lang: str) -> CorpusItem:
+    """One situation of a corpus, read like `advise` reads one (the bounded JSON reader:
+    size, depth, digits, duplicate keys); its problems become the item's error."""
+    from advisor.validation import MAX_INPUT_BYTES, SituationError, json_from_text
+
+    if raw is None:
+        return CorpusItem(name, error=catalog(lang).ui("err_too_large", limit=MAX_INPUT_BYTES))
+    try:
+        return CorpusItem(name, json_from_text(raw, lang))
+    except SituationError as error:
+        return CorpusItem(name, error=_problem_text(error.problems))
+
+
+def load_corpus(path: str | Path, lang: str = "en") -> Iterator[CorpusItem]:
+    """A folder of *.json files (searched recursively, sorted) or a JSONL file, one item
+    at a time (a corpus of any size is streamed).  A file that cannot be read (a FIFO, a
+    device, a folder named *.json, too large, not JSON, a key given twice) is an item
+    with an error, and the rest still counts; only an unusable PATH raises TraceError."""
+    from advisor.service.batch import read_lines
+    from advisor.service.private_files import describe, open_untrusted, read_untrusted
+    from advisor.texts.sanitise import shown
+    from advisor.validation import MAX_INPUT_BYTES
+
+    if str(path) == "":
+        raise TraceError(catalog(lang).text("files", "empty_path"))
     root = Path(path)
-    items: list[CorpusItem] = []
     if root.is_dir():
         for file in sorted(root.rglob("*.json")):
             name = str(file.relative_to(root))
             try:
-                items.append(CorpusItem(name, json.loads(file.read_text(encoding="utf-8-sig"))))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                items.append(CorpusItem(name, error=str(exc)))
-        return items
+                raw = read_untrusted(file, MAX_INPUT_BYTES)
+            except OSError as exc:
+                yield CorpusItem(name, error=describe(exc, lang))
+                continue
+            yield _corpus_item(name, raw if len(raw) <= MAX_INPUT_BYTES else None, lang)
+        return
     try:
-        content = root.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TraceError(f"{path}: {getattr(exc, 'strerror', None) or exc}") from None
-    if root.suffix == ".json":
+        stream = open_untrusted(root)
+    except OSError as exc:
+        raise TraceError(describe(exc, lang)) from None
+    with stream:
+        if root.suffix == ".json":
+            raw = stream.read(MAX_INPUT_BYTES + 1)
+            yield _corpus_item(root.name, raw if len(raw) <= MAX_INPUT_BYTES else None, lang)
+            return
         try:
-            return [CorpusItem(root.name, json.loads(content))]
-        except json.JSONDecodeError as exc:
-            return [CorpusItem(root.name, error=f"not JSON ({exc.msg})")]
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        name = f"{root.name}:{number}"
-        try:
-            items.append(CorpusItem(name, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            items.append(CorpusItem(name, error=f"not JSON ({exc.msg})"))
-    return items
+            for number, line, _ in read_lines(stream):
+                if line is not None and not line.strip():
+                    continue
+                yield _corpus_item(f"{root.name}:{number}", line, lang)
+        except OSError as exc:
+            raise TraceError(f"{shown(str(path))}: {exc.strerror or exc}") from None
 
 
 @dataclass
@@ -630,9 +686,9 @@ def coverage(path: str | Path, lang: str = "zh", max_examples: int = 3) -> Cover
     from advisor.api import advise, rules_by_id, ruleset_version
     from advisor.validation import SituationError, situation_from_data
 
-    items = load_corpus(path)
+    items = load_corpus(path, lang)
     registry = rules_by_id()
-    stats = {
+    stats: dict[str, dict[str, Any]] = {
         rule: {"rule": rule, "topic": meta.topic, "firings": 0, "situations": 0, "examples": []}
         for rule, meta in registry.items()
     }
@@ -677,9 +733,23 @@ def coverage(path: str | Path, lang: str = "zh", max_examples: int = 3) -> Cover
 # --- text views -----------------------------------------------------------------------------
 
 
+def _visible(report):
+    """A copy of a report with every recorded string made visible (advisor.texts.sanitise):
+    a trace or a corpus is untrusted, and its texts, codes, rule names and file names
+    must not drive the terminal."""
+    import dataclasses
+
+    from advisor.texts.sanitise import visible_tree
+
+    return dataclasses.replace(
+        report, **{f.name: visible_tree(getattr(report, f.name)) for f in dataclasses.fields(report)}
+    )
+
+
 def render_replay(report: ReplayReport, console) -> None:
     from rich.text import Text
 
+    report = _visible(report)
     text = catalog(report.language)
     t = lambda key, **v: audit_text(text, key, **v)
     console.print(Text(t("replay.title", path=report.path, time=report.recorded_time), style="bold"))
@@ -782,6 +852,7 @@ def render_coverage(report: CoverageReport, console, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    report = _visible(report)
     text = catalog(lang)
     t = lambda key, **v: audit_text(text, key, **v)
     table = Table(title=t("coverage.title", n=report.situations, version=report.ruleset_version))
@@ -790,7 +861,7 @@ def render_coverage(report: CoverageReport, console, lang: str) -> None:
     table.add_column(t("coverage.col_situations"), justify="right")
     table.add_column(t("coverage.col_examples"))
     for rule in report.rules:
-        style = None if rule["firings"] else "red"
+        style = "" if rule["firings"] else "red"
         mark = "" if rule["firings"] else "✗ "
         table.add_row(
             Text(mark + rule["rule"], style=style),

@@ -21,14 +21,15 @@ inquiry count that is fine (`inquiries.few_max`) and the marks after settlement
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.models import Advice
+from advisor.numbers import whole_number
 from advisor.texts.audit_text import audit_text, debt_name, shown
 from advisor.texts.catalog import Catalog, catalog
+from advisor.texts.sanitise import visible
 from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES, STRENGTH, Hardship, Likelihood, Negotiation, Topic
 from credit_advisor.facts.parameters import ParameterError, Value, parameters_on, value_on
 from credit_advisor.facts.situation import Collection, Debt, Situation, dated
@@ -52,16 +53,22 @@ class ChangeError(ValueError):
 # --- changing a situation ----------------------------------------------------------------------
 
 
-def parse_assignment(raw: str) -> tuple[str, Any]:
-    """`path=value`: the value is JSON when it parses as JSON, else a string."""
+def parse_assignment(raw: str, lang: str = "zh") -> tuple[str, Any]:
+    """`path=value`: the value is JSON when it parses as JSON, else a string.  The JSON is
+    read by the one bounded reader (advisor.validation.json_from_text): a 5,000-digit
+    number, 100,000 nested brackets or a key given twice is refused, as `advise` refuses it."""
+    from advisor.validation import NotJson, SituationError, json_from_text
+
     path, sep, value = raw.partition("=")
     path = path.strip()
     if not sep or not path:
         raise ChangeError([(raw, "expected PATH=VALUE, e.g. debts.0.settled=true")])
     try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError:
+        parsed = json_from_text(value, lang)
+    except NotJson:
         parsed = value
+    except SituationError as error:
+        raise ChangeError([(path, message) for _, message in error.problems]) from None
     return path, parsed
 
 
@@ -110,13 +117,18 @@ def apply_changes(data: dict, changes: list[tuple[str, Any]], lang: str = "zh") 
             index, last = parts[i], i == len(parts) - 1
             where = ".".join(parts[: i + 1])
             appendable = last or inner is not None
-            if not index.isdigit() or int(index) > len(items) or (int(index) == len(items) and not appendable):
+            position_given = whole_number(index)  # never raises: "²", "፩" or 5,000 digits are not an index
+            if (
+                position_given is None
+                or position_given > len(items)
+                or (position_given == len(items) and not appendable)
+            ):
                 allowed = f"0–{len(items) - 1}" if items else ""
                 extra = t("whatif.to_append", index=len(items))
                 raise ChangeError(
                     [(path, t("whatif.err_index", where=where, allowed=", ".join(filter(None, [allowed, extra]))))]
                 )
-            position = int(index)
+            position = position_given
             if last:
                 if position == len(items):
                     items.append(value)
@@ -144,8 +156,8 @@ def _get(data: Any, path: str) -> Any:
     node = data
     for part in path.split("."):
         if isinstance(node, list):
-            index = int(part)
-            if index >= len(node):
+            index = whole_number(part)
+            if index is None or index >= len(node):
                 return None
             node = node[index]
         elif isinstance(node, dict):
@@ -598,7 +610,8 @@ def render_what_if(result: WhatIf, console) -> None:
     console.print(Text(t("whatif.title"), style="bold"))
     for change in result.changes:
         before, after = shown(text, change["before"]), shown(text, change["after"])
-        console.print(Text(f"  {change['path']}: {before} → {after}", style="cyan"))
+        line = f"  {change['path']}: {before} → {after}"
+        console.print(Text(visible(line), style="cyan"))  # the path and values are the person's own
     table = Table(show_lines=True)
     table.add_column(t("whatif.col_topic"))
     table.add_column(t("whatif.col_before"), overflow="fold")

@@ -20,25 +20,38 @@ per non-blank input line, in input order, each naming its input line (1-based)::
 
 Exit status: 0 every non-blank line got its advice; 1 the run completed but some lines
 are error records (all other lines were still answered and the output file is complete);
-2 the run could not be done (input missing or unreadable, output not writable, bad
-options, ``--resume`` with different options, a worker process died) — the partial
-output is kept; 130 interrupted (Ctrl-C), the partial output is kept for ``--resume``.
+2 the run could not be done (input missing, unreadable or one of the run's own files,
+output not writable or being written by another run, bad options, ``--resume`` with
+different options or a changed input, a worker process died) — the partial output is
+kept; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM): the partial output is kept for
+``--resume``.
 
 Files: records are appended to ``OUT.partial`` (mode 0600) next to ``OUT``; only when
 every line is done is it flushed, fsynced and renamed to ``OUT`` (so ``OUT`` is also
-0600 and never half-written). ``OUT.partial.meta`` (0600) records what the partial was
-made with (input, language, format, ruleset version). ``--resume`` re-reads the partial,
-drops a torn or damaged tail, counts what is done, and continues after the last complete
-record; it refuses (exit 2) when the meta does not match this run. Without ``--resume``
-an old partial is discarded and the run starts from the beginning. ``--resume`` with no
-partial starts from the beginning.
+0600 and never half-written). ``OUT.lock`` is held (flock) for the whole run: a second
+run aimed at the same output is refused at once. A fresh partial is created exclusively
+(never through a planted symlink); a resumed one is reopened without following links and
+only if it is a regular file of ours. ``OUT.partial.meta`` (0600) records what the
+partial was made with (input path, size, modification time and SHA-256, language,
+format, ruleset version). ``--resume`` re-reads the partial, drops a torn or damaged
+tail, counts what is done, and continues after the last complete record; it refuses
+(exit 2) when the meta does not match this run — another input, or the same input
+changed since (its size, time or hash differ), or standard input (which cannot be
+identified). Without ``--resume`` an old partial is discarded and the run starts from
+the beginning. ``--resume`` with no partial starts from the beginning. The input may not
+be one of the run's own files (``OUT``, ``OUT.partial``, ``OUT.partial.meta``,
+``OUT.lock``).
 
-Workers: ``--workers 1`` runs in this process. ``--workers N`` uses N processes; each
+Workers: ``--workers 1`` runs in this process. ``--workers N`` uses N processes (at most
+``WORKERS_PER_CPU`` per CPU — more is capped, and said — and never more than there are
+chunks of input); each
 builds its engine once at start (experta engines are not thread-safe, and building one
 per call is slow and leaks memory) and answers chunks of lines; at most
 ``WINDOW_PER_WORKER`` chunks per worker are in flight, so memory stays flat whatever the
 input size, and results are written in submission order. Output is byte-identical for
-any number of workers.
+any number of workers. Workers die with the batch process: on Linux the kernel kills
+them when it dies (PR_SET_PDEATHSIG), and each also watches its parent and exits when
+it is gone; they ignore Ctrl-C and SIGTERM, which the batch process handles.
 
 Progress: a rich progress bar (lines, lines/s, ETA) on stderr when stderr is a terminal;
 nothing otherwise. The summary (ok, failed, blank, output path, time) always goes to
@@ -50,6 +63,7 @@ from __future__ import annotations
 import collections
 import functools
 import gc
+import itertools
 import json
 import os
 import re
@@ -62,8 +76,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from advisor.service.private_files import PRIVATE_MODE, open_private, write_private_text
+from advisor.service.private_files import (
+    FileRefused,
+    OutputLock,
+    create_private,
+    describe,
+    open_untrusted,
+    remove_file,
+    reopen_private,
+    same_file,
+    write_private_text,
+)
+from advisor.service.stop import Terminated
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog, check_language
+from advisor.texts.sanitise import shown
 from advisor.validation import MAX_INPUT_BYTES
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -71,8 +97,12 @@ FORMATS = ("json",)
 CHUNK_LINES = 32  # lines per task sent to a worker
 CHUNK_BYTES = 1 << 20  # …and at most this many input bytes (one oversized line still fits)
 WINDOW_PER_WORKER = 4  # chunks in flight per worker: keeps memory flat and workers busy
+WORKERS_PER_CPU = 4  # more processes than this only add load (each builds its own engine)
+PARENT_CHECK_SECONDS = 0.5  # how often a worker checks that the batch process is alive
 PARTIAL_SUFFIX = ".partial"
 META_SUFFIX = ".partial.meta"
+MAX_META_BYTES = 65_536
+EXIT_TERMINATED = 143
 
 _RECORD_HEAD = re.compile(rb'\{"line":(\d+),"(advice|error)":')
 
@@ -135,10 +165,38 @@ def warm_up(lang: str) -> None:
     gc.freeze()
 
 
-def _worker_init(lang: str) -> None:
-    # Ctrl-C goes to the whole process group: the parent handles it, workers carry on
-    # with their chunk and are then shut down.
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it dies (SIGKILL included).
+
+    On Linux the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG);
+    everywhere a daemon thread also checks the parent every PARENT_CHECK_SECONDS.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watching thread still ends the worker
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(EXIT_CANNOT_RUN)
+
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(EXIT_CANNOT_RUN)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker_init(lang: str, parent: int) -> None:
+    # Ctrl-C and SIGTERM may go to the whole process group: the batch process handles
+    # them; workers carry on with their chunk and are then shut down (or die with it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent(parent)
     warm_up(lang)
 
 
@@ -187,7 +245,7 @@ class Done:
     size: int = 0  # bytes of complete, well-formed records
 
 
-def scan_partial(path: Path) -> Done:
+def scan_partial(path: Path | BinaryIO) -> Done:
     """Count the complete records of a partial output; a torn or damaged tail is not counted.
 
     A record is complete when it ends with a line break, starts with the record head and
@@ -197,7 +255,8 @@ def scan_partial(path: Path) -> Done:
     """
     done, before_last = Done(), Done()
     last_record = b""
-    with open(path, "rb") as stream:
+    stream = path if not isinstance(path, (str, Path)) else open_untrusted(path)
+    with stream:
         for record in stream:
             match = _RECORD_HEAD.match(record)
             if not record.endswith(b"\n") or match is None or int(match.group(1)) <= done.last_line:
@@ -218,11 +277,68 @@ def scan_partial(path: Path) -> Done:
     return done
 
 
-def _meta(input_path: str, lang: str, output_format: str) -> dict:
+def input_identity(stream: BinaryIO) -> dict:
+    """What identifies a regular input file: size, modification time and SHA-256 of its
+    content (read once more, start to end; the stream is put back at the start)."""
+    import hashlib
+
+    info = os.fstat(stream.fileno())
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while block := stream.read(1 << 20):
+        digest.update(block)
+    stream.seek(0)
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "sha256": digest.hexdigest()}
+
+
+def _meta(input_path: str, lang: str, output_format: str, identity: dict | None) -> dict:
     from advisor.api import ruleset_version
 
     source = input_path if input_path == "-" else os.path.realpath(input_path)
-    return {"input": source, "language": lang, "format": output_format, "ruleset_version": ruleset_version()}
+    return {
+        "input": source,
+        "input_identity": identity,
+        "language": lang,
+        "format": output_format,
+        "ruleset_version": ruleset_version(),
+    }
+
+
+def _read_meta(path: Path) -> dict | None:
+    try:
+        with open_untrusted(path) as stream:
+            raw = stream.read(MAX_META_BYTES + 1)
+        meta = json.loads(raw) if len(raw) <= MAX_META_BYTES else None
+    except (OSError, ValueError, RecursionError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def run_files(output: Path) -> tuple[Path, Path, Path]:
+    """The files a run writes beside OUT: the partial output, its meta and the lock."""
+    return (
+        output.with_name(output.name + PARTIAL_SUFFIX),
+        output.with_name(output.name + META_SUFFIX),
+        output.with_name(output.name + ".lock"),
+    )
+
+
+def worker_count(requested: int, lang: str) -> int:
+    """`requested`, capped at WORKERS_PER_CPU per CPU (said on standard error)."""
+    limit = WORKERS_PER_CPU * (os.cpu_count() or 1)
+    if requested > limit:
+        _say(_t(lang, "workers_capped", requested=_count(requested), limit=limit, per_cpu=WORKERS_PER_CPU))
+        return limit
+    return requested
+
+
+def _count(number: int) -> str:
+    """A count for a message, even one too long to print in full."""
+    if number < 10**30:
+        return str(number)
+    import math
+
+    return f"≈10^{int(math.log10(number))}"  # str() of a 5,000-digit int raises
 
 
 # --------------------------------------------------------------------------- run
@@ -352,103 +468,131 @@ def run_batch(
     `progress`: None = a progress bar only when stderr is a terminal.
     """
     check_language(lang)
-    started = time.perf_counter()
     if output_format not in FORMATS:
         _say(_t(lang, "err_format", value=output_format, allowed=", ".join(FORMATS)))
         return EXIT_CANNOT_RUN
     if workers < 1:
-        _say(_t(lang, "err_workers", value=workers))
+        _say(_t(lang, "err_workers", value=_count(workers) if workers > -(10**30) else "-∞"))
         return EXIT_CANNOT_RUN
+    workers = worker_count(workers, lang)
     output = Path(output_path)
     if output_path in ("", "-") or output.is_dir():
-        _say(_t(lang, "err_output", path=output_path))
+        _say(_t(lang, "err_output", path=shown(output_path)))
         return EXIT_CANNOT_RUN
-    partial = output.with_name(output.name + PARTIAL_SUFFIX)
-    meta_path = output.with_name(output.name + META_SUFFIX)
-
-    # The input.
-    try:
-        if input_path == "-":
-            stream = sys.stdin.buffer
-            total_bytes = None
-        else:
-            stream = open(input_path, "rb")  # noqa: SIM115 - closed by the run's finally
-            total_bytes = os.fstat(stream.fileno()).st_size if os.path.isfile(input_path) else None
-    except OSError as exc:
-        _say(catalog(lang).ui("err_file", path=input_path, detail=exc.strerror or str(exc)))
+    own_files = (output, *run_files(output))
+    if input_path != "-" and same_file(input_path, own_files):
+        _say(_t(lang, "err_own_file", path=shown(input_path)))
         return EXIT_CANNOT_RUN
     try:
-        if input_path != "-" and output.exists() and os.path.samefile(input_path, output):
-            _say(_t(lang, "err_same_file", path=output_path))
-            return EXIT_CANNOT_RUN
-
-        # The partial output: fresh, or resumed.
-        meta = _meta(input_path, lang, output_format)
-        done = Done()
-        try:
-            if resume and partial.exists():
-                try:
-                    old_meta = json.loads(meta_path.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    old_meta = None
-                if old_meta != meta:
-                    _say(_t(lang, "err_resume_mismatch", partial=str(partial)))
-                    return EXIT_CANNOT_RUN
-                done = scan_partial(partial)
-                os.truncate(partial, done.size)
-                _say(_t(lang, "resuming", line=done.last_line, done=done.ok + done.failed))
-            elif resume:
-                _say(_t(lang, "nothing_to_resume", partial=str(partial)))
-            if done.size == 0:
-                write_private_text(meta_path, json.dumps(meta, ensure_ascii=False) + "\n")
-            sink = open_private(partial, "ab" if done.size else "wb")
-        except OSError as exc:
-            _say(_t(lang, "err_write", path=str(partial), detail=exc.strerror or str(exc)))
-            return EXIT_CANNOT_RUN
-
-        counts = {"ok": done.ok, "failed": done.failed, "blank": 0}
-        bar = _Progress(lang, total_bytes, sys.stderr.isatty() if progress is None else progress)
-        try:
-            with sink:
-                lines = read_lines(stream)
-                skipped = _skip(lines, done.last_line, counts)
-                tasks = _chunks(lines, counts)
-                if workers == 1:
-                    warm_up(lang)
-                    bar.start(skipped, done.ok + done.failed)
-                    _drain(((advise_chunk(chunk, lang), nbytes) for chunk, nbytes in tasks), sink, counts, bar)
-                else:
-                    start_bar = functools.partial(bar.start, skipped, done.ok + done.failed)
-                    _run_pool(tasks, workers, lang, sink, counts, bar, start_bar)
-                sink.flush()
-                os.fsync(sink.fileno())
-        except KeyboardInterrupt:
-            bar.stop()
-            _say(_t(lang, "interrupted", done=counts["ok"] + counts["failed"], partial=str(partial)))
-            return EXIT_INTERRUPTED
-        except _WorkerDied:
-            bar.stop()
-            _say(_t(lang, "err_worker", partial=str(partial)))
-            return EXIT_CANNOT_RUN
-        except OSError as exc:
-            bar.stop()
-            _say(_t(lang, "err_io", detail=exc.strerror or str(exc), partial=str(partial)))
-            return EXIT_CANNOT_RUN
-        bar.stop()
-
-        os.replace(partial, output)
-        os.chmod(output, PRIVATE_MODE)
-        _fsync_dir(output)
-        try:
-            meta_path.unlink()
-        except FileNotFoundError:
-            pass
+        stream = sys.stdin.buffer if input_path == "-" else open_untrusted(input_path)
+    except (OSError, AttributeError) as exc:
+        error = exc if isinstance(exc, OSError) else FileRefused("no_stdin", "-")
+        _say(describe(error, lang))
+        return EXIT_CANNOT_RUN
+    try:
+        with OutputLock(output):
+            return _run_locked(stream, input_path, output, workers, resume, lang, output_format, progress)
+    except OSError as exc:  # the lock: another run holds it, or the folder is not writable
+        _say(describe(exc, lang))
+        return EXIT_CANNOT_RUN
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
 
+
+def _run_locked(
+    stream: BinaryIO,
+    input_path: str,
+    output: Path,
+    workers: int,
+    resume: bool,
+    lang: str,
+    output_format: str,
+    progress: bool | None,
+) -> int:
+    started = time.perf_counter()
+    partial, meta_path, _ = run_files(output)
+    total_bytes = None if input_path == "-" else os.fstat(stream.fileno()).st_size
+    identity = None if input_path == "-" else input_identity(stream)
+    meta = _meta(input_path, lang, output_format, identity)
+
+    # The partial output: fresh, or resumed.
+    done = Done()
+    try:
+        if resume and os.path.lexists(partial):
+            if input_path == "-":
+                _say(_t(lang, "err_resume_stdin", partial=shown(str(partial))))
+                return EXIT_CANNOT_RUN
+            sink = reopen_private(partial)  # first: never read or touch what a planted link points to
+            old_meta = _read_meta(meta_path)
+            if old_meta is None or {k: v for k, v in old_meta.items() if k != "input_identity"} != {
+                k: v for k, v in meta.items() if k != "input_identity"
+            }:
+                sink.close()
+                _say(_t(lang, "err_resume_mismatch", partial=shown(str(partial))))
+                return EXIT_CANNOT_RUN
+            if old_meta.get("input_identity") != identity:
+                sink.close()
+                _say(_t(lang, "err_resume_changed", partial=shown(str(partial)), input=shown(input_path)))
+                return EXIT_CANNOT_RUN
+            with open_untrusted(partial) as reading:
+                done = scan_partial(reading)
+            os.ftruncate(sink.fileno(), done.size)
+            _say(_t(lang, "resuming", line=done.last_line, done=done.ok + done.failed))
+        else:
+            if resume:
+                _say(_t(lang, "nothing_to_resume", partial=shown(str(partial))))
+            remove_file(partial)  # a link planted there is removed, never followed
+            write_private_text(meta_path, json.dumps(meta, ensure_ascii=False) + "\n")
+            sink = create_private(partial)
+    except OSError as exc:
+        _say(
+            describe(exc, lang)
+            if isinstance(exc, FileRefused)
+            else _t(lang, "err_write", path=shown(str(partial)), detail=exc.strerror or str(exc))
+        )
+        return EXIT_CANNOT_RUN
+
+    counts = {"ok": done.ok, "failed": done.failed, "blank": 0}
+    bar = _Progress(lang, total_bytes, sys.stderr.isatty() if progress is None else progress)
+    try:
+        with sink:
+            lines = read_lines(stream)
+            skipped = _skip(lines, done.last_line, counts)
+            tasks = _chunks(lines, counts)
+            # Never more workers than chunks: a small input is not worth a process each.
+            first = list(itertools.islice(tasks, workers)) if workers > 1 else []
+            workers = min(workers, len(first))
+            tasks = itertools.chain(first, tasks)
+            if workers <= 1:
+                warm_up(lang)
+                bar.start(skipped, done.ok + done.failed)
+                _drain(((advise_chunk(chunk, lang), nbytes) for chunk, nbytes in tasks), sink, counts, bar)
+            else:
+                start_bar = functools.partial(bar.start, skipped, done.ok + done.failed)
+                _run_pool(tasks, workers, lang, sink, counts, bar, start_bar)
+            sink.flush()
+            os.fsync(sink.fileno())
+    except KeyboardInterrupt as interrupt:
+        bar.stop()
+        _say(_t(lang, "interrupted", done=counts["ok"] + counts["failed"], partial=shown(str(partial))))
+        return EXIT_TERMINATED if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+    except _WorkerDied:
+        bar.stop()
+        _say(_t(lang, "err_worker", partial=shown(str(partial))))
+        return EXIT_CANNOT_RUN
+    except OSError as exc:
+        bar.stop()
+        _say(_t(lang, "err_io", detail=exc.strerror or str(exc), partial=shown(str(partial))))
+        return EXIT_CANNOT_RUN
+    bar.stop()
+
+    os.replace(partial, output)  # 0600 since its creation; a link planted at OUT is replaced, not followed
+    _fsync_dir(output)
+    remove_file(meta_path)
+
     seconds = time.perf_counter() - started
-    lines = counts["ok"] + counts["failed"]
+    answered = counts["ok"] + counts["failed"]
     _say(
         _t(
             lang,
@@ -456,9 +600,9 @@ def run_batch(
             ok=counts["ok"],
             failed=counts["failed"],
             blank=counts["blank"],
-            path=str(output),
+            path=shown(str(output)),
             seconds=seconds,
-            rate=(lines - done.ok - done.failed) / seconds if seconds > 0 else 0.0,
+            rate=(answered - done.ok - done.failed) / seconds if seconds > 0 else 0.0,
         )
     )
     if counts["failed"]:
@@ -498,7 +642,7 @@ def _run_pool(tasks, workers: int, lang: str, sink, counts: dict, bar: _Progress
     from concurrent.futures.process import BrokenProcessPool
 
     executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(lang,)
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(lang, os.getpid())
     )
     window: collections.deque = collections.deque()
     limit = workers * WINDOW_PER_WORKER

@@ -18,9 +18,9 @@ offer); files are written with mode 0600.
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,8 +33,11 @@ from rich.text import Text
 
 from advisor.analysis import explain as how
 from advisor.api import advise, rules_by_id
-from advisor.service.private_files import write_private_text
+from advisor.models import Advice
+from advisor.numbers import choice_number
+from advisor.service.private_files import FileRefused, describe, write_private_text
 from advisor.texts.catalog import catalog, check_language
+from advisor.texts.sanitise import clean, visible
 from advisor.ui.questions import (
     CHOICE,
     INTEGER,
@@ -64,8 +67,6 @@ from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_BAD_ANSWERS, EXIT_INTERRUPTED = 0, 1, 2, 130
-# As in facts.situation: the zero-width joiners U+200C/U+200D stay (joined emoji).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 BACK = object()
 
 
@@ -217,7 +218,7 @@ class Interview:
         self.history: list[Key] = []
         self.previous: dict[Key, Any] = {}
         self.situation: Situation | None = None
-        self.advice = None
+        self.advice: Advice | None = None
         self.saved_to: str | None = None
 
     # texts
@@ -241,7 +242,8 @@ class Interview:
                 self.console.print()  # end the prompt's line
             raise
         if self.echo:
-            self.console.print(Text(_CONTROL.sub("", line)))  # piped bytes must not drive the terminal
+            shown = clean(line)  # piped bytes must not drive the terminal
+            self.console.print(Text(shown if len(shown) <= 200 else shown[:200] + "…"))
         return line
 
     # the whole session
@@ -260,11 +262,11 @@ class Interview:
             self.situation = build_situation(self.answers)
             if self.save_path:
                 self.save(self.save_path)
-            self.advice = advise(self.situation, self.lang)
+            self.advice = advice = advise(self.situation, self.lang)
             from advisor.ui.render import render_advice
 
             self.console.print()
-            render_advice(self.advice, self.console, show_sources=False)
+            render_advice(advice, self.console, show_sources=False)
             self.how_menu()
             if not self.saved_to:
                 self.offer_save()
@@ -433,17 +435,18 @@ class Interview:
         self.console.print(how.bullets(lines, _numbers(len(lines)), indent=0))
         while True:
             try:
-                line = self.read(self.t("review_prompt", n=len(slots)))
+                answer = self.read(self.t("review_prompt", n=len(slots)))
             except EOFError:
                 return True  # every question is answered: the end of input confirms
-            word = normalize(line)
+            word = normalize(answer)
             if not word or word in words("yes"):
                 return True
-            if is_back(line):
+            if is_back(answer):
                 self.back()
                 return False
-            if word.isdigit() and 1 <= int(word) <= len(slots):
-                slot = slots[int(word) - 1]
+            position = choice_number(word, len(slots))
+            if position is not None:
+                slot = slots[position - 1]
                 value = self.ask(slot, walk(self.answers), editing=True)
                 if value is not BACK:
                     self.answers[slot.key] = value
@@ -454,6 +457,7 @@ class Interview:
     # HOW
     def how_menu(self) -> None:
         advice, situation = self.advice, self.situation
+        assert advice is not None and situation is not None  # the HOW menu follows the advice
         entries = how.items(advice)
         self.console.print()
         self.console.print(Rule(Text(self.t("how_title"), style="bold"), align="left"))
@@ -465,8 +469,9 @@ class Interview:
             word = normalize(line)
             if not word or word in words("quit"):
                 return
-            if word.isdigit() and 1 <= int(word) <= len(entries):
-                chain = how.explain(advice, situation, entries[int(word) - 1])
+            position = choice_number(word, len(entries))
+            if position is not None:
+                chain = how.explain(advice, situation, entries[position - 1])
                 how.render_chain(chain, advice, self.console)
                 continue
             self.say(self.t("invalid", hint=self.t("hint_how", n=len(entries))), "yellow")
@@ -478,11 +483,12 @@ class Interview:
         try:
             write_private_text(target, dump(situation))
         except OSError as error:
-            self.say(self.t("save_failed", path=path, detail=error.strerror or str(error)), "red")
+            detail = describe(error, self.lang) if isinstance(error, FileRefused) else error.strerror or str(error)
+            self.say(self.t("save_failed", path=visible(path), detail=detail), "red")
             return False
         self.saved_to = path
-        self.say(self.t("saved", path=path), "green")
-        self.say(self.t("resume_hint", path=path), "dim")
+        self.say(self.t("saved", path=visible(path)), "green")
+        self.say(self.t("resume_hint", path=visible(path)), "dim")
         return True
 
     def offer_save(self, partial: bool = False) -> None:
@@ -501,11 +507,11 @@ class Interview:
                 return
             target = os.path.expanduser(path)
             if os.path.isdir(target):
-                self.say(self.t("save_is_dir", path=path), "yellow")
+                self.say(self.t("save_is_dir", path=visible(path)), "yellow")
                 continue
             if os.path.exists(target):
                 try:
-                    answer = normalize(self.read(self.t("save_overwrite", path=path)))
+                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
                 except (EOFError, KeyboardInterrupt):
                     return
                 if answer not in words("yes"):
@@ -546,20 +552,55 @@ class Interview:
 
 def load_answers(path: str, lang: str) -> Answers:
     """Answers from a saved Situation JSON; raises SituationError (naming each field)."""
+    from advisor.service.private_files import read_untrusted
     from advisor.validation import MAX_INPUT_BYTES, situation_from_json
 
-    with open(os.path.expanduser(path), "rb") as handle:
-        raw_bytes = handle.read(MAX_INPUT_BYTES + 1)
+    raw_bytes = read_untrusted(os.path.expanduser(path), MAX_INPUT_BYTES)
     situation = situation_from_json(raw_bytes, lang)
     raw = json.loads(raw_bytes.decode("utf-8-sig"))
     return answers_from_situation(situation, raw)
 
 
-def _stdin_reader() -> Callable[[], str]:
+MAX_ANSWER_CHARS = 4_096  # far more than any answer; a terminal's own line limit
+MAX_DRAIN_CHARS = 16 * 1024 * 1024  # an over-long line is skipped up to this much, then the input is unusable
+TOO_LONG = "\ufffd" * (MAX_ANSWER_CHARS + 1)  # what an over-long line reads as: an answer nothing accepts
+
+
+def bounded_reader(stream) -> Callable[[], str]:
+    """`read_line()` for piped answers: at most MAX_ANSWER_CHARS characters of a line are
+    kept (a longer line reads as TOO_LONG, an invalid answer); the rest is read and dropped
+    in small pieces, so `cat /dev/zero | credit-advisor` cannot grow memory. A line that
+    goes on past MAX_DRAIN_CHARS ends the input (EOFError): it carries no answers."""
+
     def read_line() -> str:
-        return input()
+        line = stream.readline(MAX_ANSWER_CHARS + 1)
+        if not line:
+            raise EOFError
+        if line.endswith("\n"):
+            return line[:-1].removesuffix("\r")
+        if len(line) <= MAX_ANSWER_CHARS:
+            return line  # the last line, without a line break
+        drained = 0
+        while drained < MAX_DRAIN_CHARS:
+            rest = stream.readline(1 << 16)
+            if not rest or rest.endswith("\n"):
+                return TOO_LONG
+            drained += len(rest)
+        raise EOFError
 
     return read_line
+
+
+def _stdin_reader(interactive: bool) -> Callable[[], str]:
+    if interactive:
+        return input  # a terminal bounds its own lines (and readline edits them)
+    if sys.stdin is None:
+
+        def closed() -> str:
+            raise EOFError
+
+        return closed
+    return bounded_reader(sys.stdin)
 
 
 def run_interview(lang: str, answers_path: str | None, save_path: str | None) -> int:
@@ -573,21 +614,20 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
         try:
             answers = load_answers(answers_path, lang)
         except OSError as error:
-            print(
-                text.interview("err_answers_file", path=answers_path, detail=error.strerror or str(error)),
-                file=sys.stderr,
-            )
+            detail = describe(error, lang) if isinstance(error, FileRefused) else error.strerror or str(error)
+            print(text.interview("err_answers_file", path=visible(answers_path), detail=detail), file=sys.stderr)
             return EXIT_BAD_ANSWERS
         except SituationError as error:
-            print(text.interview("err_answers", path=answers_path), file=sys.stderr)
+            print(text.interview("err_answers", path=visible(answers_path)), file=sys.stderr)
             for name, message in error.problems:
                 print(f"  {name}: {message}", file=sys.stderr)
             return EXIT_BAD_ANSWERS
-    interactive = sys.stdin.isatty()
-    try:
-        sys.stdin.reconfigure(errors="replace")  # a stray byte is an invalid answer, not a crash
-    except (AttributeError, ValueError):
-        pass
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        try:
+            sys.stdin.reconfigure(errors="replace")  # a stray byte is an invalid answer, not a crash
+        except ValueError:
+            pass
     if interactive:
         try:
             import readline  # noqa: F401  (line editing and history for input())
@@ -597,7 +637,7 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
     interview = Interview(
         lang,
         console,
-        _stdin_reader(),
+        _stdin_reader(interactive),
         interactive=interactive,
         echo=not interactive,
         save_path=save_path,

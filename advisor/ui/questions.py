@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from advisor.numbers import choice_number, decimal_number, whole_number
 from advisor.texts.catalog import LANGUAGES, catalog
 from advisor.ui import relevance
 from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
@@ -425,8 +426,9 @@ class Invalid(ValueError):
 
 _TRAILING = re.compile(r"[\s。.!！~～]+$")
 _APPROX = re.compile(r"^(大概|大约|约|差不多|左右|about|around|approx\.?|~)\s*")
-_INT = re.compile(r"^(\d+)\s*(天|日|个月|個月|月|次|分|days?|months?|times?|points?)?\s*(左右)?$")
-_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)\s*(千|k|万|w)?\s*(元|块|块钱|yuan|rmb|cny)?\s*(左右)?$")
+# [0-9], not \d: "፩" or "٣" are digits to \d but not to the number parser (advisor.numbers).
+_INT = re.compile(r"^([0-9]+)\s*(天|日|个月|個月|月|次|分|days?|months?|times?|points?)?\s*(左右)?$")
+_NUMBER = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(千|k|万|w)?\s*(元|块|块钱|yuan|rmb|cny)?\s*(左右)?$")
 _MULTIPLIER = {"千": 1_000, "k": 1_000, "万": 10_000, "w": 10_000}
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
@@ -495,8 +497,9 @@ def parse(question: Question, text: str) -> Any:
             return False
         raise Invalid("hint_yesno_null" if question.nullable else "hint_yesno")
     if question.kind == CHOICE:
-        if word.isdigit() and 1 <= int(word) <= len(question.options):
-            return question.options[int(word) - 1]
+        position = choice_number(word, len(question.options))
+        if position is not None:
+            return question.options[position - 1]
         code = _option_by_word(question, word)
         if code is None and word in words("yes"):
             code = question.yes_option or ("yes" if "yes" in question.options else None)
@@ -510,10 +513,8 @@ def parse(question: Question, text: str) -> Any:
             return []
         chosen: list[str] = []
         for token in filter(None, _SPLIT.split(word)):
-            if token.isdigit() and 1 <= int(token) <= len(question.options):
-                code = question.options[int(token) - 1]
-            else:
-                code = _option_by_word(question, token)
+            position = choice_number(token, len(question.options))
+            code = question.options[position - 1] if position is not None else _option_by_word(question, token)
             if code is None:
                 raise Invalid("hint_multi", n=len(question.options))
             if code not in chosen:
@@ -523,14 +524,16 @@ def parse(question: Question, text: str) -> Any:
     value: float
     if question.kind == INTEGER:
         match = _INT.match(word)
-        if not match:
+        whole = whole_number(match.group(1)) if match else None
+        if whole is None:
             raise Invalid("hint_integer", minimum=int(question.minimum or 0), maximum=int(question.maximum or 0))
-        value = int(match.group(1))
+        value = whole
     else:
         match = _NUMBER.match(word)
-        if not match:
+        number = decimal_number(match.group(1)) if match else None
+        if match is None or number is None:
             raise Invalid("hint_number")
-        value = float(match.group(1)) * _MULTIPLIER.get(match.group(2) or "", 1)
+        value = number * _MULTIPLIER.get(match.group(2) or "", 1)
     if (question.minimum is not None and value < question.minimum) or (
         question.maximum is not None and value > question.maximum
     ):

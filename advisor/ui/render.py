@@ -4,8 +4,6 @@ word for its severity.  User data goes in as rich `Text`, never as markup."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -14,35 +12,19 @@ from rich.text import Text
 
 from advisor.models import Advice, Effect
 from advisor.texts.catalog import catalog
+from advisor.texts.sanitise import clean
 from credit_advisor.facts.enums import CALM_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
-# Characters that can move the cursor, recolour or reorder the screen, or cannot be
-# encoded at all: control (C0/C1, ESC), format (bidi overrides, zero-width), line and
-# paragraph separators, lone surrogates.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-# Format characters that reorder or hide nothing: they join emoji sequences and letters.
-_JOINERS = frozenset("\u200c\u200d")
 
 
 def terminal_safe(text: str) -> str:
     """The person's own text (debt labels) with nothing that could corrupt a terminal.
 
     Situation already strips these from labels; this is the second line of defence for
-    an Advice that was built or loaded some other way.  A lone surrogate becomes U+FFFD.
+    an Advice that was built or loaded some other way (advisor.texts.sanitise.clean).
     """
-    if text.isascii() and text.isprintable():
-        return text
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs":
-            kept.append("\ufffd")
-        elif category not in _UNSAFE_CATEGORIES or char in _JOINERS:
-            kept.append(char)
-    return "".join(kept)
+    return clean(text)
 
 
 def severity(topic: str, effect: Effect) -> str:
