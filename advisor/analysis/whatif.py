@@ -30,7 +30,8 @@ from advisor.numbers import whole_number
 from advisor.texts.audit_text import audit_text, debt_name, shown
 from advisor.texts.catalog import Catalog, catalog
 from advisor.texts.sanitise import visible
-from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES, STRENGTH, Hardship, Likelihood, Negotiation, Topic
+from credit_advisor.facts.bands import hardship_kind
+from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES, STRENGTH, Likelihood, Negotiation, Topic
 from credit_advisor.facts.parameters import ParameterError, Value, parameters_on, value_on
 from credit_advisor.facts.situation import Collection, Debt, Situation, dated
 
@@ -407,7 +408,7 @@ def candidates(situation: Situation) -> list[Candidate]:
     if situation.credit_inquiries_6m is not None and situation.credit_inquiries_6m > few:
         out.append(Candidate("stop_applying", [("credit_inquiries_6m", 0)], months=STOP_APPLYING_MONTHS, few=few))
     if (
-        situation.hardship in (Hardship.illness, Hardship.pandemic)
+        hardship_kind(situation.hardship) == "objective"  # the causes a proof can rest on (E6)
         and situation.hardship_proof is not True
         and any(d.overdue for d in situation.debts)
     ):
