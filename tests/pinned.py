@@ -32,16 +32,15 @@ knowledge without reading code, and a new rule's cases are added by copying a bl
 
 from __future__ import annotations
 
-import json
-import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conftest import declared_facts as declarations  # (rule, fact type, slots) per declared fact
+
 CASES_DIR = Path(__file__).with_name("cases")
-_DECLARED = re.compile(r"^(\w+) f-\d+ (\{.*\})$")
 _KEYS = {"name", "near_miss_of", "trace", "actions", "situation", "concludes", "effects"}
 
 
@@ -111,17 +110,6 @@ def concluded_item(kind: str, slots: dict[str, Any]) -> str:
     if kind == "Effect":
         return f"{slots['topic']}.{slots['code']}"
     return "finding.on_report" if kind == "OnReport" else f"action.{slots['code']}"
-
-
-def declarations(advice) -> list[tuple[str, str, dict[str, Any]]]:
-    """(rule, fact type, slots) for every fact declared in the trace, in order."""
-    found = []
-    for entry in advice.trace:
-        for text in entry.declared:
-            match = _DECLARED.match(text)
-            assert match, f"unreadable trace declaration: {text!r}"
-            found.append((entry.rule, match.group(1), json.loads(match.group(2))))
-    return found
 
 
 def mismatches(case: Case, advice) -> list[str]:

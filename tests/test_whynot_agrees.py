@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given
 from strategies import property_settings, situations
 
-from advisor.analysis.whynot import all_targets, parse_target, why_not
+from advisor.analysis.whynot import all_targets, declares, parse_target, why_not
 from advisor.engine.consult import final_facts, run
 from advisor.engine.core import engine
 from credit_advisor.facts.situation import Situation
@@ -50,15 +50,6 @@ def evaluated_matches(facts) -> set[tuple[str, frozenset]]:
         for rule in engine().rules
         for chosen, _ in rule.matches(facts)
     }
-
-
-def declares(fact, kind: str, topic: str, code: str) -> bool:
-    name = type(fact).__name__
-    if kind == "effect":
-        return name == "Effect" and fact["topic"] == topic and fact["code"] == code
-    if kind == "action":
-        return name == "Action" and fact["code"] == code
-    return name == "OnReport"
 
 
 def single_debt_pattern(rule) -> bool:

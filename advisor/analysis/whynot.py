@@ -493,7 +493,8 @@ def _tidy(text: str) -> str:
     return " ".join(text.replace(" ;", ";").replace(" ,", ",").split())
 
 
-def _declares(fact: Fact, kind: str, topic: str, code: str) -> bool:
+def declares(fact: Fact, kind: str, topic: str, code: str) -> bool:
+    """Whether a declared fact is the conclusion `kind` (effect, action, finding) names."""
     name = type(fact).__name__
     if kind == "effect":
         return name == "Effect" and fact["topic"] == topic and fact["code"] == code
@@ -525,7 +526,7 @@ def explain_rule(
 ) -> RuleResult:
     meta = rule.meta
     text = words.text
-    declared = [fact for f in firings if f.rule == meta.id for fact in f.declared if _declares(fact, kind, topic, code)]
+    declared = [fact for f in firings if f.rule == meta.id for fact in f.declared if declares(fact, kind, topic, code)]
     concluded = [_conclusion(fact, kind) for fact in declared]
     concluded = [dict(t) for t in dict.fromkeys(tuple(sorted(c.items(), key=lambda i: i[0])) for c in concluded)]
     debts_in_situation = list(range(len(words.situation.debts)))
