@@ -784,26 +784,19 @@ def render_replay(report: ReplayReport, console) -> None:
                 style="yellow",
             )
         )
-    for change in report.effects:
-        line = t(
-            f"replay.effect_{change['change']}",
-            conclusion=change["conclusion"],
-            before=change["before"],
-            after=change["after"],
-            debts_before=change["debts_before"],
-            debts_after=change["debts_after"],
+    changes = [
+        (f"replay.effect_{c['change']}", c, {"conclusion": c["conclusion"], "before": c["before"], "after": c["after"]})
+        for c in report.effects
+    ] + [
+        (
+            f"replay.action_{c['change']}",
+            c,
+            {"action": c["action"], "before": c["priority_before"], "after": c["priority_after"]},
         )
-        rules = ", ".join(change["accounted_by"]) or t("replay.no_rule")
-        console.print(Text(f"  ~ {line} — {t('replay.because', rules=rules)}", style="yellow"))
-    for change in report.actions:
-        line = t(
-            f"replay.action_{change['change']}",
-            action=change["action"],
-            before=change["priority_before"],
-            after=change["priority_after"],
-            debts_before=change["debts_before"],
-            debts_after=change["debts_after"],
-        )
+        for c in report.actions
+    ]
+    for key, change, values in changes:
+        line = t(key, **values, debts_before=change["debts_before"], debts_after=change["debts_after"])
         rules = ", ".join(change["accounted_by"]) or t("replay.no_rule")
         console.print(Text(f"  ~ {line} — {t('replay.because', rules=rules)}", style="yellow"))
     for change in report.timeline:
