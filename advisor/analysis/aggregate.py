@@ -12,6 +12,7 @@ from operator import itemgetter
 from advisor import models
 from advisor.analysis.timeline import timeline_entries
 from advisor.engine.core import Firing
+from advisor.engine.experta_door import CAPTURE, FACT_ID
 from advisor.texts.catalog import Catalog
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
@@ -124,7 +125,7 @@ def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]
     seen: set[int] = set()
     while stack:
         fact = stack.pop(0)
-        fact_id = fact["__factid__"]
+        fact_id = fact[FACT_ID]
         if fact_id in seen or fact_id not in declared_by:
             continue
         seen.add(fact_id)
@@ -201,7 +202,7 @@ def _declared_text(fact) -> str:
         # are the key (1 and True cannot meet in one slot).
         items = tuple(dict.items(fact))
         last, fact_id = items[-1]
-        if last == "__factid__":
+        if last == FACT_ID:
             key: tuple = (kind, items[:-1])
             text = _JSON_MEMO.get(key)
             if text is None:
@@ -225,15 +226,15 @@ def _remember_json(key: tuple, values: dict) -> str:
 
 
 def fact_name(fact) -> str:
-    return f"{type(fact).__name__} f-{fact['__factid__']}"
+    return f"{type(fact).__name__} f-{fact[FACT_ID]}"
 
 
 def _values(fact) -> dict:
     # Declared facts carry one special slot, their id (experta's `__bind__` only ever
     # appears on patterns); our slots hold scalars, stored as they are.
     values = dict(fact)
-    values.pop("__factid__", None)
-    values.pop("__bind__", None)
+    values.pop(FACT_ID, None)
+    values.pop(CAPTURE, None)
     return values
 
 
@@ -254,16 +255,16 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
         for fact in matched_facts:
             if type(fact) in CONCLUSIONS:
                 derived = True
-            model = matched_models.get(fact["__factid__"])
+            model = matched_models.get(fact[FACT_ID])
             if model is None:
-                model = matched_models[fact["__factid__"]] = models.of_engine_data(
+                model = matched_models[fact[FACT_ID]] = models.of_engine_data(
                     models.MatchedFact, {"fact": fact_name(fact), "values": _values(fact)}
                 )
             matched.append(model)
         declared = []
         upstream: tuple[str, ...] | None = None
         for fact in declared_facts:
-            declared_by[fact["__factid__"]] = firing
+            declared_by[fact[FACT_ID]] = firing
             declared.append(_declared_text(fact))
             kind = type(fact)
             if kind is OnReport:
