@@ -165,9 +165,15 @@ class Situation(_Strict):
 
 
 def dated(situation: Situation, today: date | None = None) -> Situation:
-    """The situation with `as_of` filled in.  The one place the advisor reads the clock:
-    everything the advice computes counts from `as_of`, so a recorded situation (or
-    trace) with its day gives the same advice on any later day."""
+    """The situation with `as_of` filled in.  With `run_day`, the one place the advisor
+    reads the clock: everything the advice computes counts from `as_of`, so a recorded
+    situation (or trace) with its day gives the same advice on any later day."""
     if situation.as_of is not None:
         return situation
-    return situation.model_copy(update={"as_of": today or date.today()})
+    return situation.model_copy(update={"as_of": today or run_day()})
+
+
+def run_day() -> date:
+    """The day of this run: what `dated` fills in, and the day a command without a
+    Situation works for (the `rules` listing's texts state the parameters of this day)."""
+    return date.today()

@@ -1,12 +1,24 @@
-"""Texts per language, keyed by code: rules and conclusions never carry sentences."""
+"""Texts per language, keyed by code: rules and conclusions never carry sentences.
+
+A text may name a dated parameter instead of restating its value (`$(overdue.short_max_days)`,
+see advisor/texts/placeholders.py): such a text is only given out by a catalog for a day,
+`catalog(lang).on(day)`, which fills it with the value in force that day.  The catalog
+as read from the files gives every other text and refuses those (no `$(` ever reaches a
+reader).
+"""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from credit_advisor.facts.parameters import parameters_on
+
+from .placeholders import PlaceholderError, fill, placeholders
 
 CATALOG_DIR = Path(__file__).with_name("catalogs")
 LANGUAGES = ("zh", "en")
@@ -14,6 +26,17 @@ DEFAULT_LANGUAGE = "zh"
 
 
 _MISSING: Any = object()
+DAYS_REMEMBERED = 64  # catalogs filled for a day, per process: a batch has few distinct days
+
+
+class Unfilled:
+    """In a day's catalog, a text whose placeholders cannot be filled on that day: asking
+    for it raises the reason."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: PlaceholderError):
+        self.error = error
 
 
 class Catalog:
@@ -21,7 +44,12 @@ class Catalog:
     table keys (a rule id such as `huabei.suspended` is one key of `[rules]`), a
     KeyError naming the path when there is no such entry.  `template` is a text entry,
     `text` a formatted one; the named helpers (`ui`, `effect`, `rule`, …) and
-    `audit_text` are those, for their tables."""
+    `audit_text` are those, for their tables.
+
+    This is the catalog as written (`data`): a text with a parameter placeholder is
+    refused with a `PlaceholderError`; `on(day)` gives the catalog for a day."""
+
+    day: date | None = None
 
     def __init__(self, language: str, data: dict[str, Any]):
         self.language = language
@@ -41,6 +69,20 @@ class Catalog:
             if default is not _MISSING:
                 return default
             raise self._missing(path) from None
+        return self._checked(path, node)
+
+    def on(self, day: date) -> Catalog:
+        """This language's catalog for `day`: every parameter placeholder filled with the
+        value in force that day (remembered per language and day)."""
+        return _catalog_on(self.language, day)
+
+    def _checked(self, path: tuple[str, ...], node: Any) -> Any:
+        """`node`, unless it is (or lists) a text this catalog cannot give out."""
+        for item in node if type(node) is list else (node,):
+            if type(item) is str and "$(" in item:
+                raise PlaceholderError(
+                    f"catalog {self.language}: {'.'.join(path)} names a parameter: ask catalog(lang).on(day)"
+                )
         return node
 
     def template(self, *path: str) -> str:
@@ -54,7 +96,7 @@ class Catalog:
             raise self._missing(path) from None
         if type(node) is not str:
             raise KeyError(f"catalog {self.language}: {'.'.join(path)} is not a text")
-        return node
+        return self._checked(path, node)
 
     def _missing(self, path: tuple[str, ...]) -> KeyError:
         return KeyError(f"catalog {self.language}: no text for {'.'.join(path)}")
@@ -68,9 +110,15 @@ class Catalog:
         """Each rule's explanation, in order (a KeyError names a missing one)."""
         table = self.lookup("rules")
         try:
-            return [table[rule_id] for rule_id in rule_ids]
+            texts = [table[rule_id] for rule_id in rule_ids]
         except KeyError:
+            texts = None
+        if texts is None or not self._all_given(texts):
             return [self.template("rules", rule_id) for rule_id in rule_ids]
+        return texts
+
+    def _all_given(self, texts: list[Any]) -> bool:
+        return not any("$(" in text for text in texts)
 
     def likelihood(self, code: str) -> str:
         return self.template("likelihood", code)
@@ -98,6 +146,80 @@ class Catalog:
         return self.template("meta", "disclaimer")
 
 
+class DayCatalog(Catalog):
+    """The texts of one language for one day: placeholders filled (`data`), a text that
+    cannot be filled that day kept as `Unfilled` and refused when asked for."""
+
+    def __init__(self, language: str, source: dict[str, Any], day: date):
+        values, self.day = parameters_on(day), day
+        super().__init__(language, _filled(source, lambda text: fill(text, values, language)))
+
+    def _checked(self, path: tuple[str, ...], node: Any) -> Any:
+        for item in node if type(node) is list else (node,):
+            if type(item) is Unfilled:
+                raise PlaceholderError(f"catalog {self.language} on {self.day}: {'.'.join(path)}: {item.error}")
+        return node
+
+    def template(self, *path: str) -> str:
+        # The walk of `Catalog.template` without its `$(` test: this is the hot path.
+        node: Any = self.data
+        try:
+            for key in path:
+                node = node[key]
+        except (KeyError, TypeError, IndexError):
+            raise self._missing(path) from None
+        if type(node) is not str:
+            self._checked(path, node)
+            raise KeyError(f"catalog {self.language}: {'.'.join(path)} is not a text")
+        return node
+
+    def _all_given(self, texts: list[Any]) -> bool:
+        return all(type(text) is str for text in texts)
+
+
+def _filled(node: Any, fill_text: Any) -> Any:
+    """`node` with each text that has placeholders filled (or `Unfilled`); tables and
+    lists without any are shared with the catalog as written."""
+    if type(node) is dict:
+        filled = {key: _filled(value, fill_text) for key, value in node.items()}
+        return node if all(filled[key] is value for key, value in node.items()) else filled
+    if type(node) is list:
+        items = [_filled(item, fill_text) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if type(node) is str and "$(" in node:
+        try:
+            return fill_text(node)
+        except PlaceholderError as error:
+            return Unfilled(error)
+    return node
+
+
+@lru_cache(maxsize=DAYS_REMEMBERED)
+def _catalog_on(language: str, day: date) -> Catalog:
+    return DayCatalog(language, catalog(language).data, day)
+
+
+def check_placeholders(data: dict[str, Any], origin: str) -> None:
+    """Every placeholder in `data` is well formed and names a parameter (whatever the day)."""
+    for node in _texts(data):
+        if "$(" in node:
+            try:
+                placeholders(node)
+            except PlaceholderError as error:
+                raise ValueError(f"{origin}: {error}") from None
+
+
+def _texts(node: Any) -> Iterable[str]:
+    if type(node) is dict:
+        for value in node.values():
+            yield from _texts(value)
+    elif type(node) is list:
+        for item in node:
+            yield from _texts(item)
+    elif type(node) is str:
+        yield node
+
+
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
@@ -122,7 +244,9 @@ def catalog(language: str = DEFAULT_LANGUAGE) -> Catalog:
     data: dict[str, Any] = {}
     for path in sorted((CATALOG_DIR / language).glob("*.toml")):
         with open(path, "rb") as handle:
-            _merge(data, tomllib.load(handle), path)
+            table = tomllib.load(handle)
+        check_placeholders(table, path.name)  # a misspelt parameter fails on any day
+        _merge(data, table, path)
     return Catalog(language, data)
 
 
