@@ -214,8 +214,9 @@ def cmd_advise(args) -> int:
 def cmd_rules(args) -> int:
     from advisor.api import rules_by_id, ruleset_version
     from advisor.texts.catalog import catalog
+    from credit_advisor.facts.situation import run_day
 
-    text = catalog(_lang(args))
+    text = catalog(_lang(args)).on(run_day())  # no situation: the parameters of today
     rules = []
     for meta in rules_by_id().values():
         entry = meta.as_dict()

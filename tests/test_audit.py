@@ -21,7 +21,7 @@ from advisor.analysis.audit import (
 )
 from advisor.api import advise, rules_by_id
 from advisor.engine import core as engine_module
-from advisor.texts.catalog import catalog
+from advisor.texts.catalog import _catalog_on, catalog
 from credit_advisor.cli import main
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES
 from credit_advisor.facts.experta_compat import MATCH, Rule
@@ -114,7 +114,11 @@ def test_edited_ruleset_version_is_reported(tmp_path, capsys):
 def test_changed_catalog_text_is_reported(tmp_path, monkeypatch):
     path = record(tmp_path)
     monkeypatch.setitem(catalog("en").data["rules"], "huabei.own_overdue_blocks_use", "A CHANGED EXPLANATION.")
-    report = replay(read_trace(path))
+    _catalog_on.cache_clear()  # the catalogs filled for a day are made from the edited one
+    try:
+        report = replay(read_trace(path))
+    finally:
+        _catalog_on.cache_clear()
     assert report.verdict == "changed"
     assert not report.firings["rules"] and not report.effects  # same firings and conclusions
     changed = [t for t in report.texts if "A CHANGED EXPLANATION." in t["after"]]

@@ -61,7 +61,7 @@ def test_each_debt_keeps_the_likelihood_and_rules_of_its_own_conclusions():
 
 def test_the_explanation_gives_only_the_winning_debts_reasons():
     advice = advise(TEN_AND_120_DAYS, lang="en")
-    text = catalog("en")
+    text = catalog("en").on(advice.as_of)
     limit = effect(advice, "huabei", "limit_reduced")
     assert (limit.likelihood.value, limit.debts) == ("likely", [1])
     weaker, winning = limit.by_debt
@@ -81,7 +81,7 @@ def test_a_person_level_rule_can_be_stronger_than_every_debt():
     assert illegal.debts == []  # no debt's own rules concluded `certain`
     assert own(illegal) == [(0, "possible")]
     assert illegal.rules == ["collection.threats_are_illegal", "collection.unlicensed_platform_collection_risk"]
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     assert illegal.explanation == text.rule("collection.threats_are_illegal")
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import date
 
 import pytest
 from conftest import LIKELIHOODS, PROJECT, TOPICS
 
 LANGS = ("zh", "en")
+DAY = date(2026, 11, 30)  # a day every parameter has a value
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -17,6 +19,11 @@ def texts(lang: str):
     from advisor.texts.catalog import catalog
 
     return catalog(lang)
+
+
+def texts_on(lang: str, day: date = DAY):
+    """The catalog a report of `day` reads: parameter placeholders filled."""
+    return texts(lang).on(day)
 
 
 def flatten(node: dict, prefix: str = "") -> dict[str, object]:
@@ -54,7 +61,7 @@ def every_needed_text():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_topic_effect_action_likelihood_and_rule_has_a_text(lang):
-    catalog = texts(lang)
+    catalog = texts_on(lang)
     missing, empty = [], []
     for name, get in every_needed_text():
         try:
@@ -146,7 +153,7 @@ def test_every_interface_text_the_code_asks_for_exists(lang):
 
 
 def test_the_chinese_texts_are_chinese_and_differ_from_the_english_ones():
-    zh, en = (texts(lang) for lang in LANGS)
+    zh, en = (texts_on(lang) for lang in LANGS)
     for name, get in every_needed_text():
         if name.startswith(("likelihood.", "topics.")):
             continue

@@ -140,7 +140,7 @@ def steps_for(advice: Advice, rule_ids: list[str], debts: list[int]) -> list[Ste
     """The trace entries of the chain's rules in firing order; a firing about another
     debt than the ones concerned is left out."""
     registry = rules_by_id()
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     wanted = set(rule_ids)
     steps = []
     for entry in advice.trace:
@@ -217,7 +217,7 @@ def _t(lang: str, key: str, **values) -> str:
 def item_title(advice: Advice, item: Item) -> str:
     """A one-line name for a menu: "花呗 · 花呗被降额(很可能)" or "行动 1:…"."""
     lang = advice.language
-    text = catalog(lang)
+    text = catalog(lang).on(advice.as_of)
     if item.kind == "effect":
         assert item.topic is not None, "an effect item names its topic"
         effect = next(e for e in advice.topics[item.topic].effects if e.code == item.code)
@@ -275,7 +275,7 @@ def bullets(items: list, marker: str | list[str] = "•", indent: int = 2) -> Ta
 def render_chain(chain: Chain, advice: Advice, console: Console) -> None:
     """Print the chain: answers → rules in firing order → sources."""
     lang = advice.language
-    text = catalog(lang)
+    text = catalog(lang).on(advice.as_of)
     head = Text(item_title(advice, chain.item), style="bold")
     parts: list = []
     if chain.item.kind == "action":

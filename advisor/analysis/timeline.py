@@ -247,7 +247,7 @@ def timeline_block(advice: Advice, today: date | None = None):
 
     from advisor.texts.catalog import catalog
 
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     today = today or date.today()
     parts: list = [Rule(Text(audit_text(text, "timeline.title", today=today.isoformat()), style="bold"), align="left")]
     if not advice.timeline:

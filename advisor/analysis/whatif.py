@@ -490,8 +490,8 @@ def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
     equal outlooks in KIND_ORDER, then in the order the candidates were found)."""
     from advisor.api import advise
 
-    text = catalog(lang)
     before = advise(situation, lang=lang)
+    text = catalog(lang).on(before.as_of)
     before_outlook = outlook(before)
     old_data = situation.model_dump(mode="json")
     scored = []
@@ -606,7 +606,7 @@ def render_what_if(result: WhatIf, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    text = catalog(result.language)
+    text = catalog(result.language).on(result.before.as_of)
     t = lambda key, **v: audit_text(text, key, **v)
     console.print(Text(t("whatif.title"), style="bold"))
     for change in result.changes:

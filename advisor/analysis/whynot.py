@@ -627,10 +627,10 @@ def why_not(
     from advisor.engine.core import engine
 
     kind, topic, code = parse_target(target)
-    text = catalog(lang)
     if debt is not None and not 0 <= debt < len(situation.debts):
         raise TargetError(f"--debt {debt}", [str(i) for i in range(len(situation.debts))])
     advice, firings = run if run is not None else consult_run(situation, lang)
+    text = catalog(lang).on(advice.as_of)  # the words of the advice's day
     facts = final_facts(situation, firings)
     words = Words(text, situation, advice.debt_labels)
     canonical = f"{topic}.{code}"

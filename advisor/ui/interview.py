@@ -25,6 +25,7 @@ import select
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rich.console import Console, Group
@@ -64,7 +65,7 @@ from advisor.ui.questions import (
     words,
 )
 from credit_advisor.facts.enums import EFFECT_CODES, STRENGTH, Topic
-from credit_advisor.facts.situation import Situation
+from credit_advisor.facts.situation import Situation, dated, run_day
 from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_BAD_ANSWERS, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -125,7 +126,7 @@ def _probes(question: Question) -> list:
     return values
 
 
-def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
+def what_if(answers: Answers, slot: Slot, as_of: date | None = None) -> dict[str, int]:
     """Rules reading this question's field whose firing changes with the answer, given the
     answers so far — a what-if over sample answers, run on the engine — each with the
     strongest likelihood it concluded (0 for actions)."""
@@ -139,7 +140,7 @@ def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
     for value in probes:
         trial = dict(answers)
         trial[slot.key] = value
-        firings = engine().consult(build_situation(trial))
+        firings = engine().consult(dated(build_situation(trial), as_of))
         fired.append(frozenset(f.rule for f in firings))
         for firing in firings:
             for fact in firing.declared:
@@ -153,10 +154,10 @@ def depending_rules(answers: Answers, slot: Slot) -> list[str]:
     return sorted(what_if(answers, slot))
 
 
-def why(answers: Answers, slot: Slot) -> Why:
+def why(answers: Answers, slot: Slot, as_of: date | None = None) -> Why:
     question = slot.question
     reading = rules_reading(question)
-    strength = what_if(answers, slot)
+    strength = what_if(answers, slot, as_of)
     rules = sorted(strength) or reading
     registry = rules_by_id()
     info = Why(question=question.id, rules=rules, reading=len(reading))
@@ -210,6 +211,10 @@ class Interview:
         answers: Answers | None = None,
     ):
         self.lang = check_language(lang)
+        # The day of the whole interview, fixed at its start: the questions, WHY and the
+        # advice state the parameters of one day, even across midnight.
+        self.as_of: date = run_day()
+        self.text = catalog(self.lang).on(self.as_of)
         self.console = console
         self.read_line = read_line
         self.interactive = interactive
@@ -224,10 +229,10 @@ class Interview:
 
     # texts
     def t(self, key: str, **values) -> str:
-        return catalog(self.lang).interview(key, **values)
+        return self.text.interview(key, **values)
 
     def qt(self, question: Question, key: str, default: str = "") -> str:
-        return catalog(self.lang).lookup("interview", "q", question.id, key, default=default)
+        return self.text.lookup("interview", "q", question.id, key, default=default)
 
     def say(self, message: str, style: str = "") -> None:
         self.console.print(Text(message, style=style))
@@ -263,7 +268,7 @@ class Interview:
             self.situation = build_situation(self.answers)
             if self.save_path:
                 self.save(self.save_path)
-            self.advice = advice = advise(self.situation, self.lang)
+            self.advice = advice = advise(dated(self.situation, self.as_of), self.lang)
             from advisor.ui.render import render_advice
 
             self.console.print()
@@ -280,7 +285,7 @@ class Interview:
         return EXIT_OK
 
     def intro(self) -> None:
-        tips = catalog(self.lang).lookup("interview", "intro_tips")
+        tips = self.text.lookup("interview", "intro_tips")
         body = Group(
             Text(self.t("intro")),
             how.bullets([Text(tip) for tip in tips], indent=0),
@@ -380,8 +385,8 @@ class Interview:
                 self.say(self.t("invalid", hint=self.t(problem.key, **problem.values)), "yellow")
 
     def show_why(self, slot: Slot) -> None:
-        info = why(self.answers, slot)
-        text = catalog(self.lang)
+        info = why(self.answers, slot, self.as_of)
+        text = self.text
         parts: list = [Text(self.qt(slot.question, "why"))]
         if slot.question.loop_control:
             # Whether there is (another) debt feeds nearly every rule: name the topics only.

@@ -68,7 +68,7 @@ def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
 
 
 def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     block = advice.topics[topic]
     level = topic_severity(topic, block.effects)
     parts = []
@@ -92,7 +92,7 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
 
 
 def actions_block(advice: Advice, show_sources: bool = True) -> Group:
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
@@ -116,7 +116,7 @@ def actions_block(advice: Advice, show_sources: bool = True) -> Group:
 
 
 def trace_table(advice: Advice) -> Table:
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     table = Table(title=text.ui("report_trace"), show_lines=False, expand=False)
     table.add_column("#", justify="right")
     table.add_column(text.ui("trace_rule"))
@@ -142,7 +142,7 @@ def terminal_safe_advice(advice: Advice) -> Advice:
 def render_advice(advice: Advice, console: Console, show_trace: bool = False, show_sources: bool = True) -> None:
     """Print the whole report to `console`."""
     advice = terminal_safe_advice(advice)
-    text = catalog(advice.language)
+    text = catalog(advice.language).on(advice.as_of)
     console.print(Text(text.ui("report_title"), style="bold"))
     for warning in advice.warnings:
         console.print(Text(f"! {warning}", style="yellow"))
