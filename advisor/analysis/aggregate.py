@@ -297,6 +297,7 @@ def build_advice(
     text: Catalog,
     ruleset_version: str,
 ) -> models.Advice:
+    assert situation.as_of is not None, "build_advice takes a dated() situation"
     text = text.on(situation.as_of)  # the texts state the parameters of the advice's day
     effects, actions, trace = _collect(firings)
     topics: dict[str, dict] = {}

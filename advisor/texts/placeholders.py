@@ -29,14 +29,27 @@ from datetime import date
 from credit_advisor.facts.parameters import ParameterError, Value, all_parameters
 
 PLACEHOLDER = re.compile(r"\$\(([^()]*)\)")
-_SPEC = re.compile(r"(?P<name>[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)(?:(?P<op>[/+-])(?P<operand>[0-9]+))?(?:\|(?P<format>.+))?")
-_DATE_DIRECTIVE = re.compile(r"%(-?[YmdB%])")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_SPEC = re.compile(
+    r"(?P<name>[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)(?:(?P<op>[/+-])(?P<operand>[0-9]+))?(?:\|(?P<format>.+))?"
+)
+_DATE_DIRECTIVE = re.compile(r"%(-?.?)")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _WORDS = {
-    "en": "zero one two three four five six seven eight nine ten eleven twelve".split(),
-    "zh": "零 一 二 三 四 五 六 七 八 九 十 十一 十二".split(),
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
+    "zh": ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"],
 }
 
 
@@ -63,7 +76,7 @@ class Placeholder:
             raise PlaceholderError(f"{self.text}: {self.name} is {value!r}, not a number")
         return self._number(self._computed(value), language)
 
-    def _computed(self, value: int | float) -> int:
+    def _computed(self, value: float) -> int:
         if self.op == "/":
             if self.operand == 0 or value % self.operand:
                 raise PlaceholderError(f"{self.text}: {value} / {self.operand} is not a whole number")
