@@ -29,14 +29,7 @@ _MISSING: Any = object()
 DAYS_REMEMBERED = 64  # catalogs filled for a day, per process: a batch has few distinct days
 
 
-class Unfilled:
-    """In a day's catalog, a text whose placeholders cannot be filled on that day: asking
-    for it raises the reason."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: PlaceholderError):
-        self.error = error
+_ABSENT: Any = object()
 
 
 class Catalog:
@@ -98,7 +91,7 @@ class Catalog:
             raise KeyError(f"catalog {self.language}: {'.'.join(path)} is not a text")
         return self._checked(path, node)
 
-    def _missing(self, path: tuple[str, ...]) -> KeyError:
+    def _missing(self, path: tuple[str, ...]) -> LookupError:
         return KeyError(f"catalog {self.language}: no text for {'.'.join(path)}")
 
     def text(self, *path: str, **values: Any) -> str:
@@ -108,17 +101,7 @@ class Catalog:
 
     def rules_texts(self, rule_ids: Iterable[str]) -> list[str]:
         """Each rule's explanation, in order (a KeyError names a missing one)."""
-        table = self.lookup("rules")
-        try:
-            texts = [table[rule_id] for rule_id in rule_ids]
-        except KeyError:
-            texts = None
-        if texts is None or not self._all_given(texts):
-            return [self.template("rules", rule_id) for rule_id in rule_ids]
-        return texts
-
-    def _all_given(self, texts: list[Any]) -> bool:
-        return not any("$(" in text for text in texts)
+        return [self.template("rules", rule_id) for rule_id in rule_ids]
 
     def likelihood(self, code: str) -> str:
         return self.template("likelihood", code)
@@ -147,21 +130,30 @@ class Catalog:
 
 
 class DayCatalog(Catalog):
-    """The texts of one language for one day: placeholders filled (`data`), a text that
-    cannot be filled that day kept as `Unfilled` and refused when asked for."""
+    """The texts of one language for one day: placeholders filled (`data`).  A text that
+    cannot be filled that day (its parameter has no value then) is left out of `data`
+    and refused with the reason when asked for.  Lookups are the plain walks of the
+    catalog as written, without its `$(` test: this is the hot path of every advice."""
 
     def __init__(self, language: str, source: dict[str, Any], day: date):
         values, self.day = parameters_on(day), day
-        super().__init__(language, _filled(source, lambda text: fill(text, values, language)))
+        self.unfilled: dict[tuple[Any, ...], PlaceholderError] = {}
+        data = _filled(source, lambda text: fill(text, values, language), (), self.unfilled)
+        super().__init__(language, data)
 
-    def _checked(self, path: tuple[str, ...], node: Any) -> Any:
-        for item in node if type(node) is list else (node,):
-            if type(item) is Unfilled:
-                raise PlaceholderError(f"catalog {self.language} on {self.day}: {'.'.join(path)}: {item.error}")
+    def lookup(self, *path: str, default: Any = _MISSING) -> Any:
+        node: Any = self.data
+        try:
+            for key in path:
+                node = node[key]
+        except (KeyError, TypeError, IndexError):
+            error = self._missing(path)
+            if default is not _MISSING and type(error) is KeyError:
+                return default  # no such text; one that cannot be filled is never defaulted
+            raise error from None
         return node
 
     def template(self, *path: str) -> str:
-        # The walk of `Catalog.template` without its `$(` test: this is the hot path.
         node: Any = self.data
         try:
             for key in path:
@@ -169,28 +161,46 @@ class DayCatalog(Catalog):
         except (KeyError, TypeError, IndexError):
             raise self._missing(path) from None
         if type(node) is not str:
-            self._checked(path, node)
             raise KeyError(f"catalog {self.language}: {'.'.join(path)} is not a text")
         return node
 
-    def _all_given(self, texts: list[Any]) -> bool:
-        return all(type(text) is str for text in texts)
+    def rules_texts(self, rule_ids: Iterable[str]) -> list[str]:
+        table = self.data["rules"]
+        try:
+            return [table[rule_id] for rule_id in rule_ids]
+        except KeyError:
+            return [self.template("rules", rule_id) for rule_id in rule_ids]
+
+    def _missing(self, path: tuple[str, ...]) -> LookupError:
+        for where, error in self.unfilled.items():
+            if path[: len(where)] == where:
+                return PlaceholderError(f"catalog {self.language} on {self.day}: {'.'.join(path)}: {error}")
+        return super()._missing(path)
 
 
-def _filled(node: Any, fill_text: Any) -> Any:
-    """`node` with each text that has placeholders filled (or `Unfilled`); tables and
-    lists without any are shared with the catalog as written."""
+def _filled(node: Any, fill_text: Any, path: tuple[Any, ...], unfilled: dict) -> Any:
+    """`node` with each text that has placeholders filled; one that cannot be is left out
+    (a list with one is left out whole) and its path noted in `unfilled`.  Tables and
+    lists without placeholders are shared with the catalog as written."""
     if type(node) is dict:
-        filled = {key: _filled(value, fill_text) for key, value in node.items()}
-        return node if all(filled[key] is value for key, value in node.items()) else filled
+        filled = {key: _filled(value, fill_text, (*path, key), unfilled) for key, value in node.items()}
+        if all(filled[key] is value for key, value in node.items()):
+            return node
+        return {key: value for key, value in filled.items() if value is not _ABSENT}
     if type(node) is list:
-        items = [_filled(item, fill_text) for item in node]
+        items = [_filled(item, fill_text, (*path, index), unfilled) for index, item in enumerate(node)]
+        if any(item is _ABSENT for item in items):
+            for index in range(len(items)):
+                unfilled.pop((*path, index), None)
+            unfilled[path] = PlaceholderError(f"{'.'.join(map(str, path))}: an item cannot be filled")
+            return _ABSENT
         return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     if type(node) is str and "$(" in node:
         try:
             return fill_text(node)
         except PlaceholderError as error:
-            return Unfilled(error)
+            unfilled[path] = error
+            return _ABSENT
     return node
 
 
