@@ -298,3 +298,11 @@ def test_the_scan_finds_a_restated_value():
 def test_every_allowed_phrase_is_still_in_the_catalogs():
     for lang, phrase in ALLOWED:
         assert any(phrase in text for _, text in flatten(catalog(lang).data)), (lang, phrase)
+
+
+def test_a_misspelt_parameter_in_a_catalog_file_fails_when_the_catalog_is_read():
+    from advisor.texts.catalog import check_placeholders
+
+    with pytest.raises(ValueError, match="knowledge.toml: .*unknown parameter 'overdue.long_days'"):
+        check_placeholders({"actions": {"x": "超过$(overdue.long_days)天"}}, "knowledge.toml")
+    check_placeholders(catalog("zh").data, "zh")  # the real catalogs pass
