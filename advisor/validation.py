@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import deque
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -81,6 +83,20 @@ def _model_for(loc: tuple):
     return Situation
 
 
+_DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
+
+
+def _limit(value: Any) -> Any:
+    """A bound as the person writes it: a day as YYYY-MM-DD (pydantic gives a date's
+    bound as its repr, `datetime.date(2025, 12, 22)`)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    found = _DATE_REPR.fullmatch(value) if isinstance(value, str) else None
+    if found:
+        return date(*map(int, found.groups())).isoformat()
+    return value
+
+
 def _message(error: ErrorDetails, lang: str) -> str:
     text = catalog(lang)
     kind = error["type"]
@@ -105,9 +121,9 @@ def _message(error: ErrorDetails, lang: str) -> str:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return text.ui("err_object")
     if kind == "greater_than_equal":
-        return text.ui("err_min", limit=ctx.get("ge"), value=_echo(error.get("input")))
+        return text.ui("err_min", limit=_limit(ctx.get("ge")), value=_echo(error.get("input")))
     if kind == "less_than_equal":
-        return text.ui("err_max", limit=ctx.get("le"), value=_echo(error.get("input")))
+        return text.ui("err_max", limit=_limit(ctx.get("le")), value=_echo(error.get("input")))
     if kind == "too_long":
         return text.ui("err_too_many", limit=ctx.get("max_length"))
     if kind == "literal_error":

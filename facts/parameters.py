@@ -109,6 +109,12 @@ def all_parameters() -> MappingProxyType[str, Parameter]:
     return MappingProxyType({name: _parameter(name, node) for name, node in sorted(_flatten(table).items())})
 
 
+def first_full_day() -> date:
+    """The first day on which every parameter has a value: the earliest day the
+    knowledge can be applied to (a Situation's `as_of` may not be earlier)."""
+    return max(found.periods[0].start for found in all_parameters().values())
+
+
 def parameter(name: str, day: date) -> Value:
     """The value of parameter `name` in force on `day`."""
     try:

@@ -52,10 +52,20 @@ def test_without_a_day_the_advice_is_for_today():
     assert advise(situation(debt("huabei", overdue_days=40))).as_of == date.today()
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "30/11/2026", 20261130, "1999-12-31", "2026-02-30"])
+@pytest.mark.parametrize("bad", ["2026-13-01", "30/11/2026", 20261130, "2025-12-21", "2026-02-30", "2100-01-01"])
 def test_a_bad_day_names_the_field(bad):
     from advisor.validation import SituationError
 
     with pytest.raises(SituationError) as error:
         advise(situation(debt(), as_of=bad), lang="en")
     assert [name for name, _ in error.value.problems] == ["as_of"]
+
+
+def test_the_earliest_day_is_the_first_on_which_every_parameter_has_a_value():
+    from advisor.validation import SituationError
+    from credit_advisor.facts.parameters import first_full_day
+
+    assert first_full_day() == date(2025, 12, 22)  # the one-time repair's parameters start last
+    assert advise(situation(debt("huabei", overdue_days=40), as_of="2025-12-22")).as_of == date(2025, 12, 22)
+    with pytest.raises(SituationError, match="as_of: must be at least 2025-12-22"):
+        advise(situation(debt(), as_of="2025-12-21"), lang="en")
