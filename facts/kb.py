@@ -6,10 +6,11 @@ shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x fast
 
 from __future__ import annotations
 
-from .bands import amount_band, count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
-from .enums import ALIPAY_MICRO_LOANS, CALM_CODES, Likelihood, Topic
+from .bands import count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
+from .enums import ALIPAY_MICRO_LOANS, HARMLESS_CODES, Likelihood, Topic
 from .experta_compat import Fact
 from .parameters import parameters_on
+from .policy_dates import overdue_size, repaid_band, repair_period
 from .situation import Situation, dated
 
 ALARMING = (Likelihood.certain.value, Likelihood.likely.value, Likelihood.possible.value)
@@ -86,6 +87,15 @@ class OnReport(KbFact):
     """Finding: how likely this debt's overdue shows on the PBOC credit report."""
 
 
+class RecordStatus(KbFact):
+    """Finding: what the rule that judged this debt's record says of its display
+    (`visible_while_unpaid`, `visible_until`, `unknown`, `aged_off`, `hidden_by_repair`)."""
+
+
+class RepairStatus(KbFact):
+    """Finding: how the one-time credit repair stands for this debt (K4)."""
+
+
 class Effect(KbFact):
     """Conclusion: an effect on a topic, for one debt (`debt` = -1: the person)."""
 
@@ -110,7 +120,7 @@ def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int, rule: str
     key = (id(topic), code, id(likelihood))  # enum members are singletons; their hash is slow
     fixed = _EFFECT_SLOTS.get(key)
     if fixed is None:
-        harmful = code != CALM_CODES[topic]
+        harmful = code not in HARMLESS_CODES[topic]
         fixed = (topic.value, likelihood.value, harmful, harmful and likelihood.value in ALARMING)
         _EFFECT_SLOTS[key] = fixed
     topic_value, likelihood_value, harmful, alarming = fixed
@@ -143,6 +153,18 @@ def on_report(debt: int, likelihood: Likelihood, rule: str = "") -> OnReport:
     return OnReport._of_plain({"debt": debt, "likelihood": Likelihood(likelihood).value, "rule": rule})
 
 
+def record_status(debt: int, status: str, rule: str = "") -> RecordStatus:
+    if type(debt) is not int or type(status) is not str or type(rule) is not str:
+        raise TypeError(f"record_status(): debt must be an int, status and rule str, not {debt!r}, {status!r}")
+    return RecordStatus._of_plain({"debt": debt, "status": status, "rule": rule})
+
+
+def repair_status(debt: int, status: str, rule: str = "") -> RepairStatus:
+    if type(debt) is not int or type(status) is not str or type(rule) is not str:
+        raise TypeError(f"repair_status(): debt must be an int, status and rule str, not {debt!r}, {status!r}")
+    return RepairStatus._of_plain({"debt": debt, "status": status, "rule": rule})
+
+
 def situation_to_facts(situation: Situation) -> list[Fact]:
     """The experta facts for a situation, in a stable order, banded with the parameters
     in force on its `as_of` day (today, if it has none)."""
@@ -163,7 +185,13 @@ def situation_to_facts(situation: Situation) -> list[Fact]:
                 reported=debt.reported.value,
                 negotiation=debt.negotiation.value,
                 alipay=debt.product in ALIPAY_MICRO_LOANS,
-                size=amount_band(debt.amount_cny, values),
+                # The one-time credit repair (K4): where the overdue's dates and amount
+                # fall against the policy, on `as_of` (facts/policy_dates.py).
+                repair_period=repair_period(
+                    debt.overdue_days, debt.settled, debt.months_since_settled, situation.as_of, values
+                ),
+                repaid=repaid_band(debt.settled, debt.overdue_days, debt.months_since_settled, situation.as_of, values),
+                overdue_size=overdue_size(debt.overdue_amount_cny, values),
             )
         )
     collection = situation.collection

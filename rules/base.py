@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import KnowledgeEngine
-from credit_advisor.facts.kb import PERSON, action, effect, on_report
+from credit_advisor.facts.kb import PERSON, action, effect, on_report, record_status, repair_status
 
 
 class Conclusions(KnowledgeEngine):
@@ -24,6 +24,14 @@ class Conclusions(KnowledgeEngine):
 
     def find_on_report(self, debt: int, likelihood: Likelihood) -> None:
         self._declare_conclusion(on_report(debt, likelihood, self._firing))
+
+    def find_record_status(self, debt: int, status: str) -> None:
+        """What this rule says of the debt's record on the report (the timeline words it)."""
+        self._declare_conclusion(record_status(debt, status, self._firing))
+
+    def find_repair_status(self, debt: int, status: str) -> None:
+        """How the one-time credit repair stands for the debt (the timeline words it)."""
+        self._declare_conclusion(repair_status(debt, status, self._firing))
 
     def _declare_conclusion(self, fact) -> None:
         # While the engine runs, a declared fact only joins the fact list (the matcher

@@ -17,6 +17,7 @@ LICENSED_45 = debt("online_loan", lender="licensed", overdue_days=45, reported="
 LICENSED_10 = debt("online_loan", lender="licensed", overdue_days=10, reported="unknown")
 REPORTED_10 = debt("online_loan", lender="licensed", overdue_days=10, reported="yes")
 SETTLED = {"settled": True, "months_since_settled": 12}
+AS_OF = "2026-11-30"  # the day the repair cases are for: their dates count from it
 CLEAN = debt("credit_card", overdue_days=0)
 
 RULE_CASES: dict[str, tuple[dict, object]] = {
@@ -82,9 +83,37 @@ RULE_CASES: dict[str, tuple[dict, object]] = {
         situation(LICENSED_45),
         situation({**LICENSED_45, "reported": "yes"}),
     ),
+    # --- credit report: the one-time repair (K4), on a fixed as_of ----------------------------
+    # Settled 12 months before 2026-11 = 2025-11 (by the early date); 45 days overdue began in 2025.
+    "credit_report.repair_hides_qualifying_overdue": (
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 10_000}, as_of=AS_OF),
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 10_001}, as_of=AS_OF),
+    ),
     "credit_report.one_time_repair_policy": (
-        situation({**LICENSED_45, **SETTLED, "amount_cny": 10_000}),
-        situation({**LICENSED_45, **SETTLED, "amount_cny": 10_001}),
+        situation({**LICENSED_45, **SETTLED}, as_of=AS_OF),
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 10_001}, as_of=AS_OF),
+    ),
+    "credit_report.repair_qualified_record_still_shown": (
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 800, "reported": "yes"}, as_of=AS_OF),
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 800, "reported": "unknown"}, as_of=AS_OF),
+    ),
+    # 120 days before 2026-03-31 is 2025-12-01: in the period, and the deadline is that day.
+    "credit_report.repay_by_repair_deadline": (
+        situation(debt(lender="licensed", overdue_days=120, overdue_amount_cny=3000), as_of="2026-03-31"),
+        situation(debt(lender="licensed", overdue_days=120, overdue_amount_cny=3000), as_of="2026-04-01"),
+    ),
+    "credit_report.repair_not_covered_over_amount": (
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 10_001}, as_of=AS_OF),
+        situation({**LICENSED_45, **SETTLED, "overdue_amount_cny": 10_000}, as_of=AS_OF),
+    ),
+    # 45 days before 2026-11-30 is in 2026; 400 days before is in 2025.
+    "credit_report.repair_not_covered_after_period": (
+        situation(LICENSED_45, as_of=AS_OF),
+        situation({**LICENSED_45, "overdue_days": 400}, as_of=AS_OF),
+    ),
+    "credit_report.repair_deadline_missed": (
+        situation({**LICENSED_45, "overdue_days": 400}, as_of=AS_OF),
+        situation(LICENSED_45, as_of=AS_OF),
     ),
     # --- Huabei ----------------------------------------------------------------------------
     "huabei.own_overdue_blocks_use": (
@@ -390,6 +419,10 @@ def test_a_statement_about_a_platform_stands_even_when_everything_goes_wrong(rul
 def _concluded(kind: str, slots: dict) -> str:
     if kind == "OnReport":
         return "finding.on_report"
+    if kind == "RecordStatus":
+        return "finding.record_status"
+    if kind == "RepairStatus":
+        return "finding.repair_status"
     if kind == "Effect":
         return f"{slots['topic']}.{slots['code']}"
     if kind == "Action":

@@ -25,7 +25,7 @@ from advisor.analysis.whatif import (
 )
 from advisor.validation import SituationError
 from credit_advisor.cli import main
-from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES
+from credit_advisor.facts.enums import EFFECT_CODES, HARMLESS_CODES
 from credit_advisor.facts.situation import Situation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -138,7 +138,7 @@ def test_no_change_no_difference():
 
 
 def test_weights_cover_every_harmful_effect():
-    harmful = {f"{t.value}.{c}" for t, codes in EFFECT_CODES.items() for c in codes if c != CALM_CODES[t]}
+    harmful = {f"{t.value}.{c}" for t, codes in EFFECT_CODES.items() for c in codes if c not in HARMLESS_CODES[t]}
     assert set(WEIGHTS) == harmful
     assert all(0 < w <= 3 for w in WEIGHTS.values())
     assert VALUE["certain"] > VALUE["likely"] > VALUE["possible"] > VALUE["unlikely"] > 0

@@ -309,7 +309,7 @@ def build_advice(
             "warnings": situation_warnings(situation, text),
             "disclaimer": text.disclaimer,
             "debt_labels": labels,
-            "timeline": timeline_entries(situation, text, labels),
+            "timeline": timeline_entries(situation, firings, text, labels),
         }
     )
 

@@ -28,7 +28,7 @@ from typing import Any
 from advisor.models import Advice
 from advisor.texts.audit_text import audit_text, debt_name, shown
 from advisor.texts.catalog import Catalog, catalog
-from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES, Hardship, Likelihood, Negotiation, Topic
+from credit_advisor.facts.enums import EFFECT_CODES, HARMLESS_CODES, Hardship, Likelihood, Negotiation, Topic
 from credit_advisor.facts.situation import Collection, Debt, Situation
 
 VALUE = {"certain": 1.0, "likely": 0.75, "possible": 0.4, "unlikely": 0.1}
@@ -196,7 +196,7 @@ def harm(advice: Advice) -> float:
 
 
 def _direction(topic: str, code: str, before: str | None, after: str | None) -> str:
-    calm = code == CALM_CODES[Topic(topic)]
+    calm = code in HARMLESS_CODES[Topic(topic)]
     b = VALUE[before] if before else 0.0
     a = VALUE[after] if after else 0.0
     if a == b:
@@ -234,7 +234,7 @@ def compare(before: Advice, after: Advice) -> dict:
                 change = "debts"
             direction = _direction(topic.value, code, lb, la)
             if change == "debts":
-                calm = code == CALM_CODES[topic]
+                calm = code in HARMLESS_CODES[topic]
                 fewer = len(da) < len(db)
                 direction = ("worse" if fewer else "better") if calm else ("better" if fewer else "worse")
             changes.append(

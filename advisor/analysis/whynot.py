@@ -49,7 +49,10 @@ SLOT_DOMAINS: dict[str, dict[str, tuple]] = {
         "reported": tuple(r.value for r in Reported),
         "negotiation": tuple(n.value for n in Negotiation),
         "alipay": BOOL,
-        "size": ("small", "large", "unknown"),
+        # The one-time credit repair's bands (facts/policy_dates.py).
+        "overdue_size": ("small", "large", "unknown"),
+        "repair_period": ("none", "in", "after", "before", "unknown"),
+        "repaid": ("none", "early", "by_deadline", "after_deadline", "not_yet", "too_late", "unknown"),
     },
     "PersonFact": {
         "overdue": BOOL,
@@ -84,7 +87,10 @@ SLOT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "reported": ("reported",),
         "negotiation": ("negotiation",),
         "alipay": ("product",),
-        "size": ("amount_cny",),
+        # The one-time credit repair's bands (facts/policy_dates.py), all against as_of.
+        "overdue_size": ("overdue_amount_cny",),
+        "repair_period": ("overdue_days", "settled", "months_since_settled"),
+        "repaid": ("overdue_days", "settled", "months_since_settled"),
     },
     "PersonFact": {
         "debts": ("debts",),

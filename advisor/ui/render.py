@@ -14,7 +14,7 @@ from rich.text import Text
 
 from advisor.models import Advice, Effect
 from advisor.texts.catalog import catalog
-from credit_advisor.facts.enums import CALM_CODES, Topic
+from credit_advisor.facts.enums import HARMLESS_CODES, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
 # Characters that can move the cursor, recolour or reorder the screen, or cannot be
@@ -46,7 +46,7 @@ def terminal_safe(text: str) -> str:
 
 
 def severity(topic: str, effect: Effect) -> str:
-    if effect.code == CALM_CODES[Topic(topic)] or effect.likelihood.value == "unlikely":
+    if effect.code in HARMLESS_CODES[Topic(topic)] or effect.likelihood.value == "unlikely":
         return "calm"
     return "serious" if effect.likelihood.value in ("certain", "likely") else "watch"
 
