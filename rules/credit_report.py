@@ -3,7 +3,7 @@ inquiry overload, and checking one's own report."""
 
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
-from credit_advisor.facts.kb import DebtFact, Effect, OnReport
+from credit_advisor.facts.kb import DebtFact, OnReport
 
 from .base import Conclusions
 from .conditions import (
@@ -14,6 +14,7 @@ from .conditions import (
     STILL_VISIBLE,
     alarming,
     many_inquiries,
+    not_hidden_by_repair,
     record_kept_past_five_years,
 )
 from .registry import ACTION, FALLBACK, FINDING, cite, knowledge_rule
@@ -166,8 +167,7 @@ class CreditReportRules(Conclusions):
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, settled=True, age=MATCH.age & STILL_VISIBLE),
         OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood),
-        # A record the one-time repair hides is not displayed (repair_hides_qualifying_overdue).
-        NOT(Effect(topic=CR.value, code="hidden_by_repair", likelihood="likely", debt=MATCH.debt)),
+        not_hidden_by_repair(),
         id="credit_report.settled_overdue_shown_five_years",
         knowledge=["C8", "E4"],
         sources=[cite("000", "征信报告只显示5年内的记录"), cite("evidence", "自不良行为或者事件终止之日起为5年")],
