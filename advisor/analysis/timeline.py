@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 
 from advisor.models import Advice, Milestone, RepairWindow, TimelineEntry
 from advisor.texts.audit_text import audit_text, debt_name
@@ -40,7 +41,8 @@ REPAIR_ORDER = (
     "not_covered_period",
 )
 STATES_A_RECORD = frozenset({"visible_while_unpaid", "visible_until", "unknown"})
-POSSIBLE = Likelihood.possible.strength
+STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
+POSSIBLE = STRENGTH["possible"]
 
 
 class Concluded:
@@ -50,14 +52,19 @@ class Concluded:
         self.records: dict[int, set[str]] = {}
         self.repairs: dict[int, set[str]] = {}
         self.negative: dict[int, int] = {}  # debt → strongest negative_record strength
+        # Exact classes: kb's fact classes are final, and a consultation declares
+        # hundreds of facts (isinstance on each was a visible share of the timeline).
         for fact in declared:
-            if isinstance(fact, RecordStatus):
+            kind = type(fact)
+            if kind is Effect:
+                if fact["code"] == "negative_record" and fact["topic"] == "credit_report":
+                    strength = STRENGTH[fact["likelihood"]]
+                    if strength > self.negative.get(fact["debt"], 0):
+                        self.negative[fact["debt"]] = strength
+            elif kind is RecordStatus:
                 self.records.setdefault(fact["debt"], set()).add(fact["status"])
-            elif isinstance(fact, RepairStatus):
+            elif kind is RepairStatus:
                 self.repairs.setdefault(fact["debt"], set()).add(fact["status"])
-            elif isinstance(fact, Effect) and fact["topic"] == "credit_report" and fact["code"] == "negative_record":
-                strength = Likelihood(fact["likelihood"]).strength
-                self.negative[fact["debt"]] = max(strength, self.negative.get(fact["debt"], 0))
 
     @classmethod
     def of_firings(cls, firings: Iterable) -> Concluded:
@@ -148,8 +155,10 @@ def timeline(situation: Situation, firings: Iterable) -> list[TimelineEntry]:
 # --- words ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
 def _policy_words(as_of: date) -> dict[str, str]:
-    """The numbers and dates the texts quote, as parameters in force on `as_of`."""
+    """The numbers and dates the texts quote, as parameters in force on `as_of` (shared:
+    read only)."""
     values = parameters_on(as_of)
     words = {"years": str(_int(values, "record.retention_months") // 12)}
     if values.get("repair.in_force") is True:
@@ -205,9 +214,9 @@ def entry_parts(entry: TimelineEntry, text: Catalog, as_of: date) -> list[tuple[
 
 def timeline_entries(
     situation: Situation, firings: Iterable, text: Catalog, labels: list[str] | None = None
-) -> list[dict]:
-    """The timeline with a one-line summary per debt in the catalog's language, as the
-    data of TimelineEntry models (the Advice validates them with everything else)."""
+) -> list[TimelineEntry]:
+    """The timeline with a one-line summary per debt in the catalog's language (validated
+    models: the Advice takes them as they are)."""
     from advisor.analysis.aggregate import debt_labels
 
     assert situation.as_of is not None
@@ -217,7 +226,7 @@ def timeline_entries(
     for entry in timeline(situation, firings):
         parts = separator.join(words for words, _ in entry_parts(entry, text, situation.as_of))
         summary = audit_text(text, "timeline.summary", debt=debt_name(names, entry.debt), parts=parts)
-        entries.append({**entry.model_dump(), "summary": summary})
+        entries.append(entry.model_copy(update={"summary": summary}))
     return entries
 
 
