@@ -135,6 +135,9 @@ class TimelineEntry(_Out):
     record_status: RecordStatus = Field(
         description="none when no negative record is expected for the debt (its negative_record below possible)"
     )
+    record_likelihood: Likelihood | None = Field(
+        default=None, description="the debt's own credit_report.negative_record likelihood, if any (addition)"
+    )
     record_visible_until: str | None = Field(
         description="YYYY-MM the record stops showing (5 years after settlement); null when no negative record "
         "is expected, when it never ages off while unpaid, or when the settlement month is unknown"

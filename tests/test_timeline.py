@@ -207,3 +207,12 @@ def test_timeline_needs_a_dated_situation():
     with pytest.raises(ValueError, match="as_of"):
         timeline(Situation(debts=[]), [])
     assert date.fromisoformat(AS_OF) == advice_for().as_of
+
+
+def test_a_record_only_possibly_on_the_report_is_told_as_a_condition():
+    possible = advice_for({"product": "other", "lender": "unknown", "overdue_days": 20}).timeline[0]
+    assert (possible.record_status, possible.record_likelihood) == ("visible_while_unpaid", "possible")
+    assert "may or may not be on the credit report" in possible.summary
+    likely = entry(overdue_days=45)
+    assert likely.record_likelihood == "likely"
+    assert "may or may not" not in likely.summary

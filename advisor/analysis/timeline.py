@@ -43,6 +43,7 @@ REPAIR_ORDER = (
 STATES_A_RECORD = frozenset({"visible_while_unpaid", "visible_until", "unknown"})
 STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
 POSSIBLE = STRENGTH["possible"]
+LIKELIHOOD_OF = {strength: code for code, strength in STRENGTH.items()}
 
 
 class Concluded:
@@ -75,6 +76,10 @@ class Concluded:
         if status in STATES_A_RECORD and self.negative.get(debt, 0) < POSSIBLE:
             return "none"  # the credit-report topic expects no record for this debt
         return status
+
+    def record_likelihood(self, debt: int) -> str | None:
+        strength = self.negative.get(debt)
+        return None if strength is None else LIKELIHOOD_OF[strength]
 
     def repair_status(self, debt: int) -> str | None:
         return next((s for s in REPAIR_ORDER if s in self.repairs.get(debt, ())), None)
@@ -136,6 +141,7 @@ def debt_timeline(index: int, debt: Debt, concluded: Concluded, as_of: date) -> 
         debt=index,
         status=_debt_status(debt),  # type: ignore[arg-type]
         record_status=record,  # type: ignore[arg-type]
+        record_likelihood=concluded.record_likelihood(index),  # type: ignore[arg-type]
         record_visible_until=until,
         repair_window=window,
         repair_status=repair,  # type: ignore[arg-type]
@@ -203,6 +209,9 @@ def entry_parts(entry: TimelineEntry, text: Catalog, as_of: date) -> list[tuple[
         parts.append((_dated(text, "record_until", marks["record_ages_off"], **words), "watch"))
     elif record == "hidden_by_repair" and "record_hidden" in marks:
         parts.append((_dated(text, "record_hidden", marks["record_hidden"]), "calm"))
+    if parts and record in STATES_A_RECORD and entry.record_likelihood == Likelihood.possible:
+        # Only possibly on the report: the record's course is told as a condition.
+        parts[-1] = (audit_text(text, "timeline.if_on_report", record=parts[-1][0]), "watch")
     if entry.repair_status is not None and entry.repair_status != "hidden":
         level = "calm" if entry.repair_status in ("may_apply", "not_covered_period") else "watch"
         parts.append((audit_text(text, f"timeline.repair_{entry.repair_status}", **words), level))
