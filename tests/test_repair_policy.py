@@ -128,6 +128,37 @@ def test_a_qualifying_overdue_is_hidden_and_its_record_lowered():
     assert (first.kind, first.month, first.reached) == ("record_hidden", "2025-12", True)
 
 
+def effects(advice, topic: str) -> dict[str, str]:
+    return {e.code: e.likelihood.value for e in advice.topics[topic].effects}
+
+
+def test_a_hidden_record_is_not_read_by_lenders_either():
+    hidden = consult({**LICENSED_45, **SETTLED_2025_11, "overdue_amount_cny": 3000}, plans=["mortgage"])
+    shown = consult({**LICENSED_45, **SETTLED_2025_11, "overdue_amount_cny": 30_000}, plans=["mortgage"])
+    assert effects(hidden, "borrowing") == {"unaffected": "likely"}
+    assert effects(shown, "borrowing")["approval_harder"] == "likely"
+    # What remains for Weilidai is its later risk review (W5), not the report.
+    assert effects(hidden, "weilidai") == {"extra_review": "possible"}
+    assert effects(shown, "weilidai")["extra_review"] == "likely"
+
+
+def test_why_not_names_the_overdue_amount_for_the_repair():
+    from advisor.analysis.whynot import why_not
+
+    data = situation({**LICENSED_45, **SETTLED_2025_11, "overdue_amount_cny": 30_000}, as_of=AS_OF)
+    result = why_not(Situation.model_validate(data), "credit_report.hidden_by_repair", "en")
+    assert not result.concluded
+    fields = {
+        named["field"]
+        for rule in result.rules
+        for alternative in rule.alternatives
+        for subject in alternative.subjects
+        for failure in subject.failures
+        for named in failure.fields
+    }
+    assert "debts[0].overdue_amount_cny" in fields
+
+
 def test_the_amount_of_the_loan_is_never_the_policys_threshold():
     # A 20,000-yuan loan with 3,000 yuan overdue qualifies; the loan's size plays no part.
     small_overdue = consult({**LICENSED_45, **SETTLED_2025_11, "amount_cny": 20_000, "overdue_amount_cny": 3000})
