@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from advisor.analysis.aggregate import build_advice
-from advisor.engine.core import cyclic_gc_paused, engine, registry
+from advisor.engine.core import Firing, cyclic_gc_paused, engine, registry
 from advisor.models import Advice
 from advisor.texts.catalog import DEFAULT_LANGUAGE, catalog, catalog_files, check_language
 from advisor.validation import situation_from_data, situation_from_json
+from credit_advisor.facts.parameters import PARAMETERS_FILE
 from credit_advisor.facts.situation import Situation, dated
 from credit_advisor.rules.registry import RuleMeta
 
@@ -23,12 +24,14 @@ def rules_by_id() -> dict[str, RuleMeta]:
 
 @lru_cache(maxsize=1)
 def ruleset_version() -> str:
-    """A hash of the rule modules, the fact preparation and the catalogs."""
+    """A hash of the rule modules, the fact preparation, the parameters and the catalogs."""
     import credit_advisor.facts as facts_pkg
     import credit_advisor.rules as rules_pkg
 
     digest = hashlib.sha256()
-    files = sorted(Path(rules_pkg.__file__).parent.glob("*.py")) + sorted(Path(facts_pkg.__file__).parent.glob("*.py"))
+    facts_dir = Path(facts_pkg.__file__).parent
+    files = sorted(Path(rules_pkg.__file__).parent.glob("*.py")) + sorted(facts_dir.glob("*.py"))
+    files.append(PARAMETERS_FILE)  # the knowledge's numbers and dates
     for path in files + catalog_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -48,7 +51,7 @@ def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFA
     return consultation(situation, lang, keep_firings=False)[0]
 
 
-def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[Advice, list | None]:
+def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[Advice, list[Firing] | None]:
     """One run of the engine and its Advice, with the cyclic collector paused; the
     firings too when `keep_firings` (why-not, what-if and the audit reason about them),
     else they die inside the pause."""
@@ -56,6 +59,6 @@ def consultation(situation: Situation, lang: str, keep_firings: bool) -> tuple[A
     with cyclic_gc_paused():
         firings = engine().consult(situation)
         advice = build_advice(situation, firings, rules_by_id(), catalog(lang), ruleset_version())
-        if not keep_firings:
-            firings = None
-    return advice, firings
+        kept = firings if keep_firings else None
+        del firings  # when not kept, the run's objects die here, inside the pause
+    return advice, kept

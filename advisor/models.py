@@ -20,16 +20,38 @@ class Source(_Out):
     locator: str = Field(description="a phrase found verbatim in the document")
 
 
+class DebtContribution(_Out):
+    """What one debt's own rules concluded about an effect (contract version 2)."""
+
+    debt: int = Field(ge=0, description="index of the debt in the Situation")
+    likelihood: Likelihood = Field(description="the strongest likelihood this debt's own rules concluded")
+    # A tuple: one instance is shared by every Advice that has the same entry.
+    rules: tuple[str, ...] = Field(
+        description="the rules behind that likelihood for this debt, direct ones first, then the findings they used"
+    )
+
+
 class Effect(_Out):
     code: str
-    likelihood: Likelihood
-    explanation: str
+    likelihood: Likelihood = Field(
+        description="the strongest likelihood concluded: of the debts in by_debt, or of a person-level rule"
+    )
+    explanation: str = Field(description="the reasons behind the winning likelihood (for the debts in `debts`)")
     rules: list[str] = Field(
         description="rules that produced the effect, direct ones first, then the findings they used"
     )
     sources: list[Source]
     conflicts: list[Source] = Field(default_factory=list, description="sources that disagree about this effect")
-    debts: list[int] = Field(default_factory=list, description="indices of the debts concerned (addition)")
+    debts: list[int] = Field(
+        default_factory=list,
+        description="indices of the debts whose own likelihood is the effect's (addition); "
+        "weaker contributions are in by_debt",
+    )
+    by_debt: list[DebtContribution] = Field(
+        default_factory=list,
+        description="one entry per debt that contributed, in index order, with its own likelihood "
+        "(contract version 2); person-level contributions have none",
+    )
     label: str = Field(default="", description="the effect in words (addition)")
 
 

@@ -80,6 +80,7 @@ def measure_advise(debts: int, samples: int, distinct: int = 40) -> dict:
     from advisor.engine.core import engine
     from advisor.texts.catalog import catalog
     from advisor.validation import situation_from_data
+    from credit_advisor.facts.situation import dated
 
     raw = gen.situations(distinct, debts, debts, seed=1000 + debts)
     items = [situation_from_data(item, LANG) for item in raw]
@@ -98,7 +99,8 @@ def measure_advise(debts: int, samples: int, distinct: int = 40) -> dict:
         total.append(t1 - t0)
         cpu.append(c1 - c0)
     for i in range(samples):
-        data, situation = raw[i % distinct], items[i % distinct]
+        # advise() dates an undated Situation (as_of = today) before it consults.
+        data, situation = raw[i % distinct], dated(items[i % distinct])
         t0 = time.perf_counter()
         situation_from_data(data, LANG)
         t1 = time.perf_counter()

@@ -1,5 +1,8 @@
 """The contract's codes as enums (see shared/spec/contract.md)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 
@@ -85,6 +88,10 @@ class Topic(StrEnum):
 
 
 class Likelihood(StrEnum):
+    """How likely a conclusion is, declared strongest first: this declaration is the one
+    order of likelihoods in the project (`strength`, `STRENGTH`, `down_to`, `strongest`
+    all derive from it)."""
+
     certain = "certain"
     likely = "likely"
     possible = "possible"
@@ -92,10 +99,33 @@ class Likelihood(StrEnum):
 
     @property
     def strength(self) -> int:
-        return _STRENGTH[self]
+        """Higher is stronger: `unlikely` is 1, each level above adds 1."""
+        return STRENGTH[self]
+
+    def at_least(self, weakest: str) -> bool:
+        """This likelihood is `weakest` or stronger."""
+        return STRENGTH[self] >= STRENGTH[weakest]
+
+    @classmethod
+    def of_strength(cls, strength: int) -> Likelihood:
+        return _OF_STRENGTH[strength]
+
+    @classmethod
+    def down_to(cls, weakest: str) -> tuple[Likelihood, ...]:
+        """The likelihoods from `certain` down to `weakest`, strongest first."""
+        return tuple(item for item in cls if item.at_least(weakest))
+
+    @classmethod
+    def strongest(cls, likelihoods: Iterable[str]) -> Likelihood:
+        """The strongest of `likelihoods` (codes or members); ValueError when empty."""
+        return _OF_STRENGTH[max(STRENGTH[item] for item in likelihoods)]
 
 
-_STRENGTH = {Likelihood.certain: 4, Likelihood.likely: 3, Likelihood.possible: 2, Likelihood.unlikely: 1}
+# A likelihood's strength from its place in the declaration (last = 1), keyed by code: a
+# member looks up as its code (a StrEnum hashes and compares as its value), and the
+# plain strings that experta facts and JSON carry keep the dict's fast string lookup.
+STRENGTH: Mapping[str, int] = {item.value: len(Likelihood) - place for place, item in enumerate(Likelihood)}
+_OF_STRENGTH = {strength: Likelihood(code) for code, strength in STRENGTH.items()}
 
 # Effect codes per topic; the first listed code of each topic is its calm code.
 EFFECT_CODES: dict[Topic, tuple[str, ...]] = {

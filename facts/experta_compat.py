@@ -1,4 +1,9 @@
-"""The one door to experta: every module imports experta's names from here.
+"""experta, importable: the facts and rules import experta's public names from here.
+
+experta's documented API only (`Rule`, `Fact`, `InitialFact`, `Field`, `KnowledgeEngine`,
+`AND`, `OR`, `NOT`, `TEST`, `EXISTS`, `L`, `W`, `P`, `MATCH`, `AS`).  The one module that
+touches experta's non-public parts is `advisor.engine.experta_door`, which reads the
+rules into their compiled form; it imports this module first.
 
 experta 1.9.4 (2019, still the newest release) pins frozendict 1.2, which subclasses
 `collections.Mapping`, removed in Python 3.10.  Pinning a newer frozendict makes pip's
@@ -36,15 +41,7 @@ from experta import (
     P,
     Rule,
     W,
-    watchers,
 )
-from experta.abstract import Matcher
-from experta.agenda import Agenda
-from experta.factlist import FactList
-from experta.fieldconstraint import ANDFC, NOTFC, ORFC, FieldConstraint
-from experta.matchers import ReteMatcher
-from experta.matchers.rete.utils import prepare_rule
-from experta.strategies import DepthStrategy
 
 for _handler in list(_root.handlers):
     if _handler not in _handlers_before:
@@ -59,29 +56,18 @@ logging.getLogger("experta").setLevel(logging.CRITICAL + 1)
 
 __all__ = [
     "AND",
-    "ANDFC",
     "AS",
     "EXISTS",
     "MATCH",
     "NOT",
-    "NOTFC",
     "OR",
-    "ORFC",
     "TEST",
-    "Agenda",
-    "DepthStrategy",
     "Fact",
-    "FactList",
     "Field",
-    "FieldConstraint",
     "InitialFact",
     "KnowledgeEngine",
     "L",
-    "Matcher",
     "P",
-    "ReteMatcher",
     "Rule",
     "W",
-    "prepare_rule",
-    "watchers",
 ]

@@ -6,14 +6,14 @@ shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x fast
 
 from __future__ import annotations
 
-from .bands import count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
-from .enums import ALIPAY_MICRO_LOANS, HARMLESS_CODES, Likelihood, Topic
+from . import schema
+from .enums import HARMLESS_CODES, Likelihood, Topic
 from .experta_compat import Fact
-from .parameters import parameters_on
-from .policy_dates import overdue_size, repaid_band, repair_period
+from .parameters import day_on
+from .schema import Compute, Template
 from .situation import Situation, dated
 
-ALARMING = (Likelihood.certain.value, Likelihood.likely.value, Likelihood.possible.value)
+ALARMING = tuple(item.value for item in Likelihood.down_to(Likelihood.possible))
 
 
 # What experta stores as it is (its `freeze` returns these unchanged).
@@ -37,7 +37,8 @@ class KbFact(Fact):
             self.plain = False
             super().__init__(*args, **slots)
             return
-        # experta keeps per-instance defaults only for declared Fields; we have none.
+        # experta keeps per-instance defaults only for declared Fields; our fact types
+        # declare none (the engine refuses patterns of types that do).
         dict.update(self, slots)
 
     def __setitem__(self, key, value):
@@ -68,11 +69,8 @@ def _plain_slots(slots: dict) -> bool:
     return True
 
 
-assert not KbFact.__fields__, "KbFact skips experta's per-instance Field defaults"
-
-
 class DebtFact(KbFact):
-    """One debt with its plain attributes banded (`band`, `age`, `size`)."""
+    """One debt with its plain attributes banded (`band`, `age`, the repair's bands)."""
 
 
 class PersonFact(KbFact):
@@ -167,55 +165,38 @@ def repair_status(debt: int, status: str, rule: str = "") -> RepairStatus:
 
 def situation_to_facts(situation: Situation) -> list[Fact]:
     """The experta facts for a situation, in a stable order, banded with the parameters
-    in force on its `as_of` day (today, if it has none)."""
+    in force on its `as_of` day (today, if it has none).  Every slot is computed as
+    `facts.schema` declares it."""
     situation = dated(situation)
     assert situation.as_of is not None
-    values = parameters_on(situation.as_of)
+    day = day_on(situation.as_of)
     facts: list[Fact] = []
     for index, debt in enumerate(situation.debts):
-        facts.append(
-            DebtFact(
-                debt=index,
-                product=debt.product.value,
-                lender=debt.lender.value,
-                band=overdue_band(debt.overdue_days, values),
-                open=debt.overdue_days > 0 and not debt.settled,
-                settled=debt.settled,
-                age=settled_age(debt.settled, debt.months_since_settled, values),
-                reported=debt.reported.value,
-                negotiation=debt.negotiation.value,
-                alipay=debt.product in ALIPAY_MICRO_LOANS,
-                # The one-time credit repair (K4): where the overdue's dates and amount
-                # fall against the policy, on `as_of` (facts/policy_dates.py).
-                repair_period=repair_period(
-                    debt.overdue_days, debt.settled, debt.months_since_settled, situation.as_of, values
-                ),
-                repaid=repaid_band(debt.settled, debt.overdue_days, debt.months_since_settled, situation.as_of, values),
-                overdue_size=overdue_size(debt.overdue_amount_cny, values),
-            )
-        )
-    collection = situation.collection
-    facts.append(
-        PersonFact(
-            debts=len(situation.debts),
-            overdue=any(d.overdue_days > 0 for d in situation.debts),
-            overdue_debts=count_band(sum(d.overdue_days > 0 for d in situation.debts)),
-            # Person-level summaries for person-level conclusions: a rule matching each
-            # debt instead would fire once per debt to conclude one thing.
-            alipay_overdue=any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in situation.debts),
-            new_credit=bool(situation.plans),
-            zhima=zhima_band(situation.zhima_score, values),
-            inquiries=inquiry_band(situation.credit_inquiries_6m, values),
-            hardship=hardship_kind(situation.hardship),
-            proof=situation.hardship_proof,
-            employer_links_credit=situation.employer_links_credit,
-            dingtalk_finance=situation.uses_dingtalk_finance,
-            alipay_authorized=situation.dingtalk_alipay_credit_authorized,
-            enterprise_owner=situation.enterprise_owner,
-            contacts_harassed=collection.contacts_harassed,
-            threatened=collection.threatened_or_insulted,
-            wechat_contacted=collection.contacted_on_wechat,
-        )
-    )
-    facts.extend(PlanFact(plan=plan.value) for plan in situation.plans)
+        slots = {"debt": index}
+        for name, compute in _DEBT_SLOTS:
+            slots[name] = compute(debt, day)
+        facts.append(DebtFact(**slots))
+    facts.append(PersonFact(**{name: compute(situation, day) for name, compute in _PERSON_SLOTS}))
+    facts.extend(PlanFact(**{name: compute(plan, day) for name, compute in _PLAN_SLOTS}) for plan in situation.plans)
     return facts
+
+
+def _computations(template: Template) -> tuple[tuple[str, Compute], ...]:
+    return tuple((slot.name, slot.compute) for slot in template.computed if slot.compute is not None)
+
+
+_DEBT_SLOTS = _computations(schema.DEBT)
+_PERSON_SLOTS = _computations(schema.PERSON)
+_PLAN_SLOTS = _computations(schema.PLAN)
+# The classes the schema's templates name.
+FACT_CLASSES: dict[str, type[KbFact]] = {
+    "DebtFact": DebtFact,
+    "PersonFact": PersonFact,
+    "PlanFact": PlanFact,
+    "OnReport": OnReport,
+    "RecordStatus": RecordStatus,
+    "RepairStatus": RepairStatus,
+    "Effect": Effect,
+    "Action": Action,
+}
+assert set(FACT_CLASSES) == set(schema.TEMPLATES), "every template names a fact class of this module"

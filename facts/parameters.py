@@ -130,6 +130,20 @@ def parameters_on(day: date) -> MappingProxyType[str, Value]:
     return MappingProxyType(values)
 
 
+@dataclass(frozen=True)
+class Day:
+    """The day a Situation is advised for (`as_of`) with the parameters in force on it:
+    what every computed slot of a fact may depend on (facts.schema)."""
+
+    as_of: date
+    values: MappingProxyType[str, Value]
+
+
+def day_on(as_of: date) -> Day:
+    """The `Day` of `as_of`, its parameters read through `parameters_on` (remembered)."""
+    return Day(as_of, parameters_on(as_of))
+
+
 def value_on(values: MappingProxyType[str, Value] | dict[str, Value], name: str) -> Value:
     """`values[name]` with the error a reader can act on."""
     try:

@@ -1,18 +1,21 @@
 """What a rule's right-hand side may do: declare findings and conclusions, never text.
 
 Every declared fact names the rule that declared it (`rule` slot), so two rules that
-reach the same conclusion both stay on record (experta drops identical facts).
+reach the same conclusion both stay on record (identical facts are declared once).
 """
 
 from __future__ import annotations
 
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import KnowledgeEngine
-from credit_advisor.facts.kb import PERSON, action, effect, on_report, record_status, repair_status
+from credit_advisor.facts.kb import PERSON, KbFact, action, effect, on_report, record_status, repair_status
 
 
-class Conclusions(KnowledgeEngine):
-    """Declaration helpers shared by every topic mixin."""
+class Conclusions:
+    """Declaration helpers shared by every topic mixin.
+
+    The engine that runs the rules (advisor.engine.core.RuleEngine, or experta's own
+    engine as the tests' reference) comes first in the class's bases: it declares the
+    facts (`_declare_conclusion`) and names the rule firing now (`_firing`)."""
 
     _firing: str = ""
 
@@ -33,11 +36,5 @@ class Conclusions(KnowledgeEngine):
         """How the one-time credit repair stands for the debt (the timeline words it)."""
         self._declare_conclusion(repair_status(debt, status, self._firing))
 
-    def _declare_conclusion(self, fact) -> None:
-        # While the engine runs, a declared fact only joins the fact list (the matcher
-        # reads the list's changes before the next firing): that is all `declare` would
-        # do with one plain fact, minus its checks and loops.
-        if self.running and fact.plain:
-            self.facts.declare_checked(fact)
-        else:
-            self.declare(fact)
+    def _declare_conclusion(self, fact: KbFact) -> None:
+        raise NotImplementedError("the engine running the rules declares their conclusions")

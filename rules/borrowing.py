@@ -22,7 +22,6 @@ class BorrowingRules(Conclusions):
             cite("002", "可能会影响未来申请其他贷款、信用卡的成功率"),
             cite("000", "保持至少2年的良好信用记录"),
         ],
-        reads=["debts.reported", "debts.overdue_days", "debts.lender", "debts.months_since_settled"],
         concludes=["borrowing.approval_harder", "borrowing.higher_cost"],
     )
     def negative_record_raises_cost(self, debt, age):
@@ -36,7 +35,6 @@ class BorrowingRules(Conclusions):
         id="borrowing.possible_record_may_hurt",
         knowledge=["C10"],
         sources=[cite("004", "逾期記錄會導(dǎo)致信用評分下降")],
-        reads=["debts.reported", "debts.overdue_days", "debts.lender"],
         concludes=["borrowing.approval_harder"],
     )
     def possible_record_may_hurt(self, debt, likelihood):
@@ -48,7 +46,6 @@ class BorrowingRules(Conclusions):
         id="borrowing.cross_platform_risk_control",
         knowledge=["C6"],
         sources=[cite("003", "这些信息也可能同步给其他平台"), cite("003", "从而触发风控系统的自动干预")],
-        reads=["debts.overdue_days", "debts.settled"],
         concludes=["borrowing.approval_harder"],
     )
     def cross_platform_risk_control(self, debt):
@@ -60,7 +57,6 @@ class BorrowingRules(Conclusions):
         id="borrowing.broken_agreement_hurts_future",
         knowledge=["C5", "E7"],
         sources=[cite("002", "甚至影响到就业、租房等方面的信用评估"), cite("evidence", "二次违约")],
-        reads=["debts.negotiation", "debts.lender"],
         concludes=["borrowing.approval_harder"],
     )
     def broken_agreement_hurts_future(self, debt):
@@ -72,7 +68,6 @@ class BorrowingRules(Conclusions):
         id="borrowing.inquiries_make_approval_harder",
         knowledge=["C7", "E8"],
         sources=[cite("000", "就连申请记录都会影响信用评分"), cite("evidence", "半年内超过10次:大概率直接拒贷")],
-        reads=["credit_inquiries_6m"],
         concludes=["borrowing.approval_harder"],
     )
     def inquiries_make_approval_harder(self, band):
@@ -85,7 +80,6 @@ class BorrowingRules(Conclusions):
         id="borrowing.mortgage_refused_for_inquiries",
         knowledge=["C7"],
         sources=[cite("000", "直接导致他房贷被拒"), cite("evidence", "10 approval inquiries led to a mortgage")],
-        reads=["plans", "credit_inquiries_6m"],
         concludes=["borrowing.mortgage_rejection_risk"],
     )
     def mortgage_refused_for_inquiries(self, band):
@@ -101,7 +95,6 @@ class BorrowingRules(Conclusions):
             cite("002", "可能会影响未来申请其他贷款、信用卡的成功率"),
             cite("004", "影響個人在未來借款時的利率和額度"),
         ],
-        reads=["plans", "debts.reported", "debts.overdue_days"],
         concludes=["borrowing.mortgage_rejection_risk"],
     )
     def mortgage_checks_record(self, debt, likelihood):
@@ -113,6 +106,7 @@ class BorrowingRules(Conclusions):
         id="borrowing.unaffected",
         knowledge=["C3"],
         sources=[cite("002", "良好的还款记录有助于提升个人信用评分")],
+        # Not in the conditions: a calm fallback rests on what its topic's conclusions read.
         reads=["debts.overdue_days", "credit_inquiries_6m"],
         concludes=["borrowing.unaffected"],
         salience=FALLBACK,

@@ -22,7 +22,6 @@ class CollectionRules(Conclusions):
             cite("001", "花呗逾期不仅可能带来额外的罚息和费用"),
             cite("evidence", "逾期费用=逾期金额*逾期天数*0.05%"),
         ],
-        reads=["debts.overdue_days", "debts.settled"],
         concludes=["collection.penalty_fees"],
     )
     def penalty_fees(self, debt):
@@ -39,7 +38,6 @@ class CollectionRules(Conclusions):
             cite("evidence", "逾期30天内:平台内部催收为主,几乎不会起诉"),
             cite("evidence", "逾期超过90天,也就是三个月"),
         ],
-        reads=["debts.overdue_days", "debts.settled", "debts.negotiation"],
         concludes=["collection.lawsuit_risk"],
     )
     def lawsuit_risk_grows_with_time(self, debt, band):
@@ -51,7 +49,6 @@ class CollectionRules(Conclusions):
         id="collection.broken_agreement_full_balance",
         knowledge=["E7"],
         sources=[cite("evidence", "二次违约"), cite("002", "继续出现逾期还款的情况")],
-        reads=["debts.negotiation", "debts.settled"],
         concludes=["collection.lawsuit_risk"],
     )
     def broken_agreement_full_balance(self, debt):
@@ -68,7 +65,6 @@ class CollectionRules(Conclusions):
             cite("003", "《中华人民共和国消费者权益保护法》第二十六条"),
             cite("evidence", "禁止向债务无关的第三方透露债务人负债"),
         ],
-        reads=["collection.threatened_or_insulted", "collection.contacts_harassed"],
         concludes=["collection.illegal_collection"],
     )
     def threats_are_illegal(self):
@@ -83,7 +79,6 @@ class CollectionRules(Conclusions):
             cite("evidence", "collection and social risks are higher"),
             cite("003", "禁止高利贷、暴力催收等违法行为"),
         ],
-        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["collection.illegal_collection"],
     )
     def unlicensed_platform_collection_risk(self, debt):
@@ -95,6 +90,7 @@ class CollectionRules(Conclusions):
         id="collection.none",
         knowledge=["L1"],
         sources=[cite("004", "逾期通常會產(chǎn)生罰息、滯納金等")],
+        # Not in the conditions: a calm fallback rests on what its topic's conclusions read.
         reads=["debts.overdue_days", "debts.settled", "collection.threatened_or_insulted"],
         concludes=["collection.none"],
         salience=FALLBACK,

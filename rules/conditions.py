@@ -1,11 +1,14 @@
 """Condition pieces shared by several topic modules, named for what they mean."""
 
+from functools import reduce
+from operator import or_
+
 from credit_advisor.facts.enums import Likelihood
 from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, Effect, OnReport, PersonFact
 
-STRONG = L("certain") | L("likely")
-SOME_CHANCE = L("certain") | L("likely") | L("possible")
+STRONG = reduce(or_, (L(item.value) for item in Likelihood.down_to(Likelihood.likely)))
+SOME_CHANCE = reduce(or_, (L(item.value) for item in Likelihood.down_to(Likelihood.possible)))
 OVERDUE = ~L("none")  # band: the debt has been overdue at some time
 OVER_30_DAYS = L("medium") | L("long")
 NOT_LICENSED = L("unlicensed") | L("unknown")
@@ -55,7 +58,7 @@ def alarming(topic: str):
 
 def capped_at_likely(likelihood: str) -> Likelihood:
     """A certain record makes a third party's reaction likely, never certain."""
-    return Likelihood.likely if likelihood == "certain" else Likelihood(likelihood)
+    return Likelihood.likely if likelihood == Likelihood.certain else Likelihood(likelihood)
 
 
 def any_person_flag(*slots: str):

@@ -43,7 +43,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.stated_on_report",
         knowledge=["C10"],
         sources=[cite("004", "逾期會被記錄在信用報告中")],
-        reads=["debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -60,7 +59,8 @@ class CreditReportRules(Conclusions):
             cite("001", "花呗逾期一个月以上的,会上报系统"),
             cite("evidence", "花呗记录按月汇总"),
         ],
-        reads=["debts.lender", "debts.product", "debts.overdue_days", "debts.reported"],
+        # Not in the conditions: Huabei, bank loans etc. count as licensed (Debt.lender).
+        reads=["debts.product"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -73,7 +73,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.short_overdue_possibly_reported",
         knowledge=["E2", "C2"],
         sources=[cite("evidence", "哪怕只逾期一天同樣可能會影響到個人的信用"), cite("evidence", "逾期18天后还款")],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         conflicts=REPORTING_DISPUTED,
         salience=FINDING,
@@ -87,7 +86,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.unknown_lender_possibly_reported",
         knowledge=["C1"],
         sources=[cite("003", "尤其是上征信的贷款(如银行、持牌金融机构的产品)")],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -103,7 +101,6 @@ class CreditReportRules(Conclusions):
             cite("evidence", "大部分非持牌网贷平台因未获得央行征信授权"),
             cite("003", "如果网贷属于不上征信的小额平台"),
         ],
-        reads=["debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -116,7 +113,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.broken_agreement_likely_recorded",
         knowledge=["C5", "E7"],
         sources=[cite("002", "这些违约行为很可能会被记录在个人征信报告中"), cite("evidence", "二次违约")],
-        reads=["debts.negotiation", "debts.lender", "debts.reported"],
         concludes=["finding.on_report"],
         salience=FINDING,
     )
@@ -131,7 +127,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.honoured_agreement_stops_new_records",
         knowledge=["C4", "E7"],
         sources=[cite("002", "不会被上报至征信系统作为负面信息"), cite("evidence", "本身不会消除已产生的逾期记录")],
-        reads=["debts.negotiation", "debts.lender", "debts.overdue_days", "debts.reported"],
         concludes=["finding.on_report"],
         conflicts={
             "credit_report.negative_record": [
@@ -156,7 +151,6 @@ class CreditReportRules(Conclusions):
             cite("004", "逾期記錄會導(dǎo)致信用評分下降"),
             cite("evidence", "没有结清的逾期记录会一直保留在征信中"),
         ],
-        reads=["debts.settled"],
         concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def open_overdue_recorded(self, debt, likelihood):
@@ -171,7 +165,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.settled_overdue_shown_five_years",
         knowledge=["C8", "E4"],
         sources=[cite("000", "征信报告只显示5年内的记录"), cite("evidence", "自不良行为或者事件终止之日起为5年")],
-        reads=["debts.settled", "debts.months_since_settled"],
         concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def settled_overdue_shown_five_years(self, debt, likelihood, age):
@@ -185,7 +178,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.settled_overdue_aged_off",
         knowledge=["C8", "E4"],
         sources=[cite("evidence", "超过5年期限后从信用报告中删除")],
-        reads=["debts.settled", "debts.months_since_settled"],
         concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def settled_overdue_aged_off(self, debt):
@@ -198,7 +190,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.record_kept_past_five_years",
         knowledge=["E4", "C8"],
         sources=[cite("evidence", "自不良行为或者事件终止之日起为5年"), cite("000", "征信报告只显示5年内的记录")],
-        reads=["debts.reported", "debts.settled", "debts.months_since_settled"],
         concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def record_kept_past_five_years(self, debt):
@@ -215,7 +206,6 @@ class CreditReportRules(Conclusions):
             cite("evidence", "央行从来没有明文规定查询次数上限"),
             cite("evidence", "半年内超过10次:大概率直接拒贷"),
         ],
-        reads=["credit_inquiries_6m"],
         concludes=["credit_report.inquiry_overload"],
     )
     def inquiry_overload(self, band):
@@ -229,6 +219,7 @@ class CreditReportRules(Conclusions):
         id="credit_report.no_negative_record",
         knowledge=["C9", "E5"],
         sources=[cite("000", "定期查询个人征信报告"), cite("evidence", "你每年免费查2次征信,完全没问题")],
+        # Not in the conditions: a calm fallback rests on what its topic's conclusions read.
         reads=["debts.overdue_days", "debts.reported", "debts.lender"],
         concludes=["credit_report.no_negative_record"],
         salience=FALLBACK,
@@ -243,7 +234,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.huabei_on_time_builds_record",
         knowledge=["C3"],
         sources=[cite("002", "其运作机制与银行信用卡类似"), cite("002", "良好的还款记录有助于提升个人信用评分")],
-        reads=["debts.product", "debts.overdue_days"],
         concludes=["credit_report.no_negative_record"],
         salience=FALLBACK,
     )
@@ -263,7 +253,6 @@ class CreditReportRules(Conclusions):
             cite("000", "每年有2次免费查询机会"),
             cite("evidence", "你每年免费查2次征信,完全没问题"),
         ],
-        reads=["debts.reported"],
         concludes=["action.check_credit_report"],
         salience=ACTION,
     )
@@ -293,14 +282,6 @@ class CreditReportRules(Conclusions):
             REPAIR_DEADLINE,
             cite("evidence-law", "金融信用信息基础数据库于次月月底前不予展示相关逾期信息"),
             REPAIR_AUTOMATIC,
-        ],
-        reads=[
-            "debts.overdue_days",
-            "debts.settled",
-            "debts.months_since_settled",
-            "debts.overdue_amount_cny",
-            "debts.reported",
-            "as_of",
         ],
         concludes=[
             "credit_report.hidden_by_repair",
@@ -344,14 +325,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.one_time_repair_policy",
         knowledge=["K4", "E11"],
         sources=[cite("evidence", "單筆金額不超過1萬元的個人逾期信息"), REPAIR_AUTOMATIC, REPAIR_PERIOD],
-        reads=[
-            "debts.settled",
-            "debts.overdue_amount_cny",
-            "debts.overdue_days",
-            "debts.months_since_settled",
-            "debts.reported",
-            "as_of",
-        ],
         concludes=["credit_report.hidden_by_repair", "action.check_credit_report", "finding.repair_status"],
     )
     def one_time_repair_policy(self, debt):
@@ -376,14 +349,6 @@ class CreditReportRules(Conclusions):
             cite("evidence-law", "有权向征信机构或者信息提供者提出异议，要求更正。"),
             REPAIR_PERIOD,
         ],
-        reads=[
-            "debts.overdue_days",
-            "debts.settled",
-            "debts.months_since_settled",
-            "debts.overdue_amount_cny",
-            "debts.reported",
-            "as_of",
-        ],
         concludes=["action.check_credit_report", "action.credit_dispute", "finding.repair_status"],
         salience=ACTION,
     )
@@ -399,7 +364,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.repay_by_repair_deadline",
         knowledge=["K4", "E11"],
         sources=[REPAIR_DEADLINE, cite("evidence", "尚未结清欠款的,不会被纳入修复范围"), REPAIR_PERIOD],
-        reads=["debts.overdue_days", "debts.settled", "debts.overdue_amount_cny", "as_of"],
         concludes=["action.settle_overdue", "finding.repair_status"],
         salience=ACTION,
     )
@@ -414,7 +378,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.repair_not_covered_over_amount",
         knowledge=["K4"],
         sources=[REPAIR_AMOUNT, cite("evidence-law", "Missed instalments therefore")],
-        reads=["debts.overdue_amount_cny", "debts.overdue_days", "debts.settled", "debts.months_since_settled"],
         concludes=["finding.repair_status"],
         salience=ACTION,
     )
@@ -428,7 +391,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.repair_not_covered_after_period",
         knowledge=["K4"],
         sources=[REPAIR_PERIOD, cite("evidence", "overdues from 2020-01-01 to 2025-12-31")],
-        reads=["debts.overdue_days", "debts.settled", "debts.months_since_settled", "as_of"],
         concludes=["finding.repair_status"],
         salience=ACTION,
     )
@@ -448,13 +410,6 @@ class CreditReportRules(Conclusions):
         id="credit_report.repair_deadline_missed",
         knowledge=["K4"],
         sources=[REPAIR_DEADLINE, cite("evidence-law", "a repayment made now no longer")],
-        reads=[
-            "debts.overdue_days",
-            "debts.settled",
-            "debts.months_since_settled",
-            "debts.overdue_amount_cny",
-            "as_of",
-        ],
         concludes=["finding.repair_status"],
         salience=ACTION,
     )

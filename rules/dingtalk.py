@@ -17,7 +17,6 @@ class DingTalkRules(Conclusions):
         id="dingtalk.platform_does_not_check_credit",
         knowledge=["D1"],
         sources=[cite("000", "钉钉账号注册仅需手机号验证"), cite("evidence", "企业后台看不到员工征信状况")],
-        reads=[],
         concludes=["dingtalk.platform_unaffected"],
     )
     def platform_does_not_check_credit(self):
@@ -30,7 +29,6 @@ class DingTalkRules(Conclusions):
         id="dingtalk.employer_rule_restriction",
         knowledge=["D2"],
         sources=[cite("000", "把员工信用分和报销权限挂钩"), cite("000", "但和钉钉平台本身无关")],
-        reads=["employer_links_credit", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.employer_rule_restriction"],
     )
     def employer_rule_restriction(self, debt, likelihood):
@@ -43,7 +41,6 @@ class DingTalkRules(Conclusions):
         id="dingtalk.third_party_loans_check_credit",
         knowledge=["D3"],
         sources=[cite("000", "这类服务会查询征信"), cite("000", "但这个过程其实是银行在审核")],
-        reads=["uses_dingtalk_finance", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.third_party_credit_check"],
     )
     def third_party_loans_check_credit(self, debt, likelihood):
@@ -59,7 +56,6 @@ class DingTalkRules(Conclusions):
             cite("000", "通过钉钉绑定的支付宝账号如果授权过信用服务"),
             cite("000", "内部信用管理系统可能对接征信数据"),
         ],
-        reads=["dingtalk_alipay_credit_authorized", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.third_party_credit_check"],
     )
     def alipay_credit_authorization(self, debt, likelihood):
@@ -76,7 +72,6 @@ class DingTalkRules(Conclusions):
             cite("000", "钉钉上的企业采购、供应链金融等服务"),
             cite("000", "普通员工的个人使用完全不受影响"),
         ],
-        reads=["enterprise_owner", "debts.reported", "debts.overdue_days"],
         concludes=["dingtalk.enterprise_credit_required"],
         conflicts={"dingtalk.enterprise_credit_required": [cite("evidence", "No independent page confirms")]},
     )

@@ -28,7 +28,6 @@ class HuabeiRules(Conclusions):
             cite("evidence", "花呗逾期后花呗功能会直接限制无法使用"),
             cite("evidence", "有微貸產品逾期記錄"),
         ],
-        reads=["debts.product", "debts.overdue_days", "debts.settled"],
         concludes=["huabei.suspended", "huabei.limit_reduced"],
     )
     def own_overdue_blocks_use(self, debt):
@@ -42,7 +41,6 @@ class HuabeiRules(Conclusions):
         id="huabei.reported_overdue_cuts_limit",
         knowledge=["H2", "C1", "H5"],
         sources=[cite("003", "很可能会导致花呗被降额甚至停用"), cite("003", "但如果涉及的是正规金融机构,影响则更大")],
-        reads=["debts.product", "debts.reported", "debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["huabei.limit_reduced", "huabei.suspended"],
     )
     def reported_overdue_cuts_limit(self, debt):
@@ -56,7 +54,6 @@ class HuabeiRules(Conclusions):
         id="huabei.possibly_reported_may_affect",
         knowledge=["H1", "H3"],
         sources=[cite("003", "有可能会影响,但不是绝对的"), cite("003", "短期逾期几天可能不会立刻影响花呗")],
-        reads=["debts.product", "debts.reported", "debts.overdue_days", "debts.settled"],
         concludes=["huabei.limit_reduced"],
     )
     def possibly_reported_may_affect(self, debt):
@@ -75,7 +72,6 @@ class HuabeiRules(Conclusions):
         id="huabei.long_overdue_triggers_review",
         knowledge=["H3"],
         sources=[cite("003", "系统很可能会重新评估你的信用状况")],
-        reads=["debts.product", "debts.overdue_days", "debts.lender", "debts.settled", "debts.reported"],
         concludes=["huabei.limit_reduced"],
     )
     def long_overdue_triggers_review(self, debt, reported):
@@ -87,7 +83,6 @@ class HuabeiRules(Conclusions):
         id="huabei.unreported_platform_affects_less",
         knowledge=["H5", "C6"],
         sources=[cite("003", "那对花呗的影响相对较小"), cite("003", "这些信息也可能同步给其他平台")],
-        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["huabei.limit_reduced"],
     )
     def unreported_platform_affects_less(self, debt):
@@ -115,7 +110,6 @@ class HuabeiRules(Conclusions):
         id="huabei.repaid_may_keep_lower_limit",
         knowledge=["H4"],
         sources=[cite("003", "花呗有可能不会立即关闭,而是降低额度")],
-        reads=["debts.settled", "debts.months_since_settled", "debts.overdue_days"],
         concludes=["huabei.limit_reduced"],
         conflicts=RECOVERY_DISPUTED,
     )
@@ -129,7 +123,6 @@ class HuabeiRules(Conclusions):
         id="huabei.inquiries_slow_recovery",
         knowledge=["R7"],
         sources=[cite("003", "否则会进一步影响花呗的恢复")],
-        reads=["credit_inquiries_6m", "debts.overdue_days"],
         concludes=["huabei.limit_reduced"],
     )
     def inquiries_slow_recovery(self, band):
@@ -141,6 +134,7 @@ class HuabeiRules(Conclusions):
         id="huabei.unaffected",
         knowledge=["H1"],
         sources=[cite("003", "本身有独立的评估体系")],
+        # Not in the conditions: a calm fallback rests on what its topic's conclusions read.
         reads=["debts.product", "debts.overdue_days", "debts.reported"],
         concludes=["huabei.unaffected"],
         salience=FALLBACK,

@@ -8,11 +8,15 @@ checks and explains from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 from credit_advisor.facts.experta_compat import Rule
+
+from .reads import fields_of, matches_findings, tested_slots
 
 DOCUMENTS = {
     "000": "000_cf1d8ca191222e33.txt",
@@ -53,9 +57,30 @@ class RuleMeta:
     salience: int
     knowledge: tuple[str, ...]
     sources: tuple[Citation, ...]
-    reads: tuple[str, ...]
     concludes: tuple[str, ...]
     conflicts: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)
+    # The fields the rule's own patterns test (rules.reads), then what the rule adds by
+    # hand (`reads=`: only what its conditions cannot show).
+    own_reads: tuple[str, ...] = ()
+    hand_reads: tuple[str, ...] = ()  # the `reads=` given by hand
+    # Whether its conditions match a credit-report finding.
+    uses_findings: bool = False
+    # The rule's right-hand side (the decorated method): the interview's relevance runs
+    # it over what the answers so far allow, without an engine.
+    action: Callable[..., None] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The Situation fields this rule reads: its own, then those behind the findings
+        it matches (what the findings rules read).  Computed on first use, when every
+        rule module is loaded."""
+        if not self.uses_findings:
+            return self.own_reads
+        found = dict.fromkeys(self.own_reads)
+        for meta in _DECLARED:
+            if "finding.on_report" in meta.concludes:
+                found.update(dict.fromkeys(meta.own_reads))
+        return tuple(found)
 
     @property
     def topic(self) -> str:
@@ -75,13 +100,17 @@ class RuleMeta:
         }
 
 
+# Every rule's metadata, in declaration order (for the reads behind findings).
+_DECLARED: list[RuleMeta] = []
+
+
 def knowledge_rule(
-    *conditions,
+    *conditions: Any,
     id: str,
     knowledge: list[str],
     sources: list[Citation],
-    reads: list[str],
     concludes: list[str],
+    reads: list[str] | None = None,
     conflicts: dict[str, list[Citation]] | None = None,
     salience: int = EFFECT,
 ):
@@ -89,8 +118,12 @@ def knowledge_rule(
 
     `concludes` lists what the rule may declare: `topic.effect_code`, `action.code` or
     `finding.on_report`, `finding.record_status` or `finding.repair_status`; tests check
-    every firing keeps to it.
+    every firing keeps to it.  What the rule reads is
+    derived from its conditions (rules.reads); `reads` adds only what they cannot show.
     """
+    derived = fields_of(tested_slots(conditions))
+    own_reads = tuple(dict.fromkeys((*derived, *(reads or ()))))
+    uses_findings = matches_findings(conditions)
 
     def wrap(func):
         doc = (func.__doc__ or "").strip()
@@ -102,10 +135,14 @@ def knowledge_rule(
             salience=salience,
             knowledge=tuple(knowledge),
             sources=tuple(sources),
-            reads=tuple(reads),
             concludes=tuple(concludes),
             conflicts=MappingProxyType({code: tuple(c) for code, c in (conflicts or {}).items()}),
+            own_reads=own_reads,
+            hand_reads=tuple(reads or ()),
+            uses_findings=uses_findings,
+            action=func,
         )
+        _DECLARED.append(func.meta)
         return Rule(*conditions, salience=salience)(func)
 
     return wrap

@@ -28,7 +28,6 @@ class RemediationRules(Conclusions):
             cite("000", "立即结清逾期欠款(优先处理90天以上的逾期)"),
             cite("001", "客户应该优先安排资金用于偿还花呗欠款"),
         ],
-        reads=["debts.overdue_days", "debts.settled", "debts.negotiation"],
         concludes=["action.settle_overdue"],
         salience=ACTION,
     )
@@ -45,7 +44,6 @@ class RemediationRules(Conclusions):
             cite("001", "部分平台可能提供分期还款或减免利息的机会"),
             cite("evidence", "花唄不能夠協商還款"),
         ],
-        reads=["debts.negotiation", "debts.overdue_days", "debts.settled"],
         concludes=["action.negotiate_repayment"],
         salience=ACTION,
     )
@@ -58,7 +56,6 @@ class RemediationRules(Conclusions):
         id="remediation.keep_the_agreement",
         knowledge=["R9", "C4", "E7"],
         sources=[cite("002", "并且后续严格按照协议执行"), cite("002", "确保自己能够遵守协议")],
-        reads=["debts.negotiation", "debts.settled"],
         concludes=["action.honor_agreement"],
         salience=ACTION,
     )
@@ -75,7 +72,6 @@ class RemediationRules(Conclusions):
             cite("000", "开具非恶意逾期证明(适用于因疫情、重疾等特殊原因)"),
             cite("evidence", "可作为辅助材料提升信贷审核通过率"),
         ],
-        reads=["hardship", "hardship_proof", "debts.overdue_days"],
         concludes=["action.non_malicious_proof"],
         salience=ACTION,
     )
@@ -89,7 +85,6 @@ class RemediationRules(Conclusions):
         id="remediation.proof_needs_objective_cause",
         knowledge=["E6"],
         sources=[cite("evidence", "银行通常直接驳回申请")],
-        reads=["hardship", "hardship_proof", "debts.overdue_days"],
         concludes=["action.non_malicious_proof"],
         salience=ACTION,
     )
@@ -103,7 +98,6 @@ class RemediationRules(Conclusions):
         id="remediation.dispute_with_hardship_proof",
         knowledge=["R3", "E6"],
         sources=[cite("000", "再通过人民银行提交异议申请"), cite("evidence", "异议是纠错,修复是造假")],
-        reads=["debts.reported", "hardship", "hardship_proof"],
         concludes=["action.credit_dispute"],
         salience=ACTION,
     )
@@ -116,7 +110,6 @@ class RemediationRules(Conclusions):
         id="remediation.dispute_wrong_record",
         knowledge=["E6"],
         sources=[cite("evidence", "真实的不良信息没法删除,只能通过正常渠道异议更正")],
-        reads=["debts.reported", "debts.overdue_days"],
         concludes=["action.credit_dispute"],
         salience=ACTION,
     )
@@ -129,7 +122,6 @@ class RemediationRules(Conclusions):
         id="remediation.dispute_record_past_five_years",
         knowledge=["E4", "E6"],
         sources=[cite("evidence", "超过5年期限后从信用报告中删除"), cite("evidence", "异议是纠错,修复是造假")],
-        reads=["debts.reported", "debts.settled", "debts.months_since_settled"],
         concludes=["action.credit_dispute"],
         salience=ACTION,
     )
@@ -142,6 +134,7 @@ class RemediationRules(Conclusions):
         id="remediation.read_huabei_notice",
         knowledge=["R4", "R5"],
         sources=[cite("003", "信用评估未通过”或“近期有不良记录"), cite("003", "可以拨打95188或通过支付宝App在线客服")],
+        # Not in the conditions: read through the Huabei effect it reacts to.
         reads=["debts.product", "debts.overdue_days"],
         concludes=["action.check_huabei_notice", "action.contact_alipay_support"],
         salience=ACTION,
@@ -156,7 +149,6 @@ class RemediationRules(Conclusions):
         id="remediation.rebuild_clean_record",
         knowledge=["R6", "C8"],
         sources=[cite("003", "持续6个月以上无负面记录,信用会有明显改善"), cite("000", "保持至少2年的良好信用记录")],
-        reads=["debts.settled", "debts.months_since_settled"],
         concludes=["action.rebuild_record"],
         salience=ACTION,
     )
@@ -172,7 +164,6 @@ class RemediationRules(Conclusions):
             cite("000", "控制网贷申请频率(建议间隔3个月以上)"),
             cite("003", "近期尽量不要频繁申请新的贷款或信用卡"),
         ],
-        reads=["credit_inquiries_6m"],
         concludes=["action.space_applications"],
         salience=ACTION,
     )
@@ -186,7 +177,6 @@ class RemediationRules(Conclusions):
         id="remediation.borrow_within_means",
         knowledge=["R11", "R7"],
         sources=[cite("004", "仔細閱讀貸款合同中的條款"), cite("004", "自身的經(jīng)濟狀況合理借款")],
-        reads=["plans", "debts.reported", "debts.overdue_days"],
         concludes=["action.space_applications"],
         salience=ACTION,
     )
@@ -199,7 +189,6 @@ class RemediationRules(Conclusions):
         id="remediation.payment_reminders",
         knowledge=["R8"],
         sources=[cite("000", "设置还款日历提醒"), cite("000", "保留至少3天的到账缓冲期")],
-        reads=["debts.overdue_days"],
         concludes=["action.payment_reminders"],
         salience=ACTION,
     )
@@ -214,7 +203,6 @@ class RemediationRules(Conclusions):
         id="remediation.monitor_zhima",
         knowledge=["R10"],
         sources=[cite("001", "通过定期查看芝麻信用分的变化")],
-        reads=["debts.product", "debts.overdue_days", "zhima_score"],
         concludes=["action.monitor_zhima"],
         salience=ACTION,
     )
@@ -227,7 +215,6 @@ class RemediationRules(Conclusions):
         id="remediation.verify_debt",
         knowledge=["L2"],
         sources=[cite("003", "核对贷款合同、借款金额、利率及还款计划"), cite("003", "确保没有被套路贷或虚假平台欺骗")],
-        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["action.verify_debt"],
         salience=ACTION,
     )
@@ -240,7 +227,6 @@ class RemediationRules(Conclusions):
         id="remediation.check_platform_license",
         knowledge=["X5"],
         sources=[cite("004", "查看平臺的資質(zhì)、用戶評價")],
-        reads=["debts.lender", "debts.overdue_days"],
         concludes=["action.check_platform_license"],
         salience=ACTION,
     )
@@ -256,7 +242,6 @@ class RemediationRules(Conclusions):
             cite("003", "与催收人员的所有沟通记录都应妥善保存"),
             cite("evidence", "截图短信所有威胁、辱骂、骚扰的短信截图保存"),
         ],
-        reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "collection.contacted_on_wechat"],
         concludes=["action.keep_evidence"],
         salience=ACTION,
     )
@@ -269,6 +254,7 @@ class RemediationRules(Conclusions):
         id="remediation.refuse_illegal_collection",
         knowledge=["L4", "E9"],
         sources=[cite("003", "拒绝暴力催收"), cite("evidence", "银保监会金融消费投诉热线12378")],
+        # Not in the conditions: read through the collection effect it reacts to.
         reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "debts.lender"],
         concludes=["action.refuse_illegal_collection"],
         salience=ACTION,
@@ -285,6 +271,7 @@ class RemediationRules(Conclusions):
         id="remediation.seek_legal_help",
         knowledge=["L6", "L5"],
         sources=[cite("004", "可以尋求專業(yè)的信用咨詢機構(gòu)或法律咨"), cite("003", "建议咨询专业律师制定方案")],
+        # Not in the conditions: read through the collection effects it reacts to.
         reads=["debts.overdue_days", "collection.threatened_or_insulted"],
         concludes=["action.seek_legal_help"],
         salience=ACTION,
@@ -298,6 +285,7 @@ class RemediationRules(Conclusions):
         id="remediation.talk_to_hr",
         knowledge=["D6"],
         sources=[cite("000", "主动与HR沟通说明情况(建议准备书面情况说明)"), cite("000", "提供收入流水证明还款能力")],
+        # Not in the conditions: read through the DingTalk effect it reacts to.
         reads=["employer_links_credit"],
         concludes=["action.talk_to_hr"],
         salience=ACTION,

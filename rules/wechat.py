@@ -21,7 +21,6 @@ class WeChatRules(Conclusions):
             cite("001", "花呗逾期并不会直接影响微信的基础功能"),
             cite("evidence", "网贷逾期本身不会直接影响微信的正常使用"),
         ],
-        reads=[],
         concludes=["wechat.basic_unaffected"],
         conflicts={"wechat.basic_unaffected": [cite("evidence", "严重的逾期行为可能会导致微信账号被封锁")]},
     )
@@ -38,7 +37,6 @@ class WeChatRules(Conclusions):
         id="wechat.credit_services_may_be_limited",
         knowledge=["X2", "E1"],
         sources=[cite("001", "也许会在微信支付中遇到某些限制"), cite("evidence", "WeChat uses its own 微信支付分")],
-        reads=["debts.product", "debts.overdue_days", "debts.settled", "debts.reported"],
         concludes=["wechat.credit_services_limited"],
         conflicts={"wechat.credit_services_limited": [cite("evidence", "WeChat uses its own 微信支付分")]},
     )
@@ -51,7 +49,6 @@ class WeChatRules(Conclusions):
         id="wechat.weilidai_overdue_limits_wealth_services",
         knowledge=["X2"],
         sources=[cite("evidence", "微信理财通也可能受限")],
-        reads=["debts.product", "debts.overdue_days", "debts.settled"],
         concludes=["wechat.credit_services_limited"],
     )
     def weilidai_overdue_limits_wealth_services(self, debt):
@@ -66,7 +63,6 @@ class WeChatRules(Conclusions):
             cite("004", "這類平臺可能會通過社交軟件進行催收"),
             cite("evidence", "collection and social risks are higher"),
         ],
-        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["wechat.social_collection_risk"],
     )
     def irregular_platform_social_collection(self, debt, lender):
@@ -78,7 +74,6 @@ class WeChatRules(Conclusions):
         id="wechat.collection_reaches_social_circle",
         knowledge=["X4", "E9"],
         sources=[cite("004", "可能會通過社交軟件進行催收"), cite("evidence", "禁止向债务无关的第三方透露债务人负债")],
-        reads=["collection.contacted_on_wechat", "collection.contacts_harassed"],
         concludes=["wechat.social_collection_risk"],
     )
     def collection_reaches_social_circle(self):
@@ -93,7 +88,6 @@ class WeChatRules(Conclusions):
             cite("004", "正規(guī)網(wǎng)貸平臺不會直接訪問借款人的微信"),
             cite("evidence", "一般来说对于正规的网贷平台是不会爆通讯录的"),
         ],
-        reads=["debts.lender", "debts.overdue_days", "debts.settled"],
         concludes=["wechat.social_collection_risk"],
     )
     def licensed_lenders_stay_off_wechat(self, debt):

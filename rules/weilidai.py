@@ -33,7 +33,6 @@ class WeilidaiRules(Conclusions):
         id="weilidai.own_overdue_blocks_borrowing",
         knowledge=["W1"],
         sources=[cite("evidence", "比如无法再借微粒贷"), cite("001", "任何负面信息都有可能增加借款难度")],
-        reads=["debts.product", "debts.overdue_days", "debts.settled"],
         concludes=["weilidai.application_rejected", "weilidai.limit_reduced"],
     )
     def own_overdue_blocks_borrowing(self, debt):
@@ -50,7 +49,6 @@ class WeilidaiRules(Conclusions):
             cite("001", "请求客户提供更多的补充材料或直接拒绝借款请求"),
             cite("001", "一票否决"),
         ],
-        reads=["debts.reported", "debts.product", "debts.overdue_days"],
         concludes=["weilidai.extra_review", "weilidai.limit_reduced"],
     )
     def report_checked_on_application(self, debt):
@@ -65,7 +63,6 @@ class WeilidaiRules(Conclusions):
         id="weilidai.possible_record_extra_review",
         knowledge=["W2"],
         sources=[cite("001", "系统会自动调取其信用数据")],
-        reads=["debts.reported", "debts.overdue_days"],
         concludes=["weilidai.extra_review"],
     )
     def possible_record_extra_review(self, debt):
@@ -80,7 +77,6 @@ class WeilidaiRules(Conclusions):
         id="weilidai.good_record_not_a_veto",
         knowledge=["W3", "W4", "E1"],
         sources=[cite("001", "也不一定会完全失去微粒贷的借款资格"), cite("evidence", "微粒贷每次申请都会查征信")],
-        reads=["debts.reported", "debts.overdue_days"],
         concludes=["weilidai.application_rejected", "weilidai.limit_reduced"],
         conflicts=REFUSAL_DISPUTED,
     )
@@ -95,7 +91,6 @@ class WeilidaiRules(Conclusions):
         id="weilidai.several_overdues_likely_refused",
         knowledge=["W1", "W4"],
         sources=[cite("001", "一票否决"), cite("001", "任何负面信息都有可能增加借款难度")],
-        reads=["debts.reported", "debts.overdue_days"],
         concludes=["weilidai.application_rejected"],
         conflicts=REFUSAL_DISPUTED,
     )
@@ -108,7 +103,6 @@ class WeilidaiRules(Conclusions):
         id="weilidai.risk_control_changes_later",
         knowledge=["W5"],
         sources=[cite("001", "未来也可能因为花呗逾期而受到影响")],
-        reads=["debts.overdue_days", "debts.lender", "debts.reported", "debts.months_since_settled"],
         concludes=["weilidai.extra_review"],
     )
     def risk_control_changes_later(self, debt):
@@ -120,7 +114,6 @@ class WeilidaiRules(Conclusions):
         id="weilidai.inquiries_hurt_approval",
         knowledge=["C7", "E8"],
         sources=[cite("000", "征信花了影响微粒贷吗"), cite("evidence", "半年内超过10次:大概率直接拒贷")],
-        reads=["credit_inquiries_6m"],
         concludes=["weilidai.application_rejected"],
     )
     def inquiries_hurt_approval(self, band):
@@ -138,7 +131,6 @@ class WeilidaiRules(Conclusions):
             cite("evidence", "微粒贷的运营主体是深圳前海微众银行"),
             cite("evidence", "only through the PBOC credit report"),
         ],
-        reads=["debts.product", "debts.reported", "debts.overdue_days"],
         concludes=["weilidai.unaffected"],
         salience=FALLBACK,
     )
@@ -151,6 +143,7 @@ class WeilidaiRules(Conclusions):
         id="weilidai.unaffected",
         knowledge=["E1"],
         sources=[cite("evidence", "微粒贷由微众银行独立运营"), cite("evidence", "微粒贷每次申请都会查征信")],
+        # Not in the conditions: a calm fallback rests on what its topic's conclusions read.
         reads=["debts.reported", "debts.overdue_days", "credit_inquiries_6m"],
         concludes=["weilidai.unaffected"],
         salience=FALLBACK,

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 
-from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
-from credit_advisor.facts.situation import MAX_AMOUNT_CNY, MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
+from credit_advisor.facts.situation import MAX_AMOUNT_CNY, MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS
 
 LONG_ENV = "CREDIT_ADVISOR_LONG_PROPERTIES"
 MAX_DRAWN_DEBTS = 30

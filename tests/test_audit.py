@@ -130,7 +130,7 @@ def patched_engine(monkeypatch, **rules):
 def test_changed_rule_salience_is_reported(tmp_path, monkeypatch):
     path = record(tmp_path)
     original = vars(HuabeiRules)["own_overdue_blocks_use"]
-    changed = Rule(*tuple(original), salience=original.salience + 5)(original._wrapped)
+    changed = Rule(*tuple(original), salience=original.salience + 5)(original.__wrapped__)
     patched_engine(monkeypatch, own_overdue_blocks_use=changed)
     report = replay(read_trace(path))
     assert report.verdict == "changed"
@@ -145,7 +145,7 @@ def test_changed_rule_conditions_are_reported_with_the_rule_that_accounts(tmp_pa
     original = vars(HuabeiRules)["own_overdue_blocks_use"]
     # Now only overdues of more than 90 days would stop Huabei.
     changed = Rule(DebtFact(debt=MATCH.debt, alipay=True, open=True, band="long"), salience=original.salience)(
-        original._wrapped
+        original.__wrapped__
     )
     patched_engine(monkeypatch, own_overdue_blocks_use=changed)
     report = replay(read_trace(path))
@@ -171,7 +171,7 @@ def test_trace_without_advice_line_compares_declared_conclusions(tmp_path, monke
     assert replay(read_trace(short)).identical
     original = vars(HuabeiRules)["own_overdue_blocks_use"]
     changed = Rule(DebtFact(debt=MATCH.debt, alipay=True, open=True, band="long"), salience=original.salience)(
-        original._wrapped
+        original.__wrapped__
     )
     patched_engine(monkeypatch, own_overdue_blocks_use=changed)
     report = replay(read_trace(short))

@@ -152,3 +152,60 @@ def test_the_chinese_texts_are_chinese_and_differ_from_the_english_ones():
             continue
         assert CJK.search(get(zh)), f"zh {name} has no Chinese: {get(zh)!r}"
         assert get(zh) != get(en), name
+
+
+# --- words for the fact schema's values (why-not, audit) -----------------------------------
+
+
+def _value_key(value) -> str:
+    from advisor.texts.audit_text import value_key
+
+    return value_key(value)
+
+
+def _schema_slots():
+    """(fact, slot, values) of every slot the rules can test that has a finite set of values."""
+    from credit_advisor.facts.schema import TEMPLATES
+
+    for template in TEMPLATES.values():
+        for slot in template.slots:
+            if not slot.key and slot.values is not None:
+                yield template.name, slot.name, slot.values
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_value_of_every_fact_slot_has_its_words(lang):
+    """Derived from the fact schema: a slot added there fails here until it has words."""
+    catalog = texts(lang)
+    values = catalog.data["audit"]["values"]
+    missing = []
+    for fact, slot, domain in _schema_slots():
+        for value in domain:
+            if slot == "likelihood":  # likelihoods have their own table
+                found = value in catalog.data["likelihood"]
+            else:
+                found = _value_key(value) in values.get(fact, {}).get(slot, {})
+            if not found:
+                missing.append(f"{fact}.{slot}.{_value_key(value)}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_value_words_name_only_slots_and_values_the_schema_declares(lang):
+    declared = {(fact, slot): {_value_key(v) for v in domain} for fact, slot, domain in _schema_slots()}
+    audit = texts(lang).data["audit"]
+    stale = []
+    for fact, slots in audit["values"].items():
+        for slot, words in slots.items():
+            if (fact, slot) not in declared or set(words) - declared[(fact, slot)]:
+                stale.append(f"values.{fact}.{slot}")
+    domains = {(fact, slot): [_value_key(v) for v in domain] for fact, slot, domain in _schema_slots()}
+    for fact, slots in audit["sets"].items():
+        for slot, words in slots.items():
+            domain = domains.get((fact, slot), [])
+            for key in words:
+                parts = key.split("|")
+                # why-not looks a set up by its values in the schema's order
+                if not set(parts) <= set(domain) or parts != [v for v in domain if v in parts]:
+                    stale.append(f"sets.{fact}.{slot}.{key}")
+    assert stale == []

@@ -111,40 +111,31 @@ CLEAN_ZH = """\
 │ 你的回答只在本机处理，不会上传，也不会记录。             │
 ╰──────────────────────────────────────────────────────────╯
 
-第 1 题，约 4 题
+第 1 题，约 3 题
 你现在有借款或信用产品吗？五年内还清的也算。
 比如花呗、借呗、微粒贷、网贷、信用卡、银行贷款；按时还款的也
 算。
 （是/否 · ? 为什么 · 返回）> 没有
 
-第 2 题，约 4 题
-你的芝麻信用分大约是多少？
-在支付宝里可以看到，范围 350–950。
-（350–950 的整数或 不知道 · ? 为什么 · 返回）> 720分
-
-第 3 题，约 4 题
+第 2 题，约 3 题
 最近六个月里，你申请过几次贷款或信用卡？
 每次申请都会在征信上留下一条查询记录。没申请过填 0。
+（0–1000 的整数或 不知道 · ? 为什么 · 返回）> 很多
+没看懂这个回答。请输入一个整数（0 到 1000）。
 （0–1000 的整数或 不知道 · ? 为什么 · 返回）> 1
-
-第 4 题，约 4 题
-你在工作中（或为自己的公司）使用钉钉吗？
-（是/否 · ? 为什么 · 返回）> 不用
-没看懂这个回答。请回答 是 或 否（也可以用
-有/没有、对/不对、y/n）。
-（是/否 · ? 为什么 · 返回）> 否
 
 检查你的回答 ───────────────────────────────────────────────
 1. 有没有借款：否
-2. 芝麻信用分：720
-3. 近半年的申请次数：1
-4. 使用钉钉：否
-输入编号修改，回车查看结果（1–4 · 返回）>
+2. 近半年的申请次数：1
+输入编号修改，回车查看结果（1–2 · 返回）>
 """
 
 
 def test_clean_person_exact_transcript_then_calm_advice():
-    status, transcript, session = interview(["没有", "720分", "1", "不用", "否", ""])
+    # Without a debt no rule reads the Zhima score or DingTalk (they all need an overdue
+    # or a record), so only the inquiries are asked; the plans, in the first estimate,
+    # drop out once one inquiry is no reason for a mortgage refusal.
+    status, transcript, session = interview(["没有", "很多", "1", ""])
     assert status == EXIT_OK
     report_title = catalog("zh").ui("report_title")
     assert transcript.split(report_title)[0] == CLEAN_ZH + "\n"
@@ -158,12 +149,7 @@ def test_clean_person_exact_transcript_then_calm_advice():
     assert session.situation.model_dump(exclude_unset=True) == {
         "schema_version": 1,
         "debts": [],
-        "zhima_score": 720,
         "credit_inquiries_6m": 1,
-        "employer_links_credit": False,
-        "uses_dingtalk_finance": False,
-        "dingtalk_alipay_credit_authorized": False,
-        "enterprise_owner": False,
     }
     same_advice(session)
     # the input ended at the HOW menu: that just finishes
@@ -171,12 +157,14 @@ def test_clean_person_exact_transcript_then_calm_advice():
 
 
 def test_clean_person_with_huabei_paid_on_time_gets_no_overdue_questions():
-    script = ["是", "1", "", "0", "没有", "否", "600", "0", "否", ""]
+    # No overdue, no record: neither the Zhima score nor DingTalk can change a conclusion.
+    script = ["是", "1", "", "0", "没有", "否", "0", ""]
     status, transcript, session = interview(script)
     assert status == EXIT_OK
-    for qid in ("settled", "lender", "negotiation", "hardship", "contacts_harassed", "plans"):
+    for qid in ("settled", "lender", "negotiation", "hardship", "contacts_harassed", "plans", "zhima_score"):
         assert q("zh", qid) not in transcript, qid
-    assert "第 9 题，约 9 题" in transcript
+    assert q("zh", "uses_dingtalk") not in transcript
+    assert "第 7 题，约 8 题" in transcript and "第 8 题" not in transcript
     assert effects(session.advice)[("credit_report", "no_negative_record")] == "likely"
     same_advice(session)
 
@@ -350,7 +338,7 @@ def test_dingtalk_employer_case_in_english():
     assert found[("dingtalk", "platform_unaffected")] == "certain"
     codes = {a.code for a in session.advice.actions}
     assert {"talk_to_hr", "credit_dispute", "non_malicious_proof"} <= codes
-    assert "question 1 of about 4" in transcript
+    assert "question 1 of about 3" in transcript
     assert q("en", "employer_links_credit")[:40] in transcript.replace("\n", " ")
     assert catalog("en").effect("dingtalk", "employer_rule_restriction") in transcript.replace("\n", " ")
     assert session.situation.dingtalk_alipay_credit_authorized is None
@@ -438,17 +426,17 @@ def test_back_through_the_debt_loop_and_review_back():
         "3",
         "",
         "0",
-        "没有",
-        "是",  # Weilidai; another debt: yes
+        "是",
+        "是",  # Weilidai, on the report; another debt: yes
         "返回",
         "否",  # …no: back to "another debt?"
-        "700",
         "0",
-        "否",
+        "0",
+        "否",  # no inquiries, no plans, no DingTalk
         "返回",
         "是",
         "否",
-    ]  # at the review: back to DingTalk; answer yes → two more questions
+    ]  # at the review: back to DingTalk; answer yes → the DingTalk questions (a record is on the report)
     status, transcript, session = interview(script)
     assert ("product", 1) not in session.answers
     assert session.answers[("uses_dingtalk", None)] is True
@@ -473,14 +461,14 @@ def test_ctrl_c_ends_cleanly_and_saves_with_save(tmp_path):
 
 def test_ctrl_c_in_a_terminal_offers_to_save(tmp_path):
     path = tmp_path / "mine.json"
-    status, transcript, _ = interview(["否", "700", CTRL_C, str(path)], interactive=True)
+    status, transcript, _ = interview(["否", "7", CTRL_C, str(path)], interactive=True)
     assert status == EXIT_INTERRUPTED
     assert texts("zh")["save_offer_partial"].split("？")[0] in transcript
-    assert json.loads(path.read_text(encoding="utf-8"))["zhima_score"] == 700
+    assert json.loads(path.read_text(encoding="utf-8"))["credit_inquiries_6m"] == 7
 
 
 def test_ctrl_c_twice_just_ends():
-    status, transcript, _ = interview(["否", "700", CTRL_C, CTRL_C], interactive=True)
+    status, transcript, _ = interview(["否", "7", CTRL_C, CTRL_C], interactive=True)
     assert status == EXIT_INTERRUPTED and "Traceback" not in transcript
 
 
@@ -507,39 +495,40 @@ class _EofOnce:
 def test_ctrl_d_in_a_terminal_offers_to_save(tmp_path):
     path = tmp_path / "later.json"
     console = Console(record=True, width=60, color_system=None, file=io.StringIO())
-    session = Interview("zh", console, _EofOnce(["否", "650", EOFError, str(path)]), interactive=True)
+    session = Interview("zh", console, _EofOnce(["否", "8", EOFError, str(path)]), interactive=True)
     assert session.run() == EXIT_INCOMPLETE
-    assert json.loads(path.read_text(encoding="utf-8"))["zhima_score"] == 650
+    assert json.loads(path.read_text(encoding="utf-8"))["credit_inquiries_6m"] == 8
 
 
 def test_eof_midway_with_save_keeps_the_answers(tmp_path):
     path = tmp_path / "so_far.json"
-    status, _transcript, _ = interview(["否", "700"], save_path=str(path))
+    # Seven inquiries: the plans question comes next (a mortgage may be refused for them).
+    status, _transcript, _ = interview(["否", "7"], save_path=str(path))
     assert status == EXIT_INCOMPLETE
-    assert json.loads(path.read_text(encoding="utf-8")) == {"schema_version": 1, "debts": [], "zhima_score": 700}
+    assert json.loads(path.read_text(encoding="utf-8")) == {"schema_version": 1, "debts": [], "credit_inquiries_6m": 7}
 
 
 def test_save_offer_refuses_a_folder_and_asks_before_overwriting(tmp_path):
     existing = tmp_path / "old.json"
     existing.write_text("{}")
-    script = ["否", "700", "0", "否", "", "", str(tmp_path), str(existing), "否", str(existing), "是"]
+    script = ["否", "0", "", "", str(tmp_path), str(existing), "否", str(existing), "是"]
     status, transcript, _session = interview(script)
     assert status == EXIT_OK
     assert flat(texts("zh")["save_is_dir"].format(path=tmp_path)) in flat(transcript)
     assert flat(transcript).count(flat(texts("zh")["save_overwrite"].format(path=existing))) == 2
-    assert json.loads(existing.read_text(encoding="utf-8"))["zhima_score"] == 700
+    assert json.loads(existing.read_text(encoding="utf-8"))["credit_inquiries_6m"] == 0
 
 
 def test_with_save_the_answers_are_saved_before_the_report(tmp_path):
     path = tmp_path / "s.json"
-    status, transcript, _session = interview(["否", "700", "0", "否", ""], save_path=str(path))
+    status, transcript, _session = interview(["否", "0", ""], save_path=str(path))
     assert status == EXIT_OK
     assert flat(transcript).index(flat(str(path))) < flat(transcript).index(catalog("zh").ui("report_title"))
     assert texts("zh")["save_offer"][:10] not in transcript  # no second offer
 
 
 def test_how_menu_rejects_bad_numbers():
-    status, transcript, _ = interview(["否", "700", "0", "否", "", "99", "abc", "q"])
+    status, transcript, _ = interview(["否", "0", "", "99", "abc", "q"])
     assert status == EXIT_OK
     assert transcript.count(texts("zh")["invalid"].split("。")[0]) == 2
 

@@ -1,5 +1,5 @@
 """The interview's question catalogue: fields, null-ability, parsing, texts, and the
-relevance predicates checked against the engine ("asks only what matters")."""
+relevance derived from the rules, checked against the engine ("asks only what matters")."""
 
 from __future__ import annotations
 
@@ -95,35 +95,38 @@ def test_every_field_a_rule_reads_is_asked_by_some_question():
     assert reads - asked - NOT_ASKED == set()
 
 
-def test_findings_rules_read_only_debt_fields():
-    """`Ctx.findings()` runs the engine on the debts alone: that is enough only while the
-    credit-report findings depend on nothing but debts."""
-    for meta in rules_by_id().values():
-        if "finding.on_report" in meta.concludes:
-            assert all(read.startswith("debts.") for read in meta.reads), meta.id
-
-
 def test_ranges_come_from_the_model():
     assert (Q["zhima_score"].minimum, Q["zhima_score"].maximum) == (350, 950)
     assert Q["overdue_days"].minimum == 0 and Q["overdue_days"].maximum == 36_500
     assert Q["credit_inquiries_6m"].maximum == 1_000
 
 
+# A debt on the credit report: DingTalk answers can matter (every DingTalk rule needs a
+# possible record), so the gate is asked.
+ON_THE_REPORT = {
+    ("has_debts", None): True,
+    ("product", 0): "credit_card",
+    ("label", 0): None,
+    ("overdue_days", 0): 0,
+    ("reported", 0): "yes",
+    ("more_debts", 0): False,
+    ("credit_inquiries_6m", None): 0,
+    ("plans", None): [],
+}
+
+
 def test_the_dingtalk_gate_fills_the_four_dingtalk_fields():
-    answers = {
-        ("has_debts", None): False,
-        ("zhima_score", None): None,
-        ("credit_inquiries_6m", None): 0,
-        ("uses_dingtalk", None): False,
-    }
+    answers = {**ON_THE_REPORT, ("uses_dingtalk", None): False}
     data = situation_data(answers)
     assert [data[name] for name in Q["uses_dingtalk"].fills] == [False] * 4
-    assert [s.question.id for s in walk(answers)] == [
-        "has_debts",
-        "zhima_score",
-        "credit_inquiries_6m",
-        "uses_dingtalk",
-    ]
+    ids = [s.question.id for s in walk(answers)]
+    assert ids[-1] == "uses_dingtalk" and not set(ids) & set(Q["uses_dingtalk"].fills)
+
+
+def test_without_a_possible_record_dingtalk_is_not_asked():
+    """Every DingTalk rule needs a debt that may be on the report: no debts, no gate."""
+    answers = {("has_debts", None): False, ("credit_inquiries_6m", None): 0}
+    assert [s.question.id for s in walk(answers)] == ["has_debts", "credit_inquiries_6m"]
 
 
 # --- texts ----------------------------------------------------------------------------------
@@ -439,6 +442,23 @@ def test_skipped_questions_cannot_change_any_conclusion():
     assert checked > 100
 
 
+def test_a_skipped_dingtalk_gate_cannot_change_any_conclusion():
+    """The gate is asked only when a DingTalk answer could matter (a possible record)."""
+    rng = random.Random(11)
+    skipped = 0
+    for _ in range(20):
+        answers = random_interview(rng)
+        if Slot(Q["uses_dingtalk"]) in walk(answers):
+            continue
+        skipped += 1
+        data = situation_data(answers)
+        baseline = _conclusions(data)
+        for name in Q["uses_dingtalk"].fills:
+            for value in (True, False):
+                assert _conclusions({**data, name: value}) == baseline, (name, value, data)
+    assert skipped > 3
+
+
 def test_asked_questions_can_change_a_conclusion():
     """The converse, over random interviews: every asked field matters somewhere."""
     rng = random.Random(7)
@@ -476,7 +496,7 @@ def test_negotiation_only_for_overdue_debts():
 
 
 def test_dingtalk_questions_only_for_dingtalk_users():
-    base = {("has_debts", None): False, ("zhima_score", None): None, ("credit_inquiries_6m", None): 0}
+    base = ON_THE_REPORT
     assert "uses_dingtalk_finance" not in [s.question.id for s in walk({**base, ("uses_dingtalk", None): False})]
     assert "uses_dingtalk_finance" in [s.question.id for s in walk({**base, ("uses_dingtalk", None): True})]
 
@@ -550,3 +570,17 @@ def test_build_situation_sets_only_answered_fields():
     dumped = situation.model_dump(exclude_unset=True)
     assert dumped["hardship"] is None
     assert "zhima_score" not in dumped and "label" in dumped["debts"][0]
+
+
+def test_the_question_catalogue_restates_no_rule_knowledge():
+    """Relevance is derived from the rules (advisor.ui.relevance): the catalogue imports
+    no bands, parameters, fact classes or rules to restate their conditions with."""
+    import ast
+    from pathlib import Path
+
+    import advisor.ui.questions as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    forbidden = {"bands", "parameters", "kb", "rules", "conditions"}
+    assert {name for name in imported if name and forbidden & set(name.split("."))} == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from credit_advisor.facts.enums import Likelihood, Topic
 from credit_advisor.facts.experta_compat import MATCH, Fact
 from credit_advisor.facts.kb import Action, DebtFact, Effect, OnReport, action, effect, on_report

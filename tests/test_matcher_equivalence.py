@@ -1,10 +1,12 @@
-"""The compiled matcher gives the activations experta's own Rete gives.
+"""The engine (compiled rules, compiled matcher, our agenda and run loop) fires what
+experta's own engine fires.
 
-The engine runs on `advisor.engine.matcher.CompiledMatcher`; experta 1.9.4's `ReteMatcher` is
-the reference.  Same rules, same facts, same strategy: the firing sequences (rule,
-matched fact ids, declared facts) must be identical, for every example, for random
-situations, and for a toy rule base that exercises what ours does not: retraction,
-NOT re-activation, repeated variables, AS bindings and predicates.
+experta 1.9.4's `KnowledgeEngine` with its `ReteMatcher` is the reference
+(`advisor.engine.experta_door.reference_engine_class`: the same rules and right-hand
+sides, experta's agenda with our total order).  The firing sequences (rule, matched
+fact ids, declared facts) must be identical, for every example, for random situations,
+and for a toy rule base that exercises what ours does not: retraction, NOT
+re-activation, repeated variables, AS bindings, predicates and slot-level ORs.
 """
 
 from __future__ import annotations
@@ -17,32 +19,17 @@ import pytest
 from hypothesis import given
 from strategies import property_settings, situations
 
-from advisor.engine.core import CreditEngine, StableStrategy
-from advisor.engine.matcher import CompiledMatcher, UnsupportedCondition
-from credit_advisor.facts.experta_compat import (
-    AS,
-    EXISTS,
-    MATCH,
-    NOT,
-    OR,
-    TEST,
-    Fact,
-    KnowledgeEngine,
-    L,
-    P,
-    ReteMatcher,
-    Rule,
-)
+from advisor.engine.compiled import UnsupportedCondition
+from advisor.engine.core import CreditEngine, RuleEngine
+from advisor.engine.experta_door import reference_engine_class
+from advisor.engine.matcher import CompiledMatcher
+from credit_advisor.facts.experta_compat import AS, EXISTS, MATCH, NOT, OR, TEST, Fact, L, P, Rule
 from credit_advisor.facts.situation import Situation
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
 
 
-class ReteCreditEngine(CreditEngine):
-    __matcher__ = ReteMatcher
-
-
-_compiled, _rete = CreditEngine(), ReteCreditEngine()
+_compiled, _rete = CreditEngine(), reference_engine_class(CreditEngine)()
 
 
 def firing_sequence(engine, situation: Situation) -> list[tuple]:
@@ -57,8 +44,10 @@ def firing_sequence(engine, situation: Situation) -> list[tuple]:
     ]
 
 
-def test_the_engine_runs_on_the_compiled_matcher():
-    assert CreditEngine.__matcher__ is CompiledMatcher
+def test_the_engine_runs_on_the_compiled_matcher_and_the_reference_on_experta():
+    assert isinstance(_compiled.matcher, CompiledMatcher)
+    assert type(_rete.matcher).__name__ == "ReteMatcher"
+    assert type(_rete).__mro__[1].__name__ == "KnowledgeEngine"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -115,17 +104,25 @@ def toy_rules() -> dict:
         rule("pairs", Tag(id=MATCH.a), Tag(id=MATCH.b)),
         # a slot-level OR with a binding (experta splits it into two patterns)
         rule("bound_or_literal", Item(id=MATCH.x | L(2), size=MATCH.x)),
+        # a slot-level OR that is not a set of distinct literals: a fact can meet both
+        rule("literal_or_predicate", Item(size=L(2) | P(lambda v: v > 1))),
+        # distinct literals under | (kept whole), bound, and negated literals
+        rule("one_of_bound", Item(kind=MATCH.kind & (L("a") | L("b")), size=~(L(0) | L(5)))),
+        # a NOT whose pattern holds a slot-level OR, after a join
+        rule("unblocked_pair", Item(id=MATCH.id), NOT(Block(id=MATCH.id, level=L(1) | L(2)))),
     ]
     return {r.__name__: r for r in rules}
 
 
-def toy_engine(matcher):
-    namespace = {"__matcher__": matcher, "__strategy__": StableStrategy, **toy_rules()}
-    return type(f"Toy{matcher.__name__}", (KnowledgeEngine,), namespace)()
+ToyEngine = type("ToyEngine", (RuleEngine,), toy_rules())
+
+
+def toy_engine(reference: bool):
+    return reference_engine_class(ToyEngine)() if reference else ToyEngine()
 
 
 def agenda_of(engine) -> list[tuple[str, tuple[int, ...]]]:
-    return sorted((a.rule.__name__, tuple(sorted(f["__factid__"] for f in a.facts))) for a in engine.agenda.activations)
+    return sorted(engine.pending())
 
 
 # Fact ids count from f-1 (f-0 is experta's InitialFact) in declaration order.
@@ -134,11 +131,11 @@ OPERATIONS = [
     ("declare", Tag(id=1)),  # f-2
     ("declare", Item(id=2, kind="b", size=2, twin=5)),  # f-3
     ("declare", Tag(id=2)),  # f-4
-    ("declare", Block(id=1)),  # f-5: blocks paired(1) and nothing_blocked
+    ("declare", Block(id=1, level=1)),  # f-5: blocks paired(1), nothing_blocked, unblocked_pair(1)
     ("declare", Item(id=3, kind="a", size=0, twin=3)),  # f-6
     ("declare", Tag(id=3)),  # f-7
     ("retract", 5),  # Block(id=1) goes: paired(1) and nothing_blocked come back
-    ("declare", Block(id=3)),  # f-8
+    ("declare", Block(id=3, level=3)),  # f-8
     ("retract", 1),  # Item(id=1)
     ("retract", 2),  # Tag(id=1)
     ("declare", Item(id=1, kind="a", size=5, twin=2)),  # f-9
@@ -147,7 +144,7 @@ OPERATIONS = [
 
 
 def test_a_toy_rule_base_keeps_the_same_agenda_through_declarations_and_retractions():
-    compiled, rete = toy_engine(CompiledMatcher), toy_engine(ReteMatcher)
+    compiled, rete = toy_engine(reference=False), toy_engine(reference=True)
     for engine in (compiled, rete):
         engine.reset()
     seen = set()
@@ -164,27 +161,21 @@ def test_a_toy_rule_base_keeps_the_same_agenda_through_declarations_and_retracti
 
 def test_a_toy_rule_base_fires_the_same_sequence_with_both_matchers():
     fired = {}
-    for matcher in (CompiledMatcher, ReteMatcher):
-        engine = toy_engine(matcher)
+    for reference in (False, True):
+        engine = toy_engine(reference)
         engine.reset()
         for _, fact in (op for op in OPERATIONS if op[0] == "declare"):
             engine.declare(fact.copy())
-        sequence = []
-        while (activation := engine.agenda.get_next()) is not None:
-            sequence.append((activation.rule.__name__, tuple(sorted(f["__factid__"] for f in activation.facts))))
-        fired[matcher] = sequence
-    assert fired[CompiledMatcher] == fired[ReteMatcher]
-    assert fired[CompiledMatcher]
+        engine.run()
+        fired[reference] = [(f.rule, tuple(fact["__factid__"] for fact in f.matched)) for f in engine.firings]
+    assert fired[False] == fired[True]
+    assert fired[False]
 
 
 def test_the_as_binding_reaches_the_right_hand_side_as_the_fact_itself():
     seen = []
-    namespace = {
-        "__matcher__": CompiledMatcher,
-        "__strategy__": StableStrategy,
-        "captured": Rule(AS.item << Item(kind="a"))(lambda self, item: seen.append(item)),
-    }
-    engine = type("Capture", (KnowledgeEngine,), namespace)()
+    namespace = {"captured": Rule(AS.item << Item(kind="a"))(lambda self, item: seen.append(item))}
+    engine = type("Capture", (RuleEngine,), namespace)()
     engine.reset()
     declared = engine.declare(Item(kind="a"))
     engine.run()
@@ -201,6 +192,6 @@ def test_the_as_binding_reaches_the_right_hand_side_as_the_fact_itself():
     ids=["test", "exists", "negated-binding"],
 )
 def test_a_condition_the_compiled_matcher_does_not_implement_is_refused_naming_the_rule(condition, construct):
-    namespace = {"__matcher__": CompiledMatcher, "odd_rule": rule("odd_rule", *condition)}
+    namespace = {"odd_rule": rule("odd_rule", *condition)}
     with pytest.raises(UnsupportedCondition, match=f"rule odd_rule: .*{re.escape(construct)}"):
-        type("Odd", (KnowledgeEngine,), namespace)()
+        type("Odd", (RuleEngine,), namespace)()

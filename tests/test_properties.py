@@ -30,8 +30,6 @@ import copy
 import json
 
 import pytest
-from credit_advisor.facts.enums import ACTION_CODES, CALM_CODES, EFFECT_CODES, HARMLESS_CODES, Topic
-from credit_advisor.facts.situation import MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS, Situation
 from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import debts, property_settings, situations, situations_with_a_debt
@@ -39,6 +37,8 @@ from strategies import debts, property_settings, situations, situations_with_a_d
 from advisor.api import advise, rules_by_id
 from advisor.models import Advice
 from advisor.validation import situation_from_json
+from credit_advisor.facts.enums import ACTION_CODES, CALM_CODES, EFFECT_CODES, HARMLESS_CODES, Topic
+from credit_advisor.facts.situation import MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS, Situation
 
 PROPERTY = property_settings()
 STRENGTH = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}

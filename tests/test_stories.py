@@ -292,12 +292,16 @@ def test_each_of_several_debts_is_reasoned_on_its_own():
     assert alone == [{"possible"}, {"unlikely"}, {"likely"}, {"possible"}]
 
 
-def test_with_several_debts_the_strongest_likelihood_wins_and_every_contributing_debt_is_listed():
+def test_with_several_debts_the_strongest_likelihood_wins_and_names_only_the_debts_at_it():
     advice = consult(SEVERAL)
     negative = effect(advice, "credit_report", "negative_record")
     assert negative.likelihood.value == "likely"
-    assert negative.debts == [0, 1, 2, 3]
-    assert likelihood_of(advice, "collection", "lawsuit_risk") == "likely"
+    assert negative.debts == [2]
+    # Every contributing debt keeps the likelihood its own rules gave.
+    own = [(entry.debt, entry.likelihood.value) for entry in negative.by_debt]
+    assert own == [(0, "possible"), (1, "unlikely"), (2, "likely"), (3, "possible")]
+    lawsuit = effect(advice, "collection", "lawsuit_risk")
+    assert (lawsuit.likelihood.value, lawsuit.debts) == ("likely", [2])
     assert effect(advice, "collection", "illegal_collection").debts == [1]
 
 

@@ -10,22 +10,23 @@ import pytest
 from rich.console import Console
 
 from advisor.analysis.whatif import (
-    VALUE,
-    WEIGHTS,
     ChangeError,
+    Outlook,
     apply_changes,
     candidates,
     compare,
-    harm,
+    harm_by_subject,
+    outlook,
     parse_assignment,
     render_suggestions,
     render_what_if,
     suggest,
+    verdict,
     what_if,
 )
 from advisor.validation import SituationError
 from credit_advisor.cli import main
-from credit_advisor.facts.enums import EFFECT_CODES, HARMLESS_CODES
+from credit_advisor.facts.enums import Likelihood
 from credit_advisor.facts.situation import Situation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -115,7 +116,8 @@ def test_settle_and_keep_the_agreement_side_by_side():
     assert {"settle_overdue", "negotiate_repayment"} <= {a["code"] for a in d["actions"]["removed"]}
     assert "rebuild_record" in {a["code"] for a in d["actions"]["added"]}
     assert d["timeline"] and d["timeline"][0]["debt"] == 0
-    assert d["improvement"] > 0 and d["harm_after"] < d["harm_before"]
+    assert d["verdict"] == "better"
+    assert (d["outlook_before"]["harmful"]["certain"], d["outlook_after"]["harmful"]["certain"]) == (1, 0)
     data = result.as_dict()
     assert data["before"]["topics"]["huabei"]["effects"][0]["code"] == "suspended"
     assert data["after"]["topics"]["collection"]["effects"][0]["code"] == "none"
@@ -126,7 +128,7 @@ def test_a_change_for_the_worse_is_marked_worse():
     result = what_if(example("short_overdue_credit_card"), [("debts.0.overdue_days", 120)], "en")
     lawsuit = effect_change(result.differences, "collection", "lawsuit_risk")
     assert lawsuit["change"] == "stronger" and lawsuit["direction"] == "worse"
-    assert result.differences["improvement"] < 0
+    assert result.differences["verdict"] == "worse"
 
 
 def test_no_change_no_difference():
@@ -134,20 +136,41 @@ def test_no_change_no_difference():
     result = what_if(s, [("zhima_score", 720)], "en")
     assert result.differences["topics"] == {}
     assert result.differences["actions"] == {"added": [], "removed": []}
-    assert result.differences["improvement"] == 0
+    assert result.differences["verdict"] == "same"
+    assert result.differences["outlook_before"] == result.differences["outlook_after"]
 
 
-def test_weights_cover_every_harmful_effect():
-    harmful = {f"{t.value}.{c}" for t, codes in EFFECT_CODES.items() for c in codes if c not in HARMLESS_CODES[t]}
-    assert set(WEIGHTS) == harmful
-    assert all(0 < w <= 3 for w in WEIGHTS.values())
-    assert VALUE["certain"] > VALUE["likely"] > VALUE["possible"] > VALUE["unlikely"] > 0
+def test_outlooks_compare_strongest_likelihood_first_without_weights():
+    one_certain = Outlook(harmful=(1, 0, 0, 0), calm=0)
+    many_likely = Outlook(harmful=(0, 9, 9, 9), calm=0)
+    assert verdict(one_certain, many_likely) == "better"  # one certain harm fewer outweighs any weaker ones
+    assert verdict(many_likely, one_certain) == "worse"
+    assert verdict(Outlook((0, 2, 1, 0), 0), Outlook((0, 2, 0, 1), 0)) == "better"  # possible became unlikely
+    assert verdict(Outlook((0, 1, 0, 0), 2), Outlook((0, 1, 0, 0), 3)) == "better"  # then more calm conclusions
+    assert verdict(one_certain, Outlook((1, 0, 0, 0), 0)) == "same"
 
 
-def test_harm_is_zero_when_all_is_calm():
+def test_outlook_counts_each_harmful_effect_once_per_debt_at_its_own_likelihood():
     from advisor.api import advise
 
-    assert harm(advise(example("all_clear_on_time_huabei"))) == 0
+    calm = outlook(advise(example("all_clear_on_time_huabei")))
+    assert sum(calm.harmful) == 0 and calm.calm > 0
+    advice = advise(
+        Situation(debts=[{"product": "weilidai", "overdue_days": 10}, {"product": "weilidai", "overdue_days": 120}])
+    )
+    subjects = harm_by_subject(advice)
+    assert (subjects[("collection.lawsuit_risk", 0)], subjects[("collection.lawsuit_risk", 1)]) == (
+        "unlikely",
+        "likely",
+    )
+    for topic, block in advice.topics.items():
+        for effect in block.effects:
+            for entry in effect.by_debt:  # the advice's per-debt attribution is what is counted
+                if (f"{topic}.{effect.code}", entry.debt) in subjects:
+                    assert subjects[(f"{topic}.{effect.code}", entry.debt)] == entry.likelihood.value
+    counted = outlook(advice).as_dict()["harmful"]
+    assert list(counted) == [item.value for item in Likelihood]
+    assert counted == {item.value: list(subjects.values()).count(item.value) for item in Likelihood}
 
 
 # --- suggestions, on the stories of the sources ------------------------------------------------
@@ -157,12 +180,24 @@ def kinds(result):
     return [(s.kind, s.debt) for s in result.suggestions]
 
 
-def test_ranking_is_by_improvement():
+def outlook_key(counts: dict) -> tuple[int, ...]:
+    return (*(counts["harmful"][item.value] for item in Likelihood), -counts["calm"])
+
+
+def test_ranking_is_by_the_outlook_after_strongest_likelihood_first():
     result = suggest(example("several_debts_mixed"), "en")
-    improvements = [s.improvement for s in result.suggestions]
-    assert improvements == sorted(improvements, reverse=True)
+    keys = [outlook_key(s.outlook_after) for s in result.suggestions]
+    assert keys == sorted(keys)
     assert [s.rank for s in result.suggestions] == list(range(1, len(result.suggestions) + 1))
     assert {"settle", "negotiate", "stop_applying", "wait"} <= {s.kind for s in result.suggestions}
+    # Settling the licensed loan 100 days overdue removes a certain harm: it ranks above
+    # stopping applications, which removes more harms, but only likely ones.
+    assert kinds(result)[0] == ("settle", 1)
+    stop = next(s for s in result.suggestions if s.kind == "stop_applying")
+    first = result.suggestions[0]
+    assert first.outlook_after["harmful"]["certain"] < stop.outlook_after["harmful"]["certain"]
+    assert first.outlook_after["harmful"]["likely"] > stop.outlook_after["harmful"]["likely"]
+    assert all(s.verdict == "better" for s in result.suggestions if s.rank < len(result.suggestions))
 
 
 def test_story_000_seventeen_applications_stop_applying_first():
@@ -171,7 +206,9 @@ def test_story_000_seventeen_applications_stop_applying_first():
     first = result.suggestions[0]
     assert first.kind == "stop_applying"
     assert first.changes == [{"path": "credit_inquiries_6m", "before": 17, "after": 0}]
-    assert first.improvement == result.harm_before > 0  # everything harmful came from the inquiries
+    # Everything harmful came from the inquiries.
+    assert result.outlook_before["harmful"]["likely"] > 0
+    assert first.verdict == "better" and sum(first.outlook_after["harmful"].values()) == 0
     assert effect_change(first.differences, "borrowing", "mortgage_rejection_risk")["change"] == "disappeared"
     assert effect_change(first.differences, "credit_report", "inquiry_overload")["change"] == "disappeared"
 
@@ -181,7 +218,7 @@ def test_story_000_hospitalised_settle_first_and_proof_when_missing():
     s = example("hospitalised_online_loan_repair")
     result = suggest(s, "en")
     assert result.suggestions[0].kind == "settle"
-    assert result.suggestions[0].improvement > 0
+    assert result.suggestions[0].verdict == "better"
     assert "hardship_proof" not in {c.kind for c in candidates(s)}  # the proof is already there
     without_proof = s.model_copy(update={"hardship_proof": False})
     assert "hardship_proof" in {c.kind for c in candidates(without_proof)}
@@ -197,7 +234,8 @@ def test_story_004_unlicensed_platform_settle_first():
     # that), but no longer because of this platform's unpaid debt.
     social = effect_change(d, "wechat", "social_collection_risk")
     assert (social["change"], social["before"], social["after"]) == ("debts", "certain", "certain")
-    assert (social["debts_before"], social["debts_after"], social["direction"]) == ([0], [], "better")
+    assert (social["by_debt_before"], social["by_debt_after"]) == ([{"debt": 0, "likelihood": "likely"}], [])
+    assert social["direction"] == "better"
 
 
 def test_story_002_huabei_negotiation_helps():
@@ -205,7 +243,7 @@ def test_story_002_huabei_negotiation_helps():
     s = Situation(debts=[{"label": "花呗", "product": "huabei", "overdue_days": 40, "amount_cny": 6000}])
     result = suggest(s, "en")
     negotiate = next(x for x in result.suggestions if x.kind == "negotiate")
-    assert negotiate.improvement > 0
+    assert negotiate.verdict == "better"
     assert negotiate.changes == [{"path": "debts.0.negotiation", "before": "none", "after": "agreement_honored"}]
     # E7: the overdue already on the report stays; what a kept agreement removes is the lawsuit risk.
     assert effect_change(negotiate.differences, "credit_report", "negative_record") is None
@@ -218,10 +256,10 @@ def test_story_003_online_loan_overdue_suggestions():
     """003: a licensed online loan 45 days overdue; Huabei affected."""
     result = suggest(example("online_loan_overdue_45_days_huabei"), "en")
     by_kind = {s.kind: s for s in result.suggestions}
-    assert by_kind["settle"].improvement > 0 and by_kind["negotiate"].improvement > 0
+    assert by_kind["settle"].verdict == by_kind["negotiate"].verdict == "better"
     assert effect_change(by_kind["settle"].differences, "huabei", "limit_reduced")["change"] == "weaker"
     # 4 inquiries: stopping applications changes none of the rules' conclusions here.
-    assert by_kind["stop_applying"].improvement == 0
+    assert by_kind["stop_applying"].verdict == "same"
     assert result.suggestions[-1].kind == "stop_applying"
 
 
@@ -253,7 +291,7 @@ def test_text_views_mark_differences_with_words():
     assert "debts.0.settled: false → true" in out
     assert "▼ [better]" in out
     assert "[no longer needed]" in out and "[new action]" in out
-    assert "Harm score" in out
+    assert "Harmful effects, counted per debt: certain 1" in out and "(better)" in out
     zh = render(render_suggestions, suggest(s, "zh"))
     assert "最能改善" in zh and "[改善" in zh and "全额还清花呗" in zh
 
@@ -280,7 +318,8 @@ def test_cli_whatif(capsys):
     assert main(["whatif", path, "--suggest", "--format", "json", "--lang", "en"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["suggestions"]["suggestions"][0]["rank"] == 1
-    assert data["suggestions"]["weights"]["credit_report.negative_record"] == 3
+    assert data["suggestions"]["outlook_before"]["harmful"]["certain"] == 1
+    assert data["suggestions"]["suggestions"][0]["verdict"] == "better"
     assert main(["whatif", path, "--suggest", "--format", "text", "--lang", "en"]) == 0
     assert "What would improve" in capsys.readouterr().out
 
@@ -301,9 +340,10 @@ def test_cli_whatif_errors_exit_2(capsys, args, fragment):
     assert fragment in capsys.readouterr().err
 
 
-def test_compare_is_symmetric_in_improvement():
+def test_compare_is_symmetric_in_its_verdict():
     from advisor.api import advise
 
     a = advise(example("huabei_agreement_broken"), lang="en")
     b = advise(example("all_clear_on_time_huabei"), lang="en")
-    assert compare(a, b)["improvement"] == -compare(b, a)["improvement"]
+    assert (compare(a, b)["verdict"], compare(b, a)["verdict"]) == ("better", "worse")
+    assert compare(a, b)["outlook_after"] == compare(b, a)["outlook_before"]

@@ -16,7 +16,7 @@ from advisor.analysis.whynot import (
     parse_target,
     why_not,
 )
-from advisor.engine import lhs
+from advisor.engine.compiled import variable
 from advisor.engine.consult import final_facts, run
 from advisor.engine.core import engine
 from advisor.texts.catalog import CATALOG_DIR
@@ -215,20 +215,18 @@ def test_evaluator_agrees_with_the_engine(example):
         declared = {f["debt"] for f in firing.declared if f.get("debt", -1) >= 0}
         exact.setdefault(firing.rule, set()).update(declared or (matched if len(matched) == 1 else set()))
         loose.setdefault(firing.rule, set()).update(matched)
-    for rule in engine().get_rules():
-        rule_id = rule.meta.id
+    for rule in engine().rules:
+        rule_id = rule.id
         met: set = set()
         anchored = False
-        for alternative in lhs.alternatives(rule):
-            for bindings in lhs.solutions(alternative, facts):
+        for alternative in rule.branches:
+            for _, bindings in alternative.solutions(facts):
                 met.add(bindings.get("debt"))
         assert bool(met) == (rule_id in loose), rule_id
         debt_anchored = any(
-            type(p).__name__ == "DebtFact" and "debt" in p and lhs.variable(p["debt"]) == "debt"
-            for alternative in lhs.alternatives(rule)
-            for e in alternative
-            for p in e.patterns
-            if not e.negated
+            p.kind == "DebtFact" and p.constraint("debt") is not None and variable(p.constraint("debt")) == "debt"
+            for alternative in rule.branches
+            for p in alternative.patterns
         )
         if debt_anchored and rule_id in loose:
             anchored = {d for d in met if isinstance(d, int) and d >= 0}
@@ -258,15 +256,11 @@ def test_slot_tables_match_the_facts():
             if slot in SLOT_DOMAINS.get(kind, {}):
                 assert value in SLOT_DOMAINS[kind][slot], (kind, slot, value)
     # Every slot any rule tests has a domain (so the needed values can be listed).
-    for rule in engine().get_rules():
-        for alternative in lhs.alternatives(rule):
-            for element in alternative:
-                for pattern in element.patterns:
-                    kind = type(pattern).__name__
-                    for slot, _ in lhs.slots(pattern):
-                        if slot in ("debt", "topic", "code", "rule", "debts"):
-                            continue
-                        assert slot in SLOT_DOMAINS.get(kind, {}), (rule.meta.id, kind, slot)
+    for rule in engine().rules:
+        for kind, slot in rule.tested_slots():
+            if slot in ("debt", "topic", "code", "rule", "debts"):
+                continue
+            assert slot in SLOT_DOMAINS.get(kind, {}), (rule.id, kind, slot)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -1,5 +1,8 @@
 """From firings to an Advice: per topic the strongest likelihood wins, every contributing
-rule, debt and source is kept, calm effects stay, actions are merged and ordered."""
+rule, debt and source is kept, calm effects stay, actions are merged and ordered.
+
+Each effect names in `debts` only the debts whose own rules concluded its likelihood;
+`by_debt` keeps every contributing debt with the likelihood its own rules gave."""
 
 from __future__ import annotations
 
@@ -10,62 +13,108 @@ from advisor import models
 from advisor.analysis.timeline import timeline_entries
 from advisor.engine.core import Firing
 from advisor.texts.catalog import Catalog
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Likelihood, Topic
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
 
-STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
-LIKELIHOOD_OF_STRENGTH = {likelihood.strength: likelihood for likelihood in Likelihood}
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
+_OF_STRENGTH = {item.strength: item for item in Likelihood}
 CONCLUSIONS = (OnReport, Effect, Action)
 
-
+# One contribution to a group: (order, seq, rule, upstream rules).  The order is
+# -strength for an effect, the rank for an action: the lowest order is the strongest
+# effect or the most urgent action.
+Contribution = tuple[int, int, str, tuple[str, ...]]
 _ORDER, _RULE = itemgetter(0), itemgetter(2)
+
+
+def _rules_of(contributions: list[Contribution], only_order: int | None = None) -> list[str]:
+    """The direct rules of `contributions` (those of `only_order` when given; strongest,
+    then earliest first), then the rules whose findings they used."""
+    if len(contributions) == 1:  # the usual case: one rule concluded it
+        order, _, rule, upstream = contributions[0]
+        if only_order is None or order == only_order:
+            return [rule, *(up for up in dict.fromkeys(upstream) if up != rule)]
+        return []
+    chosen = sorted(c for c in contributions if only_order is None or c[0] == only_order)
+    direct = list(dict.fromkeys(map(_RULE, chosen)))
+    used = [rule for *_, up in chosen for rule in up]
+    return direct + [rule for rule in dict.fromkeys(used) if rule not in direct]
 
 
 class _Group:
     """Everything concluded about one effect code or one action code."""
 
-    __slots__ = ("best_order", "contributions", "debts")
+    __slots__ = ("best_order", "contributions", "debts", "of_debt")
 
-    def __init__(self):
-        # (order, seq, rule, upstream rules): order is -strength for effects, rank for
-        # actions, so the lowest order is the strongest effect or the most urgent action.
-        self.contributions: list[tuple[int, int, str, tuple[str, ...]]] = []
+    def __init__(self) -> None:
+        self.contributions: list[Contribution] = []
         self.debts: dict[int, int] = {}  # debt -> best order seen
+        self.of_debt: dict[int, list[Contribution]] = {}  # debt -> its own contributions
         self.best_order = 10**9
 
     def add(self, order: int, seq: int, rule: str, debt: int, upstream: tuple[str, ...]) -> None:
-        self.contributions.append((order, seq, rule, upstream))
+        contribution = (order, seq, rule, upstream)
+        self.contributions.append(contribution)
         self.best_order = min(self.best_order, order)
         if debt != PERSON:
             known = self.debts.get(debt)
-            if known is None or order < known:
+            if known is None:
                 self.debts[debt] = order
+                self.of_debt[debt] = [contribution]
+            else:
+                self.of_debt[debt].append(contribution)
+                if order < known:
+                    self.debts[debt] = order
 
     def direct_rules(self) -> list[str]:
         return list(dict.fromkeys(map(_RULE, sorted(self.contributions))))
 
-    def rules(self, only_order: int | None = None) -> list[str]:
-        """Direct rules (strongest first), then the rules whose findings they used."""
-        if len(self.contributions) == 1:  # the usual case: one rule concluded it
-            order, _, rule, upstream = self.contributions[0]
-            if only_order is None or order == only_order:
-                return [rule, *(up for up in dict.fromkeys(upstream) if up != rule)]
-            return []
-        chosen = sorted(c for c in self.contributions if only_order is None or c[0] == only_order)
-        direct = list(dict.fromkeys(map(_RULE, chosen)))
-        upstream = [rule for *_, up in chosen for rule in up]
-        return direct + [rule for rule in dict.fromkeys(upstream) if rule not in direct]
-
     def rules_and_strongest(self) -> tuple[list[str], list[str]]:
-        """`rules()`, and the rules behind the strongest contributions only (the same list
+        """Every rule (`_rules_of`), and the rules behind the strongest contributions only (the same list
         when every contribution is as strong, the usual case)."""
-        every = self.rules()
+        every = _rules_of(self.contributions)
         if max(map(_ORDER, self.contributions)) == self.best_order:
             return every, every
-        return every, self.rules(only_order=self.best_order)
+        return every, _rules_of(self.contributions, self.best_order)
+
+    def attribution(self) -> tuple[list[int], list[models.DebtContribution]]:
+        """The debts whose own strongest contribution is the group's (in index order), and
+        per contributing debt, in index order, the strongest likelihood its own rules
+        concluded with the rules behind it (direct first, then the findings they used)."""
+        best = self.best_order
+        at_best = []
+        entries = []
+        for debt, contributions in sorted(self.of_debt.items()):
+            if len(contributions) == 1:  # the usual case: one rule concluded it for this debt
+                order, _, rule, upstream = contributions[0]
+                key: tuple = (debt, order, rule, upstream)
+            else:
+                order = self.debts[debt]
+                key = (debt, order, tuple(_rules_of(contributions, order)))
+            entry = _CONTRIBUTIONS.get(key)
+            if entry is None:
+                entry = _contribution(key, debt, order, _rules_of(contributions, order))
+            entries.append(entry)
+            if order == best:
+                at_best.append(debt)
+        return at_best, entries
+
+
+# by_debt entries recur from one consultation to the next, and the models are frozen:
+# one instance can sit in every Advice, which pydantic takes as it is instead of
+# validating a dict again (a 20-debt advice has a few hundred).
+_CONTRIBUTIONS: dict[tuple, models.DebtContribution] = {}
+
+
+def _contribution(key: tuple, debt: int, order: int, rules: list[str]) -> models.DebtContribution:
+    if len(_CONTRIBUTIONS) >= 4096:
+        _CONTRIBUTIONS.clear()
+    entry = _CONTRIBUTIONS[key] = models.DebtContribution(
+        debt=debt, likelihood=Likelihood.of_strength(-order), rules=tuple(rules)
+    )
+    return entry
 
 
 def _upstream(firing: Firing, declared_by: dict[int, Firing]) -> tuple[str, ...]:
@@ -131,7 +180,7 @@ def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> 
 
 
 def _explain(rule_ids: list[str], text: Catalog) -> str:
-    return text.text("ui", "sentence_join").join(dict.fromkeys(text.rules_texts(rule_ids)))
+    return text.template("ui", "sentence_join").join(dict.fromkeys(text.rules_texts(rule_ids)))
 
 
 # json.dumps builds a new encoder for every call with non-default options.
@@ -153,7 +202,7 @@ def _declared_text(fact) -> str:
         items = tuple(dict.items(fact))
         last, fact_id = items[-1]
         if last == "__factid__":
-            key = (kind, items[:-1])
+            key: tuple = (kind, items[:-1])
             text = _JSON_MEMO.get(key)
             if text is None:
                 text = _remember_json(key, dict(key[1]))
@@ -255,18 +304,20 @@ def build_advice(
         topic_effects = []
         for code, group in found:
             rule_ids, strongest = group.rules_and_strongest()
-            likelihood = LIKELIHOOD_OF_STRENGTH[-group.best_order]
+            debts, by_debt = group.attribution()
             topic_effects.append(
                 {
                     "code": code,
-                    "likelihood": likelihood,
+                    "likelihood": _OF_STRENGTH[-group.best_order],
                     "label": text.effect(topic, code),
-                    # The reasons for the winning likelihood; weaker contributions stay in `rules`.
+                    # The reasons for the winning likelihood, so for the debts at it (and the
+                    # person); weaker contributions stay in `rules` and `by_debt`.
                     "explanation": _explain(strongest, text),
                     "rules": rule_ids,
                     "sources": _sources(rule_ids, registry),
                     "conflicts": _conflicts(f"{topic}.{code}", rule_ids, registry),
-                    "debts": sorted(group.debts),
+                    "debts": debts,
+                    "by_debt": by_debt,
                 }
             )
         if not topic_effects:
@@ -281,7 +332,7 @@ def build_advice(
     ordered = sorted(actions.items(), key=lambda item: (item[1].best_order, ACTION_CODES.index(item[0])))
     advice_actions = []
     for priority, (code, group) in enumerate(ordered, start=1):
-        rule_ids = group.rules()
+        rule_ids = _rules_of(group.contributions)
         advice_actions.append(
             {
                 "code": code,

@@ -29,7 +29,7 @@ from typing import Any
 from advisor.models import Advice
 from advisor.texts.audit_text import audit_text
 from advisor.texts.catalog import catalog
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, Topic
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Topic
 from credit_advisor.facts.situation import Situation, dated
 
 TRACE_FORMAT = "credit-advisor-trace"
@@ -188,7 +188,6 @@ def conclusions_from_firings(firings: list[dict]) -> dict:
     """Effects and actions from the declared facts alone (traces without an advice line)."""
     from advisor.engine.consult import declared_facts
 
-    strength = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}
     effects: dict[str, dict] = {}
     actions: dict[str, dict] = {}
     for entry in firings:
@@ -196,7 +195,7 @@ def conclusions_from_firings(firings: list[dict]) -> dict:
             if kind == "Effect":
                 key = f"{values['topic']}.{values['code']}"
                 slot = effects.setdefault(key, {"likelihood": values["likelihood"], "debts": [], "rules": []})
-                if strength[values["likelihood"]] > strength[slot["likelihood"]]:
+                if STRENGTH[values["likelihood"]] > STRENGTH[slot["likelihood"]]:
                     slot["likelihood"] = values["likelihood"]
                 if values.get("debt", -1) >= 0 and values["debt"] not in slot["debts"]:
                     slot["debts"].append(values["debt"])

@@ -91,6 +91,8 @@ def items(advice: Advice) -> list[Item]:
 
 def _value(situation: Situation, read: str, debt: int | None) -> Any:
     if read.startswith("debts."):
+        if debt is None:
+            raise ValueError(f"{read} is a debt's field: name the debt")
         value = getattr(situation.debts[debt], read.split(".", 1)[1])
     elif read.startswith("collection."):
         value = getattr(situation.collection, read.split(".", 1)[1])
@@ -166,11 +168,14 @@ def steps_for(advice: Advice, rule_ids: list[str], debts: list[int]) -> list[Ste
 def explain(advice: Advice, situation: Situation, item: Item) -> Chain:
     """The chain behind one effect or action of `advice` (computed from `situation`)."""
     if item.kind == "effect":
+        assert item.topic is not None, "an effect item names its topic"
         block = advice.topics[item.topic]
         effect = next((e for e in block.effects if e.code == item.code), None)
         if effect is None:
             raise KeyError(f"the advice has no effect {item.key}")
-        rules, debts = list(effect.rules), list(effect.debts)
+        # The chain covers every rule of the effect, so every debt that contributed at
+        # any likelihood (`debts` names only those at the winning one).
+        rules, debts = list(effect.rules), [entry.debt for entry in effect.by_debt]
         title, likelihood, priority = effect.label, effect.likelihood.value, None
         sources, conflicts = list(effect.sources), list(effect.conflicts)
     else:
@@ -206,7 +211,7 @@ def explain_action(advice: Advice, situation: Situation, code: str) -> Chain:
 
 
 def _t(lang: str, key: str, **values) -> str:
-    return catalog(lang).data["interview"][key].format(**values)
+    return catalog(lang).interview(key, **values)
 
 
 def item_title(advice: Advice, item: Item) -> str:
@@ -214,6 +219,7 @@ def item_title(advice: Advice, item: Item) -> str:
     lang = advice.language
     text = catalog(lang)
     if item.kind == "effect":
+        assert item.topic is not None, "an effect item names its topic"
         effect = next(e for e in advice.topics[item.topic].effects if e.code == item.code)
         return _t(
             lang,
@@ -227,7 +233,7 @@ def item_title(advice: Advice, item: Item) -> str:
 
 
 def action_name(lang: str, code: str) -> str:
-    return catalog(lang).data["interview"]["action_names"][code]
+    return catalog(lang).template("interview", "action_names", code)
 
 
 def _base(field_name: str) -> str:
@@ -241,7 +247,7 @@ def field_label(lang: str, field_name: str) -> str:
     question = FIELD_QUESTIONS.get(_base(field_name))
     if question is None:
         return field_name
-    return catalog(lang).data["interview"]["q"][question.id]["label"]
+    return catalog(lang).template("interview", "q", question.id, "label")
 
 
 def answer_text(lang: str, used: AnswerUsed) -> str:
@@ -253,7 +259,7 @@ def answer_text(lang: str, used: AnswerUsed) -> str:
     return format_value(question, used.value, lang) if question else str(used.value)
 
 
-def bullets(items: list, marker: str = "•", indent: int = 2) -> Table:
+def bullets(items: list, marker: str | list[str] = "•", indent: int = 2) -> Table:
     """Items with a hanging indent: wrapped lines stay right of the marker (also for
     Chinese text, which has no spaces to break at).  `marker` may be a list (numbers)."""
     grid = Table.grid(padding=0)

@@ -2,58 +2,41 @@
 and (`suggest`) the changes within the person's power ranked by how much they improve
 the outlook.
 
-The outlook score
------------------
-`harm(advice)` sums, over every harmful effect the rules concluded, for each debt it
-concerns (or once for the person as a whole), `WEIGHTS[topic.code] × VALUE[likelihood]`,
-taking the strongest likelihood per effect and debt (from the declared Effect facts of
-the trace).  A change's improvement is `harm(before) − harm(after)`: the weighted sum of
-the likelihood drops over harmful effects.  Calm effects weigh 0.
+The outlook
+-----------
+`outlook(advice)` counts what the rules concluded, from the declared Effect facts of the
+trace: each harmful effect once per subject (each debt, or the person as a whole) at
+the strongest likelihood concluded for that subject, counted per likelihood, strongest
+first; and the calm effects concluded.  Which effect is harmful is the rules' own
+`harmful` slot.  Two outlooks compare lexicographically: fewer certain harms is better
+whatever else happens, then fewer likely ones, then possible, then unlikely; then more
+calm effects.  No weights: the ranking says only what the rules concluded, in the
+order of the likelihoods (`Likelihood`).
 
-- `VALUE`: certain 1.0, likely 0.75, possible 0.4, unlikely 0.1 — a rough probability.
-- `WEIGHTS` (1–3, how much the harm costs the person): 3 for a negative credit record,
-  a refused mortgage and a lawsuit; 2 for a stopped Huabei, a refused Weilidai, harder
-  approval, inquiry overload, fees, illegal or social collection, employer and
-  enterprise consequences; 1 for a lowered limit or a higher price; 0.5 for an extra
-  review, limited credit services and a credit check by a DingTalk finance service.
+The candidate changes use the dated parameters for the Situation's `as_of`: the
+inquiry count that is fine (`inquiries.few_max`) and the marks after settlement
+(`record.clean_months`, `record.good_record_months`, `record.retention_months`).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.models import Advice
 from advisor.texts.audit_text import audit_text, debt_name, shown
 from advisor.texts.catalog import Catalog, catalog
-from credit_advisor.facts.enums import EFFECT_CODES, HARMLESS_CODES, Hardship, Likelihood, Negotiation, Topic
-from credit_advisor.facts.situation import Collection, Debt, Situation
+from credit_advisor.facts.enums import EFFECT_CODES, HARMLESS_CODES, STRENGTH, Hardship, Likelihood, Negotiation, Topic
+from credit_advisor.facts.parameters import ParameterError, Value, parameters_on, value_on
+from credit_advisor.facts.situation import Collection, Debt, Situation, dated
 
-VALUE = {"certain": 1.0, "likely": 0.75, "possible": 0.4, "unlikely": 0.1}
-WEIGHTS: dict[str, float] = {
-    "huabei.limit_reduced": 1,
-    "huabei.suspended": 2,
-    "weilidai.limit_reduced": 1,
-    "weilidai.application_rejected": 2,
-    "weilidai.extra_review": 0.5,
-    "wechat.credit_services_limited": 0.5,
-    "wechat.social_collection_risk": 2,
-    "dingtalk.employer_rule_restriction": 2,
-    "dingtalk.third_party_credit_check": 0.5,
-    "dingtalk.enterprise_credit_required": 2,
-    "credit_report.negative_record": 3,
-    "credit_report.inquiry_overload": 2,
-    "borrowing.approval_harder": 2,
-    "borrowing.mortgage_rejection_risk": 3,
-    "borrowing.higher_cost": 1,
-    "collection.penalty_fees": 2,
-    "collection.lawsuit_risk": 3,
-    "collection.illegal_collection": 2,
-}
-STRENGTH = {item.value: item.strength for item in Likelihood}
-WAIT_MARKS = (6, 24, 60)  # months since settlement: six clean months (R6), two years (C8), five years (E4)
+# Months since settlement worth waiting for: six clean months (R6), two years of good
+# record (C8), the record's five years (E4).
+WAIT_MARKS = ("record.clean_months", "record.good_record_months", "record.retention_months")
+# `credit_inquiries_6m` counts the last six months: after that long without applying, it is 0.
 STOP_APPLYING_MONTHS = 6
 KIND_ORDER = ("settle", "negotiate", "stop_applying", "hardship_proof", "wait")
 
@@ -175,30 +158,76 @@ def _get(data: Any, path: str) -> Any:
 # --- comparing two advices ----------------------------------------------------------------------
 
 
-def harm_by_subject(advice: Advice) -> dict[tuple[str, int], str]:
-    """The strongest likelihood of each harmful effect per debt (-1 = the person)."""
+def _by_subject(advice: Advice) -> tuple[dict[tuple[str, int], str], set[tuple[str, int]]]:
+    """The strongest likelihood of each harmful effect per subject (a debt, or -1 = the
+    person), and the calm effects per subject, from the Effect facts the rules declared."""
     from advisor.engine.consult import declared_facts
 
-    found: dict[tuple[str, int], str] = {}
+    harmful: dict[tuple[str, int], str] = {}
+    calm: set[tuple[str, int]] = set()
     for entry in advice.trace:
         for kind, values in declared_facts(entry):
-            if kind != "Effect" or not values.get("harmful"):
+            if kind != "Effect":
                 continue
             key = (f"{values['topic']}.{values['code']}", values.get("debt", -1))
-            if key not in found or STRENGTH[values["likelihood"]] > STRENGTH[found[key]]:
-                found[key] = values["likelihood"]
-    return found
+            if not values.get("harmful"):
+                calm.add(key)
+            elif key not in harmful or STRENGTH[values["likelihood"]] > STRENGTH[harmful[key]]:
+                harmful[key] = values["likelihood"]
+    return harmful, calm
 
 
-def harm(advice: Advice) -> float:
-    """The outlook's harm score (lower is better): see the module docstring."""
-    return round(sum(WEIGHTS.get(key, 1.0) * VALUE[lik] for (key, _), lik in harm_by_subject(advice).items()), 4)
+def harm_by_subject(advice: Advice) -> dict[tuple[str, int], str]:
+    """The strongest likelihood of each harmful effect per debt (-1 = the person)."""
+    return _by_subject(advice)[0]
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the rules concluded, counted: harmful effects per subject by likelihood
+    (strongest first, in `Likelihood`'s order), and calm effects."""
+
+    harmful: tuple[int, ...]
+    calm: int
+
+    def key(self) -> tuple[int, ...]:
+        """Lower is better: fewer harms at the strongest likelihood first, then more calm."""
+        return (*self.harmful, -self.calm)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "harmful": {item.value: count for item, count in zip(Likelihood, self.harmful, strict=True)},
+            "calm": self.calm,
+        }
+
+
+def outlook(advice: Advice) -> Outlook:
+    harmful, calm = _by_subject(advice)
+    counts = {item: 0 for item in Likelihood}
+    for likelihood in harmful.values():
+        counts[Likelihood(likelihood)] += 1
+    return Outlook(harmful=tuple(counts.values()), calm=len(calm))
+
+
+def verdict(before: Outlook, after: Outlook) -> str:
+    """`better`, `worse` or `same`: the outlooks compared lexicographically."""
+    if after.key() < before.key():
+        return "better"
+    return "worse" if after.key() > before.key() else "same"
+
+
+def _strengths(by_debt: list[tuple[int, str]]) -> tuple[int, ...]:
+    """Contributions counted per likelihood, strongest first (compared like outlooks)."""
+    counts = {item: 0 for item in Likelihood}
+    for _, likelihood in by_debt:
+        counts[Likelihood(likelihood)] += 1
+    return tuple(counts.values())
 
 
 def _direction(topic: str, code: str, before: str | None, after: str | None) -> str:
     calm = code in HARMLESS_CODES[Topic(topic)]
-    b = VALUE[before] if before else 0.0
-    a = VALUE[after] if after else 0.0
+    b = STRENGTH[before] if before else 0
+    a = STRENGTH[after] if after else 0
     if a == b:
         return "same"
     if calm:
@@ -220,33 +249,38 @@ def compare(before: Advice, after: Advice) -> dict:
                 continue
             lb = b.likelihood.value if b else None
             la = a.likelihood.value if a else None
-            db = b.debts if b else []
-            da = a.debts if a else []
+            # Each contributing debt with its own likelihood: a debt that stops contributing,
+            # or contributes more weakly, is a difference even when the effect's likelihood stays.
+            db = [(x.debt, x.likelihood.value) for x in b.by_debt] if b else []
+            da = [(x.debt, x.likelihood.value) for x in a.by_debt] if a else []
             if lb == la and db == da:
                 continue
             if b is None:
                 change = "appeared"
             elif a is None:
                 change = "disappeared"
-            elif lb != la:
-                change = "stronger" if STRENGTH[la] > STRENGTH[lb] else "weaker"
+            elif a.likelihood != b.likelihood:
+                change = "stronger" if a.likelihood.strength > b.likelihood.strength else "weaker"
             else:
                 change = "debts"
             direction = _direction(topic.value, code, lb, la)
             if change == "debts":
                 calm = code in HARMLESS_CODES[topic]
-                fewer = len(da) < len(db)
-                direction = ("worse" if fewer else "better") if calm else ("better" if fewer else "worse")
+                weaker, stronger = _strengths(da) < _strengths(db), _strengths(da) > _strengths(db)
+                if weaker or stronger:
+                    direction = ("worse" if weaker else "better") if calm else ("better" if weaker else "worse")
             changes.append(
                 {
                     "code": code,
-                    "label": (a or b).label,
+                    "label": a.label if a is not None else b.label if b is not None else "",
                     "change": change,
                     "direction": direction,
                     "before": lb,
                     "after": la,
-                    "debts_before": db,
-                    "debts_after": da,
+                    "debts_before": [debt for debt, _ in db],
+                    "debts_after": [debt for debt, _ in da],
+                    "by_debt_before": [{"debt": debt, "likelihood": level} for debt, level in db],
+                    "by_debt_after": [{"debt": debt, "likelihood": level} for debt, level in da],
                 }
             )
         head_b = before.topics[topic.value].effects[0]
@@ -278,14 +312,14 @@ def compare(before: Advice, after: Advice) -> dict:
         right = entry.model_dump(exclude={"summary"})
         if left != right:
             timeline.append({"debt": entry.debt, "before": previous.summary, "after": entry.summary})
-    score_before, score_after = harm(before), harm(after)
+    outlook_before, outlook_after = outlook(before), outlook(after)
     return {
         "topics": topics,
         "actions": actions,
         "timeline": timeline,
-        "harm_before": score_before,
-        "harm_after": score_after,
-        "improvement": round(score_before - score_after, 4),
+        "outlook_before": outlook_before.as_dict(),
+        "outlook_after": outlook_after.as_dict(),
+        "verdict": verdict(outlook_before, outlook_after),
     }
 
 
@@ -327,10 +361,22 @@ class Candidate:
     debt: int | None = None
     months: int | None = None
     mark: int | None = None
+    few: int | None = None  # stop_applying: the inquiry count that is fine (inquiries.few_max)
+
+
+def _whole(values: Mapping[str, Value], name: str) -> int:
+    """A parameter that is a count (of months, of inquiries)."""
+    value = value_on(dict(values), name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"parameter {name!r} is not a whole number: {value!r}")
+    return value
 
 
 def candidates(situation: Situation) -> list[Candidate]:
     """The changes within the person's power, generated from the situation."""
+    day = dated(situation).as_of
+    assert day is not None  # dated() fills it
+    values = parameters_on(day)
     out: list[Candidate] = []
     for index, debt in enumerate(situation.debts):
         if debt.active_overdue:
@@ -345,8 +391,9 @@ def candidates(situation: Situation) -> list[Candidate]:
                         "negotiate", [(f"debts.{index}.negotiation", Negotiation.agreement_honored.value)], debt=index
                     )
                 )
-    if situation.credit_inquiries_6m is not None and situation.credit_inquiries_6m > 3:
-        out.append(Candidate("stop_applying", [("credit_inquiries_6m", 0)], months=STOP_APPLYING_MONTHS))
+    few = _whole(values, "inquiries.few_max")
+    if situation.credit_inquiries_6m is not None and situation.credit_inquiries_6m > few:
+        out.append(Candidate("stop_applying", [("credit_inquiries_6m", 0)], months=STOP_APPLYING_MONTHS, few=few))
     if (
         situation.hardship in (Hardship.illness, Hardship.pandemic)
         and situation.hardship_proof is not True
@@ -359,7 +406,7 @@ def candidates(situation: Situation) -> list[Candidate]:
         if d.settled and d.overdue and d.months_since_settled is not None
     ]
     seen_waits: set[int] = set()
-    for mark in WAIT_MARKS:
+    for mark in (_whole(values, name) for name in WAIT_MARKS):
         behind = [m for _, m in settled if m < mark]
         if not behind:
             continue
@@ -380,6 +427,7 @@ def describe(candidate: Candidate, text: Catalog, labels: list[str]) -> str:
         debt=debt,
         months=candidate.months or 0,
         mark=candidate.mark or 0,
+        few=candidate.few or 0,
     )
 
 
@@ -391,8 +439,8 @@ class Suggestion:
     months: int | None
     description: str
     changes: list[dict]
-    improvement: float
-    harm_after: float
+    verdict: str
+    outlook_after: dict
     differences: dict
 
     def as_dict(self) -> dict:
@@ -403,8 +451,8 @@ class Suggestion:
             "months": self.months,
             "description": self.description,
             "changes": self.changes,
-            "improvement": self.improvement,
-            "harm_after": self.harm_after,
+            "verdict": self.verdict,
+            "outlook_after": self.outlook_after,
             "differences": self.differences,
         }
 
@@ -412,26 +460,26 @@ class Suggestion:
 @dataclass
 class Suggestions:
     language: str
-    harm_before: float
+    outlook_before: dict
     suggestions: list[Suggestion] = field(default_factory=list)
     debt_labels: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "language": self.language,
-            "harm_before": self.harm_before,
-            "weights": WEIGHTS,
-            "likelihood_values": VALUE,
+            "outlook_before": self.outlook_before,
             "suggestions": [s.as_dict() for s in self.suggestions],
         }
 
 
 def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
-    """Every candidate change, applied alone, ranked by improvement (best first)."""
+    """Every candidate change, applied alone, ranked by the outlook after it (best first;
+    equal outlooks in KIND_ORDER, then in the order the candidates were found)."""
     from advisor.api import advise
 
     text = catalog(lang)
     before = advise(situation, lang=lang)
+    before_outlook = outlook(before)
     old_data = situation.model_dump(mode="json")
     scored = []
     for order, candidate in enumerate(candidates(situation)):
@@ -440,10 +488,10 @@ def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
         differences = compare(before, after)
         new_data = new_situation.model_dump(mode="json")
         listed = [{"path": p, "before": _get(old_data, p), "after": _get(new_data, p)} for p, _ in candidate.changes]
-        key = (-differences["improvement"], KIND_ORDER.index(candidate.kind), order)
+        key = (outlook(after).key(), KIND_ORDER.index(candidate.kind), order)
         scored.append((key, candidate, listed, differences))
     scored.sort(key=lambda item: item[0])
-    result = Suggestions(language=lang, harm_before=harm(before), debt_labels=list(before.debt_labels))
+    result = Suggestions(language=lang, outlook_before=before_outlook.as_dict(), debt_labels=list(before.debt_labels))
     for rank, (_, candidate, listed, differences) in enumerate(scored, start=1):
         result.suggestions.append(
             Suggestion(
@@ -453,8 +501,8 @@ def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
                 months=candidate.months,
                 description=describe(candidate, text, before.debt_labels),
                 changes=listed,
-                improvement=differences["improvement"],
-                harm_after=differences["harm_after"],
+                verdict=differences["verdict"],
+                outlook_after=differences["outlook_after"],
                 differences=differences,
             )
         )
@@ -481,8 +529,8 @@ def difference_lines(differences: dict, text: Catalog, labels: list[str]) -> lis
             if change["change"] == "debts":
                 line += " " + t(
                     "whatif.debts_changed",
-                    before=", ".join(debt_name(labels, d) for d in change["debts_before"]) or "—",
-                    after=", ".join(debt_name(labels, d) for d in change["debts_after"]) or "—",
+                    before=_contributions(change["by_debt_before"], text, labels),
+                    after=_contributions(change["by_debt_after"], text, labels),
                 )
             lines.append((line, style))
     for action in differences["actions"]["added"]:
@@ -494,6 +542,36 @@ def difference_lines(differences: dict, text: Catalog, labels: list[str]) -> lis
     if not lines:
         lines.append(("= " + t("whatif.no_difference"), "dim"))
     return lines
+
+
+def _contributions(by_debt: list[dict], text: Catalog, labels: list[str]) -> str:
+    """Each contributing debt with its own likelihood, or a dash when none."""
+    if not by_debt:
+        return "—"
+    return audit_text(text, "words.list_sep").join(
+        audit_text(
+            text,
+            "whatif.debt_likelihood",
+            debt=debt_name(labels, entry["debt"]),
+            likelihood=text.likelihood(entry["likelihood"]),
+        )
+        for entry in by_debt
+    )
+
+
+def outlook_words(counts: dict[str, Any], text: Catalog) -> str:
+    """An outlook's harmful effects in words, strongest likelihood first (zero counts left out)."""
+    parts = [
+        audit_text(text, "whatif.outlook_count", likelihood=text.likelihood(item.value), count=counts["harmful"][item])
+        for item in Likelihood
+        if counts["harmful"][item]
+    ]
+    return audit_text(text, "words.list_sep").join(parts) if parts else audit_text(text, "whatif.outlook_none")
+
+
+def ranking_note(text: Catalog) -> str:
+    order = audit_text(text, "whatif.order_sep").join(text.likelihood(item.value) for item in Likelihood)
+    return audit_text(text, "whatif.score_note", order=order)
 
 
 def _effects_cell(advice: Advice, topic: str, changed: dict[str, str], text: Catalog):
@@ -530,7 +608,7 @@ def render_what_if(result: WhatIf, console) -> None:
         changed = {c["code"]: c["direction"] for c in block["effects"]}
         gone = {c["code"]: c["direction"] for c in block["effects"] if c["change"] == "disappeared"}
         table.add_row(
-            Text(result.before.topics[topic].title, style="bold" if topic in result.differences["topics"] else None),
+            Text(result.before.topics[topic].title, style="bold" if topic in result.differences["topics"] else ""),
             _effects_cell(result.before, topic, gone, text),
             _effects_cell(result.after, topic, {k: v for k, v in changed.items() if k not in gone}, text),
         )
@@ -553,13 +631,14 @@ def render_what_if(result: WhatIf, console) -> None:
     console.print(Text(t("whatif.differences_title"), style="bold"))
     for line, style in difference_lines(result.differences, text, result.after.debt_labels):
         console.print(Text(f"  {line}", style=style, overflow="fold"))
+    differences = result.differences
     console.print(
         Text(
             t(
                 "whatif.score",
-                before=f"{result.differences['harm_before']:.2f}",
-                after=f"{result.differences['harm_after']:.2f}",
-                improvement=f"{result.differences['improvement']:+.2f}",
+                before=outlook_words(differences["outlook_before"], text),
+                after=outlook_words(differences["outlook_after"], text),
+                verdict=t(f"whatif.dir_{differences['verdict']}"),
             ),
             style="bold",
         )
@@ -571,15 +650,16 @@ def render_suggestions(result: Suggestions, console) -> None:
 
     text = catalog(result.language)
     t = lambda key, **v: audit_text(text, key, **v)
-    console.print(Text(t("whatif.suggest_title", harm=f"{result.harm_before:.2f}"), style="bold"))
+    console.print(Text(t("whatif.suggest_title", outlook=outlook_words(result.outlook_before, text)), style="bold"))
     if not result.suggestions:
         console.print(Text(t("whatif.suggest_none")))
     for suggestion in result.suggestions:
-        style = "bold green" if suggestion.improvement > 0 else "dim"
-        word = t("whatif.helps") if suggestion.improvement > 0 else t("whatif.no_help")
+        helps = suggestion.verdict == "better"
+        style = "bold green" if helps else "dim"
+        word = t("whatif.helps") if helps else t("whatif.no_help")
         head = Text(f"{suggestion.rank}. ", style="bold")
         head.append(suggestion.description)
-        head.append(f"  [{word} {suggestion.improvement:+.2f}]", style=style)
+        head.append(f"  [{word}: {outlook_words(suggestion.outlook_after, text)}]", style=style)
         console.print(head)
         changes = ", ".join(
             f"{c['path']}: {shown(text, c['before'])} → {shown(text, c['after'])}" for c in suggestion.changes
@@ -587,4 +667,4 @@ def render_suggestions(result: Suggestions, console) -> None:
         console.print(Text(f"   {changes}", style="dim"))
         for line, line_style in difference_lines(suggestion.differences, text, result.debt_labels):
             console.print(Text(f"   {line}", style=line_style, overflow="fold"))
-    console.print(Text(t("whatif.score_note"), style="dim"))
+    console.print(Text(ranking_note(text), style="dim"))

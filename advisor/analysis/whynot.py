@@ -1,10 +1,10 @@
 """Why not: for a conclusion (`topic.code`, `action.code` or `finding.on_report`), the
 rules that could conclude it and, for each, the conditions the situation does not meet.
 
-Computed from the rules' real experta conditions (advisor.engine.lhs) evaluated against the
-facts of an actual run (the situation's facts plus every finding and conclusion the
+Computed from the rules' compiled conditions (advisor.engine.compiled: the same
+representation the engine's matcher runs on) evaluated against the facts of an actual run (the situation's facts plus every finding and conclusion the
 rules declared).  A failing slot is mapped back to the Situation fields it comes from
-(`SLOT_FIELDS`, mirroring credit_advisor.facts.kb.situation_to_facts) and put in words
+(`SLOT_FIELDS`, derived from the fact schema, credit_advisor.facts.schema) and put in words
 from the `[audit.values]` and `[audit.sets]` tables of the catalogs.
 """
 
@@ -12,114 +12,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.engine import lhs
+from advisor.engine.compiled import Branch, CompiledRule, Literal, Negation, Not, Pattern, allowed, variable
 from advisor.engine.core import Firing
 from advisor.models import Advice
 from advisor.texts.audit_text import audit_text, audit_text_or, debt_name, join_and, join_or, shown, value_key
 from advisor.texts.catalog import Catalog, catalog
-from credit_advisor.facts.enums import (
-    ACTION_CODES,
-    EFFECT_CODES,
-    Lender,
-    Likelihood,
-    Negotiation,
-    Plan,
-    Product,
-    Reported,
-    Topic,
-)
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
 from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.kb import PERSON
-from credit_advisor.facts.situation import Situation
+from credit_advisor.facts.schema import INPUT_FACTS, TEMPLATES, Template
+from credit_advisor.facts.situation import Debt, Situation
 
-BOOL = (True, False)
-TRI = (True, False, None)
-LIKELIHOODS = tuple(likelihood.value for likelihood in Likelihood)
 
-# Each slot the rules can test: its possible values (to turn a constraint into the set of
-# values it accepts) and the Situation fields it is computed from (facts.kb).
+def _why_not_field(template: Template, name: str) -> str:
+    """A schema field as why-not names it: a debt's own attribute on a per-debt fact
+    (`product`), `debts[].X` for a person slot computed over every debt; a Situation
+    field (`as_of`) as it is."""
+    if template.source == "debt":
+        return name.removeprefix("debts.")
+    return name.replace("debts.", "debts[].", 1)
+
+
+# Derived from the fact schema (credit_advisor.facts.schema): each slot the rules can
+# test, its possible values (to turn a constraint into the set of values it accepts),
+# the Situation fields it is computed from, and the key slots that say which fact a
+# pattern is about (not conditions on it).
 SLOT_DOMAINS: dict[str, dict[str, tuple]] = {
-    "DebtFact": {
-        "product": tuple(p.value for p in Product),
-        "lender": tuple(lender.value for lender in Lender),
-        "band": ("none", "short", "medium", "long"),
-        "open": BOOL,
-        "settled": BOOL,
-        "age": ("open", "unknown", "recent", "clean_6m", "clean_2y", "aged_off"),
-        "reported": tuple(r.value for r in Reported),
-        "negotiation": tuple(n.value for n in Negotiation),
-        "alipay": BOOL,
-        # The one-time credit repair's bands (facts/policy_dates.py).
-        "overdue_size": ("small", "large", "unknown"),
-        "repair_period": ("none", "in", "after", "before", "unknown"),
-        "repaid": ("none", "early", "by_deadline", "after_deadline", "not_yet", "too_late", "unknown"),
-    },
-    "PersonFact": {
-        "overdue": BOOL,
-        "overdue_debts": ("none", "one", "many"),
-        "alipay_overdue": BOOL,
-        "new_credit": BOOL,
-        "zhima": ("low", "mid", "high", "unknown"),
-        "inquiries": ("few", "some", "grey", "overload", "unknown"),
-        "hardship": ("objective", "other", "none", "unknown"),
-        "proof": TRI,
-        "employer_links_credit": TRI,
-        "dingtalk_finance": TRI,
-        "alipay_authorized": TRI,
-        "enterprise_owner": TRI,
-        "contacts_harassed": TRI,
-        "threatened": TRI,
-        "wechat_contacted": TRI,
-    },
-    "PlanFact": {"plan": tuple(p.value for p in Plan)},
-    "OnReport": {"likelihood": LIKELIHOODS},
-    "Effect": {"likelihood": LIKELIHOODS, "alarming": BOOL, "harmful": BOOL},
-    "Action": {},
+    name: {slot.name: slot.values for slot in t.slots if not slot.key and slot.values is not None}
+    for name, t in TEMPLATES.items()
 }
 SLOT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "DebtFact": {
-        "product": ("product",),
-        "lender": ("lender",),
-        "band": ("overdue_days",),
-        "open": ("overdue_days", "settled"),
-        "settled": ("settled",),
-        "age": ("settled", "months_since_settled"),
-        "reported": ("reported",),
-        "negotiation": ("negotiation",),
-        "alipay": ("product",),
-        # The one-time credit repair's bands (facts/policy_dates.py), all against as_of.
-        "overdue_size": ("overdue_amount_cny",),
-        "repair_period": ("overdue_days", "settled", "months_since_settled"),
-        "repaid": ("overdue_days", "settled", "months_since_settled"),
-    },
-    "PersonFact": {
-        "debts": ("debts",),
-        "overdue": ("debts[].overdue_days",),
-        "overdue_debts": ("debts[].overdue_days",),
-        "alipay_overdue": ("debts[].product", "debts[].overdue_days"),
-        "new_credit": ("plans",),
-        "zhima": ("zhima_score",),
-        "inquiries": ("credit_inquiries_6m",),
-        "hardship": ("hardship",),
-        "proof": ("hardship_proof",),
-        "employer_links_credit": ("employer_links_credit",),
-        "dingtalk_finance": ("uses_dingtalk_finance",),
-        "alipay_authorized": ("dingtalk_alipay_credit_authorized",),
-        "enterprise_owner": ("enterprise_owner",),
-        "contacts_harassed": ("collection.contacts_harassed",),
-        "threatened": ("collection.threatened_or_insulted",),
-        "wechat_contacted": ("collection.contacted_on_wechat",),
-    },
-    "PlanFact": {"plan": ("plans",)},
+    name: {slot.name: tuple(_why_not_field(t, f) for f in slot.fields) for slot in t.computed}
+    for name, t in TEMPLATES.items()
+    if t.input
 }
-# Slots that say which fact a pattern is about (not conditions on it).
-KEY_SLOTS = {
-    "DebtFact": ("debt",),
-    "OnReport": ("debt",),
-    "Effect": ("topic", "code", "debt"),
-    "Action": ("code", "debt"),
+KEY_SLOTS: dict[str, tuple[str, ...]] = {
+    name: tuple(slot.name for slot in t.slots if slot.key and slot.name != "rule")
+    for name, t in TEMPLATES.items()
+    if any(slot.key for slot in t.slots)
 }
-INPUT_FACTS = ("DebtFact", "PersonFact", "PlanFact")
 
 
 class TargetError(ValueError):
@@ -168,7 +99,7 @@ class Failure:
     by: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        out = {"kind": self.kind, "fact": self.fact, "text": self.text}
+        out: dict[str, object] = {"kind": self.kind, "fact": self.fact, "text": self.text}
         if self.slot is not None:
             out["slot"] = self.slot
         if self.debt is not None:
@@ -296,7 +227,12 @@ class Words:
         out = []
         situation = self.situation
         for name in SLOT_FIELDS.get(kind, {}).get(slot, ()):
-            if kind == "DebtFact" and debt is not None and 0 <= debt < len(situation.debts):
+            if (
+                kind == "DebtFact"
+                and name in Debt.model_fields
+                and debt is not None
+                and 0 <= debt < len(situation.debts)
+            ):
                 raw = getattr(situation.debts[debt], name)
                 out.append({"field": f"debts[{debt}].{name}", "value": _plain(raw)})
             elif name == "debts":
@@ -343,18 +279,18 @@ class Words:
             return self.t("whynot.fact_action", code=fact["code"], who=self.who(fact["debt"]), by=self.rule_ref(fact))
         return kind
 
-    def pattern_phrase(self, pattern: Fact, bindings: dict) -> str:
+    def pattern_phrase(self, pattern: Pattern, bindings: dict) -> str:
         """What a pattern asks for, in words (for missing and blocking facts)."""
-        kind = type(pattern).__name__
-        conditions = []
-        literal = {k: v for k, v in lhs.slots(pattern) if not isinstance(v, lhs.FieldConstraint)}
-        for slot, constraint in lhs.slots(pattern):
+        kind = pattern.kind
+        conditions: list[str] = []
+        literal = {k: c.value for k, c in pattern.slots if isinstance(c, Literal)}
+        for slot, constraint in pattern.slots:
             if slot in KEY_SLOTS.get(kind, ()) or slot in ("rule",):
                 continue
             domain = SLOT_DOMAINS.get(kind, {}).get(slot)
             if domain is None:
                 continue
-            values = lhs.allowed(constraint, domain, _without_own_variable(constraint, bindings))
+            values = allowed(constraint, domain)
             if len(values) == len(domain):
                 continue
             conditions.append(self.needed(kind, slot, values))
@@ -372,9 +308,9 @@ class Words:
             else:
                 what = self.t("whynot.any_effect")
             debt = _bound(pattern, "debt", bindings)
-            who = self.t("whynot.for_who", who=self.who(debt)) if "debt" in pattern else ""
-            conditions = self.t("whynot.conditions", conditions=where) if where else ""
-            return self.t("whynot.pattern_effect", what=what, conditions=conditions, who=who)
+            who = self.t("whynot.for_who", who=self.who(debt)) if pattern.constraint("debt") is not None else ""
+            in_words = self.t("whynot.conditions", conditions=where) if where else ""
+            return self.t("whynot.pattern_effect", what=what, conditions=in_words, who=who)
         if kind == "Action":
             return self.t("whynot.pattern_action", code=literal.get("code", "?"))
         if kind == "PlanFact":
@@ -392,66 +328,52 @@ def _plain(value):
     return value
 
 
-def _other_debt(pattern: Fact) -> bool:
-    """`debt=~MATCH.debt`: the pattern is about another debt than the one in question."""
-    return "debt" in pattern and isinstance(pattern["debt"], lhs.NOTFC)
+def _other_debt(pattern: Pattern) -> bool:
+    """`debt=~…`: the pattern is about another debt than the one in question."""
+    return isinstance(pattern.constraint("debt"), Not)
 
 
-def _bound(pattern: Fact, slot: str, bindings: dict):
-    if slot not in pattern:
+def _bound(pattern: Pattern, slot: str, bindings: dict):
+    """The value a slot stands for: its variable's value, or its literal."""
+    constraint = pattern.constraint(slot)
+    if constraint is None:
         return None
-    constraint = pattern[slot]
-    name = lhs.variable(constraint)
+    name = variable(constraint)
     if name is not None:
         return bindings.get(name)
-    return constraint if not isinstance(constraint, lhs.FieldConstraint) else None
-
-
-def _without_own_variable(constraint, bindings: dict) -> dict:
-    """Bindings minus the variable this slot would itself bind (so `MATCH.band & ~L(x)`
-    is read as the set of bands it accepts)."""
-    name = lhs.variable(constraint)
-    return {k: v for k, v in bindings.items() if k != name}
+    return constraint.value if isinstance(constraint, Literal) else None
 
 
 # --- evaluation -----------------------------------------------------------------------------
 
 
-def _anchor(alternative) -> tuple[str | None, bool]:
-    """The variable that names the debt in this alternative, and whether a DebtFact binds it."""
-    for element in alternative:
-        for pattern in element.patterns:
-            if type(pattern).__name__ == "DebtFact" and "debt" in pattern and not element.negated:
-                name = lhs.variable(pattern["debt"])
-                if name:
-                    return name, True
-    for element in alternative:
-        for pattern in element.patterns:
-            if "debt" in pattern and not element.negated:
-                name = lhs.variable(pattern["debt"])
-                if name:
-                    return name, False
+def _anchor(branch: Branch) -> tuple[str | None, bool]:
+    """The variable that names the debt in this branch, and whether a DebtFact binds it."""
+    for debt_fact_only in (True, False):
+        for pattern in branch.patterns:
+            if debt_fact_only and pattern.kind != "DebtFact":
+                continue
+            constraint = pattern.constraint("debt")
+            name = variable(constraint) if constraint is not None else None
+            if name:
+                return name, debt_fact_only
     return None, False
 
 
-def _candidates(pattern: Fact, facts: list[Fact], bindings: dict) -> list[Fact]:
-    kind = type(pattern).__name__
-    keys = [k for k in KEY_SLOTS.get(kind, ()) if k in pattern]
-    out = []
-    for fact in facts:
-        if type(fact) is not type(pattern):
-            continue
-        if all(lhs.slot_ok(pattern, key, fact, bindings) is not None for key in keys):
-            out.append(fact)
-    return out
+def _candidates(pattern: Pattern, facts: list[Fact], bindings: dict) -> list[Fact]:
+    """The facts of the pattern's type that are about what it asks (its key slots meet it)."""
+    keys = [(slot, c) for slot, c in pattern.slots if slot in KEY_SLOTS.get(pattern.kind, ())]
+    of_type: list[Fact] = [fact for fact in facts if type(fact) is pattern.fact_type]
+    return [fact for fact in of_type if all(pattern.slot_admits(s, c, fact, bindings) is not None for s, c in keys)]
 
 
-def _positive_failures(pattern: Fact, facts: list[Fact], bindings: dict, words: Words) -> list[Failure]:
-    kind = type(pattern).__name__
+def _positive_failures(pattern: Pattern, facts: list[Fact], bindings: dict, words: Words) -> list[Failure]:
+    kind = pattern.kind
     debt = _bound(pattern, "debt", bindings)
     candidates = _candidates(pattern, facts, bindings)
     if kind == "PlanFact":
-        values = lhs.allowed(pattern.get("plan"), SLOT_DOMAINS["PlanFact"]["plan"], {}) if "plan" in pattern else []
+        plan = pattern.constraint("plan")
+        values = allowed(plan, SLOT_DOMAINS["PlanFact"]["plan"]) if plan is not None else []
         fields = words.field_values("PlanFact", "plan", None)
         needs = words.pattern_phrase(pattern, bindings)
         text = words.t("whynot.failure_slot", subject=words.fields_phrase(fields), current="", needs=needs)
@@ -468,13 +390,13 @@ def _positive_failures(pattern: Fact, facts: list[Fact], bindings: dict, words: 
         return [Failure("missing", kind, text, debt=debt if debt != PERSON else None)]
     failures: list[Failure] = []
     for fact in candidates:
-        for slot, constraint in lhs.slots(pattern):
+        for slot, constraint in pattern.slots:
             if slot in KEY_SLOTS.get(kind, ()):
                 continue
-            if lhs.slot_ok(pattern, slot, fact, bindings) is not None:
+            if pattern.slot_admits(slot, constraint, fact, bindings) is not None:
                 continue
             domain = SLOT_DOMAINS.get(kind, {}).get(slot, ())
-            values = lhs.allowed(constraint, domain, _without_own_variable(constraint, bindings))
+            values = allowed(constraint, domain)
             current = fact.get(slot)
             needs = words.needed(kind, slot, values)
             if kind in INPUT_FACTS:
@@ -507,21 +429,21 @@ def _positive_failures(pattern: Fact, facts: list[Fact], bindings: dict, words: 
     return failures
 
 
-def _blocked(element, facts: list[Fact], bindings: dict, words: Words) -> list[Failure]:
-    if next(lhs._all(element.patterns, facts, bindings), None) is None:
-        return []
+def _blocked(negation: Negation, facts: list[Fact], bindings: dict, words: Words) -> list[Failure]:
+    """The negation's failure, if facts block it: they are named, with the rules that made them."""
     blockers: list[Fact] = []
-    # Name the facts that block: those matching the first pattern under the bindings.
-    first = element.patterns[0]
-    for fact in facts:
-        if lhs.match(first, fact, bindings) is not None and fact not in blockers:
+    for fact in negation.blockers(facts, bindings):
+        if fact not in blockers:
             blockers.append(fact)
-    kind = type(first).__name__
+    if not blockers:
+        return []
+    first = negation.pattern
+    kind = first.kind
     if kind in INPUT_FACTS:
         phrases = []
         for fact in blockers:
-            fields = []
-            for slot, _ in lhs.slots(first):
+            fields: list[dict] = []
+            for slot, _ in first.slots:
                 if slot not in KEY_SLOTS.get(kind, ()):
                     fields += [f for f in words.field_values(kind, slot, fact.get("debt")) if f not in fields]
             phrases.append(words.fields_phrase(fields) if fields else words.who(fact.get("debt")))
@@ -529,38 +451,41 @@ def _blocked(element, facts: list[Fact], bindings: dict, words: Words) -> list[F
     else:
         subject = join_and(words.text, [words.fact_phrase(f) for f in blockers])
     text = words.t("whynot.failure_blocked", subject=subject, needs=words.pattern_phrase(first, bindings))
+    debt = _bound(first, "debt", bindings)
     return [
         Failure(
             "blocked",
             kind,
             _tidy(text),
-            debt=_bound(first, "debt", bindings) if _bound(first, "debt", bindings) not in (None, PERSON) else None,
+            debt=debt if debt not in (None, PERSON) else None,
             by=[f["rule"] for f in blockers if f.get("rule")],
         )
     ]
 
 
-def failures(alternative, facts: list[Fact], bindings: dict, words: Words) -> list[Failure]:
-    """The conditions of one alternative that fail under `bindings` (positive patterns in
-    order, each binding what it can; then the negated ones)."""
+def _first_match(pattern: Pattern, facts: list[Fact], bindings: dict) -> dict | None:
+    for fact in facts:
+        found = pattern.match(fact, bindings)
+        if found is not None:
+            return dict(found)
+    return None
+
+
+def failures(branch: Branch, facts: list[Fact], bindings: dict, words: Words) -> list[Failure]:
+    """The conditions of one branch that fail under `bindings` (positive patterns in
+    order, each binding what it can; then the negations, with what the positives bound)."""
     out: list[Failure] = []
     current = dict(bindings)
-    positives = [e for e in alternative if not e.negated and e.test is None]
-    others = [e for e in alternative if e not in positives]
-    for element in positives:
-        found = next(lhs._all(element.patterns, facts, current), None)
+    for pattern in branch.patterns:
+        if pattern.initial:  # experta's InitialFact: always there
+            continue
+        found = _first_match(pattern, facts, current)
         if found is not None:
             current = found
-            continue
-        for pattern in element.patterns:
-            if next(lhs._all((pattern,), facts, current), None) is None:
-                out.extend(_positive_failures(pattern, facts, current, words))
-    for element in others:
-        if element.test is not None:
-            if not lhs.holds(element, facts, current):
-                out.append(Failure("test", "TEST", words.t("whynot.failure_test")))
-            continue
-        out.extend(_blocked(element, facts, current, words))
+        else:
+            out.extend(_positive_failures(pattern, facts, current, words))
+    for negation in branch.negations:
+        out.extend(_blocked(negation, facts, current, words))
     seen: set[str] = set()
     unique = []
     for failure in out:
@@ -593,11 +518,8 @@ def _conclusion(fact: Fact, kind: str) -> dict:
     return out
 
 
-STRENGTH = {item.value: item.strength for item in Likelihood}
-
-
 def explain_rule(
-    rule,
+    rule: CompiledRule,
     kind: str,
     topic: str,
     code: str,
@@ -616,19 +538,19 @@ def explain_rule(
     if only_debt is not None:
         debts_in_situation = [only_debt]
 
-    alternatives = lhs.alternatives(rule)
+    alternatives = rule.branches
     met_subjects: set = set()
-    per_alternative: list[tuple[int, object, list[int | None]]] = []
+    per_alternative: list[tuple[int, Branch, list[int | None]]] = []
     for index, alternative in enumerate(alternatives, start=1):
         anchor, by_debt_fact = _anchor(alternative)
         if anchor is None:
             subjects: list[int | None] = [None]
         else:
-            subjects = list(debts_in_situation) + ([] if by_debt_fact else [PERSON])
+            subjects = [*debts_in_situation, *([] if by_debt_fact else [PERSON])]
         per_alternative.append((index, alternative, subjects))
         for subject in subjects:
             bindings = {} if anchor is None else {anchor: subject}
-            if next(lhs.solutions(alternative, facts, bindings), None) is not None:
+            if next(alternative.solutions(facts, bindings), None) is not None:
                 met_subjects.add(subject)
 
     results: list[AlternativeResult] = []
@@ -665,7 +587,7 @@ def explain_rule(
         elif kind != "action" and final_likelihood and strongest and strongest < STRENGTH[final_likelihood]:
             verdict = "outweighed"
             line = words.t("whynot.verdict_outweighed", what=what, final=text.likelihood(final_likelihood))
-        elif kind != "action" and strongest == STRENGTH["unlikely"]:
+        elif kind != "action" and strongest == Likelihood.unlikely.strength:
             verdict = "concluded_unlikely"
             line = words.t("whynot.verdict_unlikely", what=what)
         else:
@@ -717,7 +639,7 @@ def why_not(
     facts = final_facts(situation, firings)
     words = Words(text, situation, advice.debt_labels)
     canonical = f"{topic}.{code}"
-    rules = {r.meta.id: r for r in engine().get_rules()}
+    rules = {r.id: r for r in engine().rules}
     candidates = [rules[m.id] for m in rules_by_id().values() if canonical in m.concludes and m.id in rules]
 
     # How the conclusion stands in the advice.

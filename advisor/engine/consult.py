@@ -18,7 +18,9 @@ def run(situation: Situation, lang: str) -> tuple[Advice, list[Firing]]:
     from advisor.texts.catalog import check_language
 
     check_language(lang)
-    return consultation(situation, lang, keep_firings=True)
+    advice, firings = consultation(situation, lang, keep_firings=True)
+    assert firings is not None  # kept when asked for
+    return advice, firings
 
 
 def final_facts(situation: Situation, firings: list[Firing]) -> list[Fact]:

@@ -1,7 +1,13 @@
-"""The inference engine: topic mixins + a stable strategy + a trace of every firing.
+"""The inference engine: the rules compiled once, a fact store, an agenda and a run loop
+with a trace of every firing; plain project code.
 
-Built once per thread and reused through `reset()` (a new experta engine per call costs
-~13 ms more and leaks memory; engines are not thread-safe).
+The rules are experta rules (`credit_advisor.rules`), read once per engine class into
+their compiled form (`advisor.engine.compiled`, by `advisor.engine.experta_door`);
+experta itself does not run them: its `KnowledgeEngine`, Rete, agenda and fact list stay
+the reference the tests check this engine against (`experta_door.reference_engine_class`).
+
+Built once per thread and reused through `reset()`: compiling and building the
+matcher is the expensive part, a consultation only fills and empties it.
 """
 
 from __future__ import annotations
@@ -9,123 +15,23 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
-import logging
 import threading
+from collections.abc import Mapping
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from advisor.engine.matcher import CompiledMatcher, agenda_key, rule_id
-from credit_advisor.facts.experta_compat import (
-    Agenda,
-    DepthStrategy,
-    Fact,
-    FactList,
-    InitialFact,
-    KnowledgeEngine,
-    watchers,
-)
+from advisor.engine.compiled import CompiledRule
+from advisor.engine.experta_door import FACT_ID, check_declarable, compile_rule, fact_identity, rules_of
+from advisor.engine.matcher import Activation, CompiledMatcher
+from credit_advisor.facts.experta_compat import Fact, InitialFact
 from credit_advisor.facts.kb import situation_to_facts
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules import TOPIC_RULES
 from credit_advisor.rules.base import Conclusions
 
-FACTS_WATCHER = watchers.FACTS
 _KEY = attrgetter("key")
 MAX_FIRINGS = 50_000  # a runaway guard: the full rule base needs a few hundred at 100 debts
-
-
-class StableStrategy(DepthStrategy):
-    """Depth strategy with a total order and exact removal.
-
-    experta's DepthStrategy breaks ties by the rule network's order (object ids: it
-    changes between processes) and, on removal, looks only at the bisect position and
-    its two neighbours, so with three or more tied activations a stale one can stay on
-    the agenda and fire after its NOT(...) became false.  Here the rule id is the final
-    tie-breaker, so keys are unique and removal finds the exact activation.  The
-    `lru_cache` of `get_key` is dropped: it never hits and costs time on every reset.
-    """
-
-    def get_key(self, activation):
-        return agenda_key(activation.rule.salience, tuple(activation.facts), rule_id(activation.rule))
-
-    def _update_agenda(self, agenda, added, removed):
-        # Bisect on the key tuples (compared in C), not on activations (whose `__lt__`
-        # is a Python call per comparison).  The compiled matcher's activations come
-        # with their key; experta's own (in tests) get it here.
-        activations = agenda.activations
-        for act in removed:
-            key = getattr(act, "key", None)
-            if key is None:
-                act.key = key = self.get_key(act)
-            index = bisect.bisect_left(activations, key, key=_KEY)
-            while index < len(activations) and activations[index].key == key:
-                if activations[index] == act:
-                    del activations[index]
-                    break
-                index += 1
-        for act in added:
-            if getattr(act, "key", None) is None:
-                act.key = self.get_key(act)
-            bisect.insort_right(activations, act, key=_KEY)
-
-
-class LeanFactList(FactList):
-    """experta's fact list, with the duplicate check done without per-slot calls.
-
-    A fact's identity is its class and its non-special slots, as in experta (there, one
-    frozenset of both; here a pair, cheaper to build); a fact not yet declared has no
-    special slots, so its items are its identity as they are.
-    """
-
-    @staticmethod
-    def _get_fact_id(fact):
-        return (fact.__class__, frozenset((k, v) for k, v in fact.items() if not fact.is_special(k)))
-
-    def __init__(self):
-        super().__init__()
-        # experta's watch() switches its loggers on; looked up once per consultation.
-        self.logging = FACTS_WATCHER.isEnabledFor(logging.INFO)
-
-    def declare(self, fact):
-        if not isinstance(fact, Fact):
-            raise ValueError("The fact must descend the Fact class.")  # noqa: TRY004 - experta's own error
-        if fact.__fields__:
-            fact.validate()
-        if "__factid__" in fact or "__bind__" in fact:
-            return self.declare_checked(fact, self._get_fact_id(fact))
-        return self.declare_checked(fact)
-
-    def declare_checked(self, fact, fact_id=None):
-        """`declare` without its checks, for a fact that passed them or cannot fail them:
-        a conclusion just made by kb.effect/action/on_report is a plain fact of ours
-        without an id, so only the duplicate check remains."""
-        if fact_id is None:
-            fact_id = (fact.__class__, frozenset(dict.items(fact)))
-        counter = self.reference_counter
-        if self.duplication or fact_id not in counter:
-            index = self.last_index
-            dict.__setitem__(fact, "__factid__", index)
-            self[index] = fact
-            self.last_index = index + 1
-            self.added.append(fact)
-            counter[fact_id] = counter.get(fact_id, 0) + 1
-            if self.logging:
-                FACTS_WATCHER.info(" ==> %s: %r", fact, fact)
-            return fact
-        return None
-
-
-def _refuse_patterns(fact) -> None:
-    # experta's own checks, for facts not known to hold plain scalars only.
-    if fact.has_field_constraints():
-        raise TypeError("Declared facts cannot contain conditional elements")
-    if fact.has_nested_accessor():
-        raise KeyError("Cannot declare facts containing double underscores as keys.")
-
-
-def _fact_id(fact) -> int:
-    return fact["__factid__"]
 
 
 class Firing(NamedTuple):
@@ -142,50 +48,161 @@ class Firing(NamedTuple):
 _new_firing = functools.partial(tuple.__new__, Firing)
 
 
-def _check_unique_rule_names(mixins) -> None:
-    # Mixins share one namespace: a rule method named like another mixin's would
-    # silently replace it (experta collects rules by attribute name).
-    seen: dict[str, str] = {}
-    for mixin in mixins:
-        for name, value in vars(mixin).items():
-            if hasattr(value, "meta"):
-                if name in seen:
-                    raise TypeError(f"rule method {name!r} is defined in both {seen[name]} and {mixin.__name__}")
-                seen[name] = mixin.__name__
+def _fact_id(fact: Mapping) -> int:
+    index: int = fact[FACT_ID]
+    return index
 
 
-_check_unique_rule_names(TOPIC_RULES)
+# --- the fact store ---------------------------------------------------------------------------
 
 
-class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
-    __strategy__ = StableStrategy
-    __matcher__ = CompiledMatcher
+class FactStore(dict[int, Fact]):
+    """The facts of one run, by id; ids count from 0 and only increase.
 
-    def __init__(self):
+    As in experta, a fact is declared once: a second fact of the same class with the same
+    slots is not added (`declare` returns None).  `added` and `removed` are the changes
+    the matcher has not seen yet."""
+
+    def __init__(self) -> None:
         super().__init__()
+        self.last_index = 0
+        self.added: list[Fact] = []
+        self.removed: list[Fact] = []
+        self.counts: dict[tuple, int] = {}
+
+    def declare(self, fact: Fact) -> Fact | None:
+        """Add a fact (checked as experta checks it), or None if the same fact is there."""
+        if not getattr(fact, "plain", False):
+            check_declarable(fact)
+        return self.declare_plain(fact, fact_identity(fact))
+
+    def declare_plain(self, fact: Fact, identity: tuple | None = None) -> Fact | None:
+        """`declare` without its checks, for a fact that passed them or cannot fail them:
+        a conclusion just made by kb.effect/action/on_report is a plain fact without an id."""
+        if identity is None:
+            identity = (fact.__class__, frozenset(dict.items(fact)))
+        counts = self.counts
+        if identity in counts:
+            return None
+        index = self.last_index
+        dict.__setitem__(fact, FACT_ID, index)
+        self[index] = fact
+        self.last_index = index + 1
+        self.added.append(fact)
+        counts[identity] = 1
+        return fact
+
+    def retract(self, fact_or_id: Fact | int) -> None:
+        index = fact_or_id if isinstance(fact_or_id, int) else fact_or_id[FACT_ID]
+        fact = self.pop(index)
+        del self.counts[fact_identity(fact)]
+        self.removed.append(fact)
+
+
+# --- the agenda -------------------------------------------------------------------------------
+
+
+class Agenda:
+    """Activations in firing order: the last is the next.  The order is total (salience,
+    the newest facts, the rule id: `matcher.agenda_key`), so removal finds the exact
+    activation and the firing sequence is the same in every process.  (experta's
+    DepthStrategy breaks ties by object ids and, removing, looks at three positions
+    only, so a stale activation could stay and fire: shared/spec/engine-notes.md.)"""
+
+    __slots__ = ("activations",)
+
+    def __init__(self) -> None:
+        self.activations: list[Activation] = []
+
+    def update(self, added: list[Activation], removed: list[Activation]) -> None:
+        # Bisect on the key tuples (compared in C), not on activations.
+        activations = self.activations
+        for act in removed:
+            key = act.key
+            index = bisect.bisect_left(activations, key, key=_KEY)
+            while index < len(activations) and activations[index].key == key:
+                if activations[index] is act:
+                    del activations[index]
+                    break
+                index += 1
+        for act in added:
+            bisect.insort_right(activations, act, key=_KEY)
+
+    def get_next(self) -> Activation | None:
+        return self.activations.pop() if self.activations else None
+
+
+# --- the engine -------------------------------------------------------------------------------
+
+
+_COMPILED: dict[type, tuple[CompiledRule, ...]] = {}
+
+
+def compiled_rules(engine_class: type) -> tuple[CompiledRule, ...]:
+    """The rules of an engine class, compiled once per class."""
+    found = _COMPILED.get(engine_class)
+    if found is None:
+        found = _COMPILED[engine_class] = tuple(compile_rule(rule) for rule in rules_of(engine_class))
+    return found
+
+
+class RuleEngine:
+    """Runs the experta rules defined on its class (and its mixins) on its own matcher,
+    agenda and fact store.  A rule's function is called with the engine as `self`."""
+
+    _firing: str = ""  # the id of the rule firing now: conclusions record it
+
+    def __init__(self) -> None:
+        self.rules = compiled_rules(type(self))
+        self.matcher = CompiledMatcher(self.rules)
+        self.agenda = Agenda()
+        self.facts = FactStore()
+        self.running = False
         self.firings: list[Firing] = []
 
-    def reset(self):
-        # experta's reset() inspects the signature of every DefFacts on every call; we
-        # have none but experta's own InitialFact, so declare that directly.
+    def pending(self) -> list[tuple[str, tuple[int, ...]]]:
+        """The agenda, next first: each activation's rule id and fact ids."""
+        return [(a.rule.id, tuple(sorted(map(_fact_id, a.facts)))) for a in reversed(self.agenda.activations)]
+
+    def get_rules(self) -> list[Any]:
+        """The experta rules, as experta's `get_rules` lists them (each with its `meta`)."""
+        return [rule.source for rule in self.rules]
+
+    def reset(self) -> None:
         self.agenda = Agenda()
-        self.facts = LeanFactList()
+        self.facts = FactStore()
         self.matcher.reset()
         self.running = False
         self.declare(InitialFact())
 
-    def declare(self, *facts):
-        """experta's declare, checking plain facts (all of ours) in one pass."""
-        for fact in facts:
-            if not getattr(fact, "plain", False):
-                _refuse_patterns(fact)
+    def declare(self, *facts: Fact) -> Fact | None:
         last = None
         for fact in facts:
             last = self.facts.declare(fact)
         if not self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            self._match()
         return last
+
+    def retract(self, fact_or_id: Fact | int) -> None:
+        self.facts.retract(fact_or_id)
+        if not self.running:
+            self._match()
+
+    def _declare_conclusion(self, fact: Fact) -> None:
+        # A conclusion made by kb.effect/action/on_report while the rules run: plain, new.
+        if self.running and fact.plain:
+            self.facts.declare_plain(fact)
+        else:
+            self.declare(fact)
+
+    def _match(self) -> None:
+        facts = self.facts
+        if facts.added or facts.removed:
+            new, gone = facts.added, facts.removed
+            facts.added, facts.removed = [], []
+            added, removed = self.matcher.changes(new, gone)
+            if added or removed:
+                self.agenda.update(added, removed)
 
     def consult(self, situation: Situation) -> list[Firing]:
         """Run the rule base on one situation; return the firings in order.
@@ -206,27 +223,23 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
         inside the caller's `cyclic_gc_paused()` rather than at the next reset."""
         self.matcher.reset()
         self.agenda = Agenda()
-        self.facts = LeanFactList()
+        self.facts = FactStore()
         self.firings = []
 
-    def run(self, steps=float("inf")):
-        # experta's own loop, plus the trace: each firing is recorded the moment it
-        # completes, with the id range of facts it declared (fact ids only increase).
+    def run(self, steps: float = float("inf")) -> None:
+        """Fire the next activation until none is left, recording each firing the moment
+        it completes, with the facts it declared (fact ids only increase)."""
         self.running = True
         fired = 0
-        facts, firings, matcher = self.facts, self.firings, self.matcher
-        # experta's strategy logs each agenda change when its ACTIVATIONS watcher is on;
-        # otherwise the agenda is updated directly.
-        update = self.strategy.update_agenda if watchers.worth("ACTIVATIONS", "INFO") else self.strategy._update_agenda
+        facts, firings, matcher, agenda = self.facts, self.firings, self.matcher, self.agenda
+        pending = agenda.activations  # the last is the next
         while steps > 0 and self.running:
             if facts.added or facts.removed:
-                # FactList.changes, without its property and try/finally per firing.
                 new, gone = facts.added, facts.removed
                 facts.added, facts.removed = [], []
                 added, removed = matcher.changes(new, gone)
                 if added or removed:
-                    update(self.agenda, added, removed)
-            pending = self.agenda.activations  # Agenda.get_next: the last is the next
+                    agenda.update(added, removed)
             if not pending:
                 break
             activation = pending.pop()
@@ -235,27 +248,20 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             if fired > MAX_FIRINGS:
                 raise RuntimeError(f"rule base did not settle after {MAX_FIRINGS} firings")
             rule = activation.rule
-            salience, _, name = activation.key  # StableStrategy's key: salience, fact ids, rule id
             first_new = facts.last_index
-            self._firing = name
-            arguments = getattr(activation, "arguments", None)
-            if arguments is not None and rule._wrapped_self is None:
-                # Prepared by the compiled matcher, already filtered as experta's Rule
-                # would: call the rule's function directly.
-                rule._wrapped(self, **arguments)
-            else:
-                rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
+            self._firing = rule.id
+            rule.action(self, **activation.arguments)
             matched = activation.facts
             if facts.removed:  # the rule retracted something: keep only what still stands
                 declared = tuple(facts[i] for i in range(first_new, facts.last_index) if i in facts)
-            else:  # what the fact list took since `changes` was read: this firing's facts
+            else:  # what the store took since `changes` was read: this firing's facts
                 declared = tuple(facts.added)
             firings.append(
                 _new_firing(
                     (
                         fired,
-                        name,
-                        salience,
+                        rule.id,
+                        rule.salience,
                         tuple(matched) if len(matched) == 1 else tuple(sorted(matched, key=_fact_id)),
                         declared,
                     )
@@ -263,6 +269,25 @@ class CreditEngine(*TOPIC_RULES, Conclusions, KnowledgeEngine):
             )
         self._firing = ""
         self.running = False
+
+
+def _check_unique_rule_names(mixins: tuple[type, ...]) -> None:
+    # Mixins share one namespace: a rule method named like another mixin's would
+    # silently replace it (rules are collected by attribute name, as experta does).
+    seen: dict[str, str] = {}
+    for mixin in mixins:
+        for name, value in vars(mixin).items():
+            if hasattr(value, "meta"):
+                if name in seen:
+                    raise TypeError(f"rule method {name!r} is defined in both {seen[name]} and {mixin.__name__}")
+                seen[name] = mixin.__name__
+
+
+_check_unique_rule_names(TOPIC_RULES)
+
+
+class CreditEngine(RuleEngine, *TOPIC_RULES, Conclusions):  # type: ignore[misc]
+    """The credit rule base: every topic's rules, and the conclusions they declare."""
 
 
 _local = threading.local()

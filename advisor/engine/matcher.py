@@ -1,7 +1,7 @@
-"""A compiled matcher for experta rules: the activations experta's Rete gives, for less work.
+"""The compiled matcher: the activations experta's Rete gives, for less work.
 
-The rules stay experta rules (the same `Rule` objects, conditions, salience and agenda);
-only the way their conditions are matched against facts changes.  experta 1.9.4's
+It matches the rules' compiled conditions (`advisor.engine.compiled`, read once from
+the experta rules) against the facts of one consultation.  experta 1.9.4's
 `ReteMatcher` walks every new fact through a tree of single-slot test nodes (each a
 Python call, with a logging call) and joins tokens by scanning whole memories; it was
 about 80% of a consultation.  Here:
@@ -10,158 +10,59 @@ about 80% of a consultation.  Here:
   bitmask of patterns it lets through; a fact's patterns are the AND of its slots'
   masks.  Our slots hold small banded values, so the tables are warm after a few
   situations: one dict lookup per slot, instead of one test call per pattern and slot.
-  A new value is tested with experta's semantics (`L`, `W`, `P`, `~`, `&`, `|`,
-  `MATCH.x` bindings).
-- **Beta part.**  Each rule, put in experta's own normal form (`prepare_rule`: OR split
-  into branches, `InitialFact` before a leading NOT), is a sequence of positive patterns
-  and NOT patterns.  Memories are indexed by bound variable, so a join on `MATCH.debt`
-  looks only at that debt's facts.  A NOT counts the facts that block each match.
+  A new value is tested with the compiled constraint's `accepts`.
+- **Beta part.**  Each branch of a rule's normal form is a sequence of positive
+  patterns and negations.  Memories are indexed by bound variable, so a join on
+  `MATCH.debt` looks only at that debt's facts.  A negation counts the facts that
+  block each match.
 
 Equivalence is tested, not assumed: `tests/test_matcher_equivalence.py` runs the whole
-rule base under both matchers over every example and random situations and compares the
-firing sequences, and a toy engine checks retraction and NOT re-activation.
-Constructs our rules do not use (TEST, EXISTS, FORALL, negated bindings, nested
-accessors, typed Fields with defaults) are refused when the matcher is built, naming
-the rule, rather than matched differently.
+rule base on this matcher and on experta's own Rete over every example and random
+situations and compares the firing sequences, and a toy rule base checks retraction,
+NOT re-activation and the constructs our rules do not use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from credit_advisor.facts.experta_compat import (
-    AND,
-    ANDFC,
-    NOT,
-    NOTFC,
-    OR,
-    ORFC,
-    Fact,
-    FieldConstraint,
-    L,
-    Matcher,
-    P,
-    W,
-    prepare_rule,
-)
+from advisor.engine.compiled import Bind, CompiledRule, Negation, Pattern, Slot
+from advisor.engine.experta_door import FACT_ID
 
-_MISSING = object()
+_MISSING: Any = object()
 _NO_BINDINGS: dict = {}
+_NO_ENTRIES: list = []  # read only
 CACHE_LIMIT = 1 << 16  # values per slot table (and masks per type) before the table restarts
 
 
-class UnsupportedCondition(TypeError):
-    """A rule uses a condition the compiled matcher does not implement."""
-
-
-# --- alpha part: one pattern's slot constraints -----------------------------------------
-
-
-def _compile_constraint(how, rule_name: str):
-    """experta's FeatureCheck semantics for one slot, as value -> False | True | {var: value}."""
-    if not isinstance(how, FieldConstraint):
-        how = L(how)
-    bind = getattr(how, "__bind__", None)
-    if isinstance(how, L):
-        expected = how.value
-        if bind is None:
-            return lambda actual: expected == actual
-        return lambda actual: {bind: actual} if expected == actual else False
-    if isinstance(how, W):
-        if bind is None:
-            return lambda actual: True
-        return lambda actual: {bind: actual}
-    if isinstance(how, P):
-        predicate = how.match
-        if bind is None:
-            return lambda actual: bool(predicate(actual))
-        return lambda actual: {bind: actual} if predicate(actual) else False
-    if isinstance(how, NOTFC):
-        if _binds(how[0]):
-            raise UnsupportedCondition(f"rule {rule_name}: a negated binding (~MATCH.x) is not supported")
-        inner = _compile_constraint(how[0], rule_name)
-        return lambda actual: not inner(actual)
-    if isinstance(how, ANDFC):
-        parts = [_compile_constraint(part, rule_name) for part in how]
-
-        def all_of(actual):
-            bound = {}
-            for part in parts:
-                result = part(actual)
-                if result is False:
-                    return False
-                if result is not True:
-                    bound.update(result)
-            return bound or True
-
-        return all_of
-    if isinstance(how, ORFC):
-        parts = [_compile_constraint(part, rule_name) for part in how]
-
-        def any_of(actual):
-            for part in parts:
-                result = part(actual)
-                if result:
-                    return result
-            return False
-
-        return any_of
-    raise UnsupportedCondition(f"rule {rule_name}: unknown field constraint {how!r}")
-
-
-def _binds(how) -> bool:
-    if getattr(how, "__bind__", None) is not None:
-        return True
-    return isinstance(how, (ANDFC, ORFC, NOTFC)) and any(_binds(part) for part in how)
-
-
-def _bound_names(how, rule_name: str) -> list[str]:
-    """The variables a slot constraint binds when it passes: always to the slot's value."""
-    if not isinstance(how, FieldConstraint):
-        return []
-    if isinstance(how, (ORFC, NOTFC)) and any(_binds(part) for part in how):
-        # Which variable an OR binds depends on the value; a NOT's binding is negated.
-        raise UnsupportedCondition(f"rule {rule_name}: a binding inside | or ~ is not supported")
-    names = [how.__bind__] if getattr(how, "__bind__", None) is not None else []
-    if isinstance(how, ANDFC):
-        for part in how:
-            names.extend(_bound_names(part, rule_name))
-    return names
+# --- alpha part: one pattern's slot tests ---------------------------------------------------
 
 
 class _Pattern:
-    """One distinct fact pattern: its type, tested slots, and the variables it binds."""
+    """One distinct compiled pattern in the network: its slot tests, the variables it
+    binds, its memory and the branch positions and negations that use it."""
 
-    def __init__(self, index: int, pattern: Fact, rule_name: str):
+    def __init__(self, index: int, pattern: Pattern):
         self.index = index
-        self.fact_type = type(pattern)
-        if getattr(self.fact_type, "__fields__", None):
-            raise UnsupportedCondition(f"rule {rule_name}: fact types with declared Fields are not supported")
-        self.tests: dict[object, object] = {}  # slot -> compiled constraint
-        pairs: list[tuple[str, object]] = []  # (variable, slot): the variable takes the slot's value
-        for slot, how in pattern.items():
-            if isinstance(slot, str) and slot.startswith("__") and slot.endswith("__"):
-                if slot == "__bind__":
-                    continue
-                raise UnsupportedCondition(f"rule {rule_name}: special slot {slot!r} is not supported")
-            if isinstance(slot, str) and "__" in slot.strip("_"):
-                raise UnsupportedCondition(f"rule {rule_name}: nested accessor {slot!r} is not supported")
-            pairs.extend((var, slot) for var in _bound_names(how, rule_name))
-            if not (isinstance(how, W) and how.__bind__ is not None):
-                self.tests[slot] = _compile_constraint(how, rule_name)
-        self.pairs = tuple(pairs)
+        self.fact_type = pattern.fact_type
+        # slot -> test; a slot that only binds (`MATCH.debt`) needs no test, only presence.
+        self.tests: dict[Slot, Callable[[Any], bool]] = {
+            slot: constraint.accepts for slot, constraint in pattern.slots if not isinstance(constraint, Bind)
+        }
+        pairs = pattern.binds  # (variable, slot): the variable takes the slot's value
+        self.pairs = pairs
         self.single = pairs[0] if len(pairs) == 1 else None  # the usual case: MATCH.debt
         self.variables = frozenset(var for var, _ in pairs)
-        # Set by the matcher once the network is built: this pattern's memory, and the
-        # branch positions and negations that use it.
-        self.memory: _Memory | None = None
-        self.positive_uses: list = []
-        self.negative_uses: list = []
+        # Set by the matcher once the network is built.
+        self.memory: _Memory = _Memory(self.variables)
+        self.positive_uses: list[tuple[_Branch, int, tuple[_Memory, ...]]] = []
+        self.negative_uses: list[tuple[_Branch, _Negation]] = []
         self.remembered = True
         # A variable bound twice in one pattern must take one value (experta's alpha check).
         self.repeats = len(self.variables) < len(pairs)
 
-    def bind(self, fact) -> dict | None:
+    def bind(self, fact: Mapping) -> dict | None:
         """The variables this pattern binds on a fact that passed its tests (never
         modified afterwards: joins and activations copy it)."""
         if not self.pairs:
@@ -192,7 +93,7 @@ class _TypeNet:
         everything = (1 << len(patterns)) - 1
         self.everything = everything
         slots = sorted({slot for pattern in patterns for slot in pattern.tests}, key=repr)
-        self.slots: list[tuple[object, dict, list[tuple[int, object]], int]] = []
+        self.slots: list[tuple[Slot, dict, list[tuple[int, Callable[[Any], bool]]], int]] = []
         for slot in slots:
             testers = [(bit, pattern.tests[slot]) for bit, pattern in enumerate(patterns) if slot in pattern.tests]
             untested = everything
@@ -201,7 +102,7 @@ class _TypeNet:
             self.slots.append((slot, {}, testers, untested))
         self.by_mask: dict[int, tuple[_Pattern, ...]] = {}
 
-    def match(self, fact) -> list[tuple[_Pattern, dict]]:
+    def match(self, fact: Mapping) -> list[tuple[_Pattern, dict]]:
         """The patterns this fact passes, each with the variables it binds."""
         mask = self.everything
         for slot, table, testers, untested in self.slots:
@@ -234,14 +135,14 @@ class _TypeNet:
                     matched.append((pattern, context))
         return matched
 
-    def _learn(self, table: dict, testers, untested: int, value) -> int:
+    def _learn(self, table: dict, testers: list[tuple[int, Callable[[Any], bool]]], untested: int, value: Any) -> int:
         if len(table) >= CACHE_LIMIT:
             table.clear()
         mask = table[value] = self._mask(testers, untested, value)
         return mask
 
     @staticmethod
-    def _mask(testers, untested: int, value) -> int:
+    def _mask(testers: list[tuple[int, Callable[[Any], bool]]], untested: int, value: Any) -> int:
         mask = untested
         if value is not _MISSING:  # a slot the fact lacks fails every test on it
             for bit, check in testers:
@@ -259,7 +160,7 @@ class _Memory:
 
     __slots__ = ("by_var", "entries")
 
-    def __init__(self, variables):
+    def __init__(self, variables: Iterable[str]):
         self.entries: list[tuple] = []
         self.by_var: dict[str, dict[object, list[tuple]]] = {var: {} for var in sorted(variables)}
 
@@ -268,7 +169,7 @@ class _Memory:
         for var, index in self.by_var.items():
             index.setdefault(entry[1][var], []).append(entry)
 
-    def remove_fact(self, fact) -> list[tuple]:
+    def remove_fact(self, fact: Mapping) -> list[tuple]:
         gone = [entry for entry in self.entries if entry[0] is fact]
         for entry in gone:
             self.entries.remove(entry)
@@ -279,7 +180,7 @@ class _Memory:
     def candidates(self, bindings: Mapping) -> list[tuple]:
         for var, index in self.by_var.items():
             if var in bindings:
-                return index.get(bindings[var], ())
+                return index.get(bindings[var], _NO_ENTRIES)
         return self.entries
 
     def clear(self) -> None:
@@ -295,87 +196,64 @@ def _consistent(context: Mapping, bindings: Mapping) -> bool:
     return True
 
 
-class CompiledActivation:
-    """An activation as experta's agenda and strategies use it (`rule`, `facts`, `context`,
-    `key`, ordered by `key`), which is also the matcher's record of a complete positive
-    match: the variables bound, and how many facts currently block it through a NOT (an
-    activation only while none do).
+class Activation:
+    """A complete positive match of one branch, which is an activation while no fact
+    blocks it through a negation (`blocks` counts them).  Its agenda `key` is made with
+    it (`agenda_key`); `arguments` are what the rule's function receives.
 
-    Not experta's `Activation` class: that one keeps its facts in a set, which hashes
-    every fact (a frozenset of all its slots) for each activation, and has no slots.
-    Here the facts are a tuple, in pattern order, each once; one match is one object,
-    so equality is identity.  Its agenda `key` is made with it (`agenda_key`), and the
-    experta `context` (bindings plus captured facts) only when asked for: the engine
-    calls the rule with `arguments`."""
+    The facts are a tuple, in pattern order, each once (experta's `Activation` keeps a
+    set, which hashes every fact for each activation); one match is one object, so
+    equality is identity."""
 
-    __slots__ = ("arguments", "bindings", "blocks", "captures", "facts", "key", "positions", "rule")
+    __slots__ = ("arguments", "bindings", "blocks", "facts", "key", "rule")
 
-    def __init__(self, rule, positions: tuple, facts: tuple, captures: tuple, bindings: Mapping, blocks: int):
+    def __init__(self, rule: CompiledRule, facts: tuple, bindings: Mapping, blocks: int):
         self.rule = rule
-        self.positions = positions  # one fact per positive pattern, as the captures name them
         self.facts = facts
-        self.captures = captures
-        self.key = None
+        self.key: tuple = ()
         self.bindings = bindings
         self.blocks = blocks
-        # What experta's Rule would pass its function: the context minus "__" keys, then
-        # only the names the function declares (set by the matcher).
-        self.arguments = bindings
+        self.arguments: Mapping = bindings
 
-    @property
-    def context(self) -> dict:
-        context = dict(self.bindings)
-        context.update(zip(self.captures, self.positions))
-        return context
-
-    def __lt__(self, other):
+    def __lt__(self, other: Activation) -> bool:
         return self.key < other.key
 
-    def __repr__(self):  # pragma: no cover
-        return f"CompiledActivation(rule={getattr(self.rule, '__name__', self.rule)}, facts={self.facts})"
-
-
-def rule_id(rule) -> str:
-    """The id a rule is known by: its knowledge id, or experta's name for it."""
-    meta = getattr(rule, "meta", None)
-    return meta.id if meta is not None else getattr(rule, "__name__", "?")
+    def __repr__(self) -> str:  # pragma: no cover
+        return f"Activation(rule={self.rule.id}, facts={self.facts})"
 
 
 def agenda_key(salience: int, facts: tuple, name: str) -> tuple:
-    """The agenda order of `StableStrategy`: salience, then the newest facts (ids, highest
-    first, compared in turn), then the rule id, so that no two activations tie."""
+    """The agenda order: salience, then the newest facts (ids, highest first, compared
+    in turn), then the rule id, so that no two activations tie."""
     if len(facts) == 1:
-        return (salience, [facts[0]["__factid__"]], name)
-    return (salience, sorted((f["__factid__"] for f in facts), reverse=True), name)
+        return (salience, [facts[0][FACT_ID]], name)
+    return (salience, sorted((f[FACT_ID] for f in facts), reverse=True), name)
 
 
 class _Negation:
-    """A NOT pattern of a branch and the variables bound before it (all it can compare)."""
+    """A negation of a branch, in the network: its pattern, the variables it compares."""
 
-    def __init__(self, pattern: _Pattern, variables_before: frozenset):
+    def __init__(self, pattern: _Pattern, negation: Negation):
         self.pattern = pattern
-        self.variables = tuple(sorted(pattern.variables & variables_before))
+        self.variables = negation.compares
 
 
 class _Branch:
-    """One AND of a rule's normal form: positive patterns, in order, and negations."""
+    """One branch of a rule's normal form, in the network, with its current matches."""
 
-    def __init__(self, rule, positives, negations):
+    def __init__(self, rule: CompiledRule, positives: list[tuple[_Pattern, str | None]], negations: list[_Negation]):
         self.rule = rule
         self.salience = rule.salience
-        self.name = rule_id(rule)
-        self.positives: list[tuple[_Pattern, str]] = positives  # (pattern, capture key)
+        self.name = rule.id
+        self.positives = positives  # (pattern, capture name)
         self.captures = tuple(capture for _, capture in positives)
-        self.named_captures = any(not capture.startswith("__") for capture in self.captures)
-        # experta's Rule passes its function only the names it declares (all of them if
-        # it takes **kwargs); when those are all the variables bound, the bindings are
-        # passed as they are.
-        declared = set(getattr(rule, "_wrapped_args", None) or ())
+        self.named_captures = any(capture is not None for capture in self.captures)
+        # When the function takes every variable bound, the bindings are passed as they are.
         bound = {var for pattern, _ in positives for var in pattern.variables}
-        self.takes = None if not declared or bound <= declared else declared
-        self.negations: list[_Negation] = negations
-        self.matches: list[CompiledActivation] = []
-        self.match_index: dict[str, dict[object, list[CompiledActivation]]] = {
+        self.filtered = rule.parameters is not None and not bound <= rule.parameters
+        self.negations = negations
+        self.matches: list[Activation] = []
+        self.match_index: dict[str, dict[object, list[Activation]]] = {
             var: {} for negation in negations for var in negation.variables
         }
 
@@ -385,84 +263,53 @@ class _Branch:
             index.clear()
 
 
-class CompiledMatcher(Matcher):
-    """experta `Matcher`: returns (added, removed) activations for each batch of changes."""
+class CompiledMatcher:
+    """Returns the (added, removed) activations for each batch of fact changes."""
 
-    def __init__(self, engine):
-        super().__init__(engine)
+    def __init__(self, rules: Iterable[CompiledRule]):
         self._patterns: dict[object, _Pattern] = {}
         self._branches: list[_Branch] = []
-        for rule in sorted(engine.get_rules(), key=lambda r: r.__name__):
-            self._compile_rule(rule)
+        for rule in sorted(rules, key=lambda r: r.name):
+            for branch in rule.branches:
+                positives = [(self._pattern(p), p.capture) for p in branch.patterns]
+                negations = [_Negation(self._pattern(n.pattern), n) for n in branch.negations]
+                self._branches.append(_Branch(rule, positives, negations))
         by_type: dict[type, list[_Pattern]] = {}
         for pattern in self._patterns.values():
             by_type.setdefault(pattern.fact_type, []).append(pattern)
         self._nets = {fact_type: _TypeNet(patterns) for fact_type, patterns in by_type.items()}
-        memories = {p.index: _Memory(p.variables) for p in self._patterns.values()}
         # For each pattern, the branch positions it fills, with the memories of the
         # branch's other positions: while one of them is empty there is nothing to join.
-        positive_uses: dict[int, list[tuple[_Branch, int, tuple[_Memory, ...]]]] = {}
-        negative_uses: dict[int, list[tuple[_Branch, _Negation]]] = {}
-        for branch in self._branches:
-            for position, (pattern, _) in enumerate(branch.positives):
-                others = tuple(
-                    memories[other.index] for index, (other, _) in enumerate(branch.positives) if index != position
-                )
-                positive_uses.setdefault(pattern.index, []).append((branch, position, others))
-            for negation in branch.negations:
-                negative_uses.setdefault(negation.pattern.index, []).append((branch, negation))
-        for pattern in self._patterns.values():
-            pattern.memory = memories[pattern.index]
-            pattern.positive_uses = positive_uses.get(pattern.index, [])
-            pattern.negative_uses = negative_uses.get(pattern.index, [])
+        for network_branch in self._branches:
+            positives = network_branch.positives
+            for position, (used, _) in enumerate(positives):
+                others = tuple(other.memory for index, (other, _) in enumerate(positives) if index != position)
+                used.positive_uses.append((network_branch, position, others))
+            for negation in network_branch.negations:
+                negation.pattern.negative_uses.append((network_branch, negation))
+        for node in self._patterns.values():
             # A memory is read only by joins and negations: a pattern that is only ever
             # a rule's one positive pattern keeps none (most of ours: one-fact rules).
-            pattern.remembered = bool(pattern.negative_uses) or any(others for *_, others in pattern.positive_uses)
-        self._touched_memories = list(memories.values())
-        self._touched_branches = list(self._branches)
+            node.remembered = bool(node.negative_uses) or any(others for *_, others in node.positive_uses)
+        self._touched_memories: list[_Memory] = [node.memory for node in self._patterns.values()]
+        self._touched_branches: list[_Branch] = list(self._branches)
+        self._added: dict[Activation, Activation] = {}
+        self._removed: dict[Activation, Activation] = {}
         self.reset()
 
-    # -- building ---------------------------------------------------------------------
-
-    def _pattern(self, pattern: Fact, rule_name: str) -> _Pattern:
+    def _pattern(self, pattern: Pattern) -> _Pattern:
         # Patterns that test the same slots the same way share one memory (like experta's
-        # shared alpha nodes); the capture key stays per rule position.
-        key = (type(pattern), frozenset((k, v) for k, v in pattern.items() if k != "__bind__"))
+        # shared alpha nodes); the capture stays per rule position.
+        key: object = (pattern.fact_type, pattern.slots)
+        try:
+            hash(key)
+        except TypeError:  # an unhashable literal: a pattern of its own
+            key = id(pattern)
         if key not in self._patterns:
-            self._patterns[key] = _Pattern(len(self._patterns), pattern, rule_name)
+            self._patterns[key] = _Pattern(len(self._patterns), pattern)
         return self._patterns[key]
 
-    def _compile_rule(self, rule) -> None:
-        name = getattr(rule, "__name__", repr(rule))
-        prepared = prepare_rule(rule)
-        if len(prepared) and isinstance(prepared[0], OR):
-            branches = list(prepared[0])
-        else:
-            branches = [AND(*prepared)]
-        for branch in branches:
-            elements = list(branch) if isinstance(branch, AND) else [branch]
-            positives, negations, bound = [], [], frozenset()
-            for element in elements:
-                if isinstance(element, NOT):
-                    if len(element) != 1 or not isinstance(element[0], Fact):
-                        raise UnsupportedCondition(f"rule {name}: NOT must wrap one fact pattern")
-                    negations.append(_Negation(self._pattern(element[0], name), bound))
-                elif isinstance(element, Fact):
-                    pattern = self._pattern(element, name)
-                    capture = element.get("__bind__") or f"__pattern_{id(element)}__"
-                    positives.append((pattern, capture))
-                    bound |= pattern.variables
-                else:
-                    raise UnsupportedCondition(
-                        f"rule {name}: {type(element).__name__} is not supported by the compiled matcher"
-                    )
-            if not positives:
-                raise UnsupportedCondition(f"rule {name}: a branch without a positive pattern")
-            # Activations carry the prepared copy, as experta's do: it is not bound to an
-            # engine instance, and the engine passes itself when it fires the rule.
-            self._branches.append(_Branch(prepared, positives, negations))
-
-    # -- the Matcher interface --------------------------------------------------------
+    # -- changes ----------------------------------------------------------------------
 
     def reset(self) -> None:
         # Only what the last consultation touched is wiped: most of the network stays empty.
@@ -470,12 +317,14 @@ class CompiledMatcher(Matcher):
             memory.clear()
         for branch in self._touched_branches:
             branch.clear()
-        self._touched_memories: list[_Memory] = []
-        self._touched_branches: list[_Branch] = []
-        self._added: dict[CompiledActivation, CompiledActivation] = {}
-        self._removed: dict[CompiledActivation, CompiledActivation] = {}
+        self._touched_memories = []
+        self._touched_branches = []
+        self._added = {}
+        self._removed = {}
 
-    def changes(self, adding=None, deleting=None):
+    def changes(
+        self, adding: Iterable[Mapping] | None = None, deleting: Iterable[Mapping] | None = None
+    ) -> tuple[list[Activation], list[Activation]]:
         for fact in deleting or ():
             self._retract(fact)
         for fact in adding or ():
@@ -488,15 +337,15 @@ class CompiledMatcher(Matcher):
 
     # Pending changes are keyed by the activation itself (hashed by identity), in
     # insertion order; an activation added and removed in one batch cancels out.
-    def _activate(self, match: CompiledActivation) -> None:
+    def _activate(self, match: Activation) -> None:
         if not self._removed or self._removed.pop(match, None) is None:
             self._added[match] = match
 
-    def _deactivate(self, match: CompiledActivation) -> None:
+    def _deactivate(self, match: Activation) -> None:
         if not self._added or self._added.pop(match, None) is None:
             self._removed[match] = match
 
-    def _declare(self, fact) -> None:
+    def _declare(self, fact: Mapping) -> None:
         net = self._nets.get(type(fact))
         if net is None:
             return
@@ -529,7 +378,7 @@ class CompiledMatcher(Matcher):
                     for facts, joined in self._join(branch, position, fact, bindings):
                         self._add_match(branch, facts, joined)
 
-    def _retract(self, fact) -> None:
+    def _retract(self, fact: Mapping) -> None:
         # experta's engines rarely retract (ours never do), so nothing is kept per fact
         # for it: the fact's patterns are found again, and its matches by scanning.
         net = self._nets.get(type(fact))
@@ -554,13 +403,15 @@ class CompiledMatcher(Matcher):
 
     # -- joins ------------------------------------------------------------------------
 
-    def _join(self, branch: _Branch, position: int, fact, bindings):
+    def _join(
+        self, branch: _Branch, position: int, fact: Mapping, bindings: Mapping
+    ) -> list[tuple[tuple, Mapping]] | tuple[()]:
         """Every complete match of `branch` with `fact` at `position`.  Earlier positions
         take only facts that came before it, so a fact filling several positions yields
         each combination once (as experta's left-then-right activation does)."""
         positives = branch.positives
         if len(positives) == 2:  # the usual join (a debt and its finding): one lookup
-            joined = []
+            joined: list[tuple[tuple, Mapping]] = []
             for candidate, context in positives[1 - position][0].memory.candidates(bindings):
                 if position == 0:
                     if _consistent(context, bindings):
@@ -570,7 +421,7 @@ class CompiledMatcher(Matcher):
             return joined
         # Start from the new fact's bindings, so every other position is looked up
         # through its memory's index instead of scanned.
-        partial = [((), bindings)]
+        partial: list[tuple[tuple, Mapping]] = [((), bindings)]
         for index, (other, _) in enumerate(positives):
             grown = []
             for chosen, bound in partial:
@@ -587,7 +438,7 @@ class CompiledMatcher(Matcher):
             partial = grown
         return partial
 
-    def _add_match(self, branch: _Branch, positions: tuple, bindings) -> None:
+    def _add_match(self, branch: _Branch, positions: tuple, bindings: Mapping) -> None:
         blocks = 0
         for negation in branch.negations:
             scope = {var: bindings[var] for var in negation.variables if var in bindings}
@@ -597,11 +448,12 @@ class CompiledMatcher(Matcher):
         facts = positions
         if len(positions) > 1 and len({id(fact) for fact in positions}) < len(positions):
             facts = tuple({id(fact): fact for fact in positions}.values())  # one fact, two positions
-        match = CompiledActivation(branch.rule, positions, facts, branch.captures, bindings, blocks)
+        match = Activation(branch.rule, facts, bindings, blocks)
         if branch.named_captures:  # AS.name << Fact(...): the rule receives the fact too
-            match.arguments = {k: v for k, v in match.context.items() if not k.startswith("__")}
-        if branch.takes is not None:
-            match.arguments = {k: v for k, v in match.arguments.items() if k in branch.takes}
+            captured = {name: fact for name, fact in zip(branch.captures, positions) if name is not None}
+            match.arguments = branch.rule.arguments(bindings, captured)
+        elif branch.filtered:
+            match.arguments = branch.rule.arguments(bindings)
         match.key = agenda_key(branch.salience, facts, branch.name)
         if not branch.matches:
             self._touched_branches.append(branch)
@@ -612,7 +464,7 @@ class CompiledMatcher(Matcher):
             self._added[match] = match
 
     @staticmethod
-    def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping):
+    def _matches_consistent(branch: _Branch, negation: _Negation, context: Mapping) -> list[Activation]:
         if not negation.variables:  # e.g. NOT(Effect(topic=..., alarming=True)): every match
             return list(branch.matches)
         for var in negation.variables:

@@ -4,37 +4,27 @@ advisor/texts/catalogs/<lang>/audit.toml (same keys in both languages)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from advisor.texts.catalog import Catalog
 
 
-def audit_text(text: Catalog, key: str, /, **values) -> str:
+def audit_text(text: Catalog, key: str, /, **values: Any) -> str:
     """The text at `audit.<key>` (a dotted path), formatted with `values`."""
     template = text.audit_templates.get(key)
     if template is None:
-        template = text.audit_templates[key] = _template(text, key)
+        template = text.audit_templates[key] = text.template("audit", *key.split("."))
     return template.format(**values) if values else template
 
 
-def _template(text: Catalog, key: str) -> str:
-    node = text.data.get("audit", {})
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(f"catalog {text.language}: no text for audit.{key}")
-        node = node[part]
-    if not isinstance(node, str):
-        raise KeyError(f"catalog {text.language}: audit.{key} is not a text")
-    return node
-
-
-def audit_text_or(text: Catalog, key: str, default: str | None = None, /, **values) -> str | None:
+def audit_text_or(text: Catalog, key: str, default: str | None = None, /, **values: Any) -> str | None:
     try:
         return audit_text(text, key, **values)
     except KeyError:
         return default
 
 
-def value_key(value) -> str:
+def value_key(value: Any) -> str:
     """The catalog key for a slot value: true/false/null or the code itself."""
     if value is None:
         return "null"
@@ -43,7 +33,7 @@ def value_key(value) -> str:
     return str(value)
 
 
-def shown(text: Catalog, value) -> str:
+def shown(text: Catalog, value: Any) -> str:
     """A Situation value as a person reads it (null = don't know)."""
     if value is None:
         return audit_text(text, "words.null")

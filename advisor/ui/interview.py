@@ -59,7 +59,7 @@ from advisor.ui.questions import (
     walk,
     words,
 )
-from credit_advisor.facts.enums import EFFECT_CODES, Topic
+from credit_advisor.facts.enums import EFFECT_CODES, STRENGTH, Topic
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import ACTION, EFFECT, FALLBACK, FINDING
 
@@ -123,9 +123,6 @@ def _probes(question: Question) -> list:
     return values
 
 
-_STRENGTH = {"certain": 4, "likely": 3, "possible": 2, "unlikely": 1}
-
-
 def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
     """Rules reading this question's field whose firing changes with the answer, given the
     answers so far — a what-if over sample answers, run on the engine — each with the
@@ -144,7 +141,7 @@ def what_if(answers: Answers, slot: Slot) -> dict[str, int]:
         fired.append(frozenset(f.rule for f in firings))
         for firing in firings:
             for fact in firing.declared:
-                level = _STRENGTH.get(fact.get("likelihood"), 0)
+                level = STRENGTH.get(fact.get("likelihood"), 0)
                 strength[firing.rule] = max(strength.get(firing.rule, 0), level)
     changed = frozenset().union(*fired) - frozenset.intersection(*fired)
     return {rule: strength.get(rule, 0) for rule in rules_reading(slot.question) if rule in changed}
@@ -225,10 +222,10 @@ class Interview:
 
     # texts
     def t(self, key: str, **values) -> str:
-        return catalog(self.lang).data["interview"][key].format(**values)
+        return catalog(self.lang).interview(key, **values)
 
     def qt(self, question: Question, key: str, default: str = "") -> str:
-        return catalog(self.lang).data["interview"]["q"][question.id].get(key, default)
+        return catalog(self.lang).lookup("interview", "q", question.id, key, default=default)
 
     def say(self, message: str, style: str = "") -> None:
         self.console.print(Text(message, style=style))
@@ -280,7 +277,7 @@ class Interview:
         return EXIT_OK
 
     def intro(self) -> None:
-        tips = catalog(self.lang).data["interview"]["intro_tips"]
+        tips = catalog(self.lang).lookup("interview", "intro_tips")
         body = Group(
             Text(self.t("intro")),
             how.bullets([Text(tip) for tip in tips], indent=0),
@@ -570,18 +567,19 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
     from advisor.validation import SituationError
 
     check_language(lang)
-    text = catalog(lang).data["interview"]
+    text = catalog(lang)
     answers: Answers | None = None
     if answers_path:
         try:
             answers = load_answers(answers_path, lang)
         except OSError as error:
             print(
-                text["err_answers_file"].format(path=answers_path, detail=error.strerror or str(error)), file=sys.stderr
+                text.interview("err_answers_file", path=answers_path, detail=error.strerror or str(error)),
+                file=sys.stderr,
             )
             return EXIT_BAD_ANSWERS
         except SituationError as error:
-            print(text["err_answers"].format(path=answers_path), file=sys.stderr)
+            print(text.interview("err_answers", path=answers_path), file=sys.stderr)
             for name, message in error.problems:
                 print(f"  {name}: {message}", file=sys.stderr)
             return EXIT_BAD_ANSWERS

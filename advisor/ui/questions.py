@@ -2,13 +2,13 @@
 
 Each question declares the Situation field it fills (`debts[].overdue_days`,
 `employer_links_credit`, …), its answer kind, whether "don't know" (null) is allowed —
-exactly when the contract field may be null — and a relevance predicate over the
-answers so far.  `walk()` turns the answers into the interview's plan: the relevant
-questions in order, with the loop over debts.  The predicates follow the rule base: a
-question is relevant only while some rule's conclusion can still depend on its answer
-(tests check every skipped question against the engine).  Where a predicate needs to
-know whether a debt is probably on the credit report, it asks the engine itself (the
-`OnReport` findings of the credit-report rules) instead of restating that knowledge.
+exactly when the contract field may be null — and what it presupposes (a repayment
+negotiation presupposes an overdue, DingTalk questions a DingTalk user).  `walk()` turns
+the answers into the interview's plan: the relevant questions in order, with the loop
+over debts.  Relevance is derived from the rule base, never restated here: a question is
+asked only when some rule that reads its field could still fire given the answers so
+far (advisor.ui.relevance evaluates the rules' own conditions over partial facts); tests
+check every skipped question against the engine.
 
 Answers are kept in a flat dict keyed by `(question id, debt index or None)`; a missing
 key means "not answered yet", a `None` value means "don't know".  Texts live in
@@ -17,35 +17,25 @@ key means "not answered yet", a `None` value means "don't know".  Texts live in
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 
 from advisor.texts.catalog import LANGUAGES, catalog
-from credit_advisor.facts.bands import hardship_kind, settled_age
-from credit_advisor.facts.enums import ALIPAY_MICRO_LOANS, Hardship, Lender, Negotiation, Plan, Product, Reported
-from credit_advisor.facts.kb import OnReport
-from credit_advisor.facts.parameters import parameters_on
-from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Debt, Situation
+from advisor.ui import relevance
+from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
+from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Collection, Debt, Situation, dated
 
 Key = tuple[str, "int | None"]
 Answers = dict[Key, Any]
 
 # Answer kinds.
 YESNO, CHOICE, INTEGER, NUMBER, TEXT, MULTI = "yesno", "choice", "integer", "number", "text", "multi"
-STRONG = ("certain", "likely")
-SOME = ("certain", "likely", "possible")
-ALWAYS_LICENSED_CODES = frozenset(
-    p.value for p in (Product.huabei, Product.jiebei, Product.weilidai, Product.credit_card, Product.bank_loan)
-)
-ALIPAY_CODES = frozenset(p.value for p in ALIPAY_MICRO_LOANS)
 DINGTALK_FIELDS = (
     "employer_links_credit",
     "uses_dingtalk_finance",
@@ -56,13 +46,15 @@ DINGTALK_FIELDS = (
 
 @dataclass(frozen=True)
 class Question:
-    """One question: the field it fills, how it is answered, and when it is asked."""
+    """One question: the field it fills, how it is answered, and when it is asked: when
+    what it presupposes holds and, if `by_rules`, some rule could still use the answer."""
 
     id: str
     field: str  # the Situation field, e.g. "debts[].overdue_days"; "debts"/"debts[]" for the debt loop
     kind: str
     nullable: bool  # "don't know" allowed (answer null): exactly when the contract field may be null
-    relevant: Callable[[Ctx], bool]
+    presupposes: Callable[[Ctx], bool]
+    by_rules: bool = True  # False: asked whenever it makes sense (the debt loop, what a debt is)
     options: tuple[str, ...] = ()  # codes, for CHOICE and MULTI
     minimum: float | None = None
     maximum: float | None = None
@@ -108,9 +100,7 @@ class Slot:
         return (self.question.id, self.index)
 
 
-# --- what the predicates see -------------------------------------------------------------
-
-_DEBT_DEFAULTS = {name: info.default for name, info in Debt.model_fields.items() if name != "product"}
+# --- what the presuppositions see -------------------------------------------------------
 
 
 def _code(value):
@@ -118,73 +108,41 @@ def _code(value):
 
 
 class Ctx:
-    """The answers so far, as the relevance predicates see them: unanswered fields read as
-    the Situation's defaults (0 days overdue, not settled, reported unknown, …)."""
+    """The answers so far, as the presuppositions see them."""
 
     def __init__(self, answers: Answers, slots: list[Slot]):
         self.answers = answers
         self.slots = slots  # the plan so far (the walk's prefix)
         self.index: int | None = None
+        self.undecided = False  # set when a presupposition read an unanswered question
 
     def get(self, qid: str, index: int | None = None, default=None):
-        key = (qid, index)
-        if key in self.answers:
-            return self.answers[key]
-        return default
-
-    def debt(self, name: str, index: int | None = None):
-        index = self.index if index is None else index
-        if name == "product":
-            return self.get("product", index)
-        return self.get(name, index, _code(_DEBT_DEFAULTS.get(name)))
+        if (qid, index) not in self.answers:
+            self.undecided = True
+        return self.answers.get((qid, index), default)
 
     def debt_indices(self) -> list[int]:
+        """The debts described so far: the loop's debts whose product is answered."""
         seen: list[int] = []
-        for slot in self.slots:
-            if slot.index is not None and slot.index not in seen and ("product", slot.index) in self.answers:
-                seen.append(slot.index)
+        if self.answers.get(("has_debts", None)) is True:
+            index = 0
+            while ("product", index) in self.answers:
+                seen.append(index)
+                if self.answers.get(("more_debts", index)) is not True or index + 1 >= MAX_DEBTS:
+                    break
+                index += 1
         return seen
 
     def overdue(self, index: int | None = None) -> bool:
-        return (self.debt("overdue_days", index) or 0) > 0
+        """The debt is overdue or was (the contract's `overdue_days > 0`)."""
+        index = self.index if index is None else index
+        return (self.get("overdue_days", index) or 0) > 0
 
     def any_overdue(self) -> bool:
         return any(self.overdue(i) for i in self.debt_indices())
 
-    def findings(self) -> dict[int, str]:
-        """The credit-report findings the rule base draws from the answers so far:
-        debt index → the strongest likelihood that its overdue is on the PBOC report."""
-        # The findings rules match debts only, so the person's answers stay out of the key.
-        debts = situation_data(self.answers, self.slots)["debts"]
-        return report_findings(json.dumps({"debts": debts}, ensure_ascii=False, sort_keys=True))
 
-    def visible(self, index: int) -> bool:
-        """The debt's record has not aged off (settled five years ago or more)."""
-        months = self.debt("months_since_settled", index)
-        return settled_age(bool(self.debt("settled", index)), months, parameters_on(date.today())) != "aged_off"
-
-    def record(self, strengths=SOME) -> bool:
-        """Some debt is, at least possibly, on the credit report (and still shown)."""
-        return any(level in strengths and self.visible(i) for i, level in self.findings().items())
-
-
-@lru_cache(maxsize=256)
-def report_findings(situation_text: str) -> dict[int, str]:
-    from advisor.engine.core import engine
-
-    situation = Situation.model_validate_json(situation_text)
-    best: dict[int, str] = {}
-    order = ("unlikely", "possible", "likely", "certain")
-    for firing in engine().consult(situation):
-        for fact in firing.declared:
-            if isinstance(fact, OnReport):
-                debt, level = fact["debt"], fact["likelihood"]
-                if debt not in best or order.index(level) > order.index(best[debt]):
-                    best[debt] = level
-    return best
-
-
-# --- the predicates ----------------------------------------------------------------------
+# --- what the questions presuppose (the sense of the question, not rule knowledge) ----------
 
 
 def always(ctx: Ctx) -> bool:
@@ -196,62 +154,22 @@ def has_debts(ctx: Ctx) -> bool:
 
 
 def debt_overdue(ctx: Ctx) -> bool:
+    # Repaying or negotiating an overdue needs an overdue.
     return ctx.overdue()
 
 
-def lender_matters(ctx: Ctx) -> bool:
-    # Banks, credit cards, Huabei, Jiebei and Weilidai are licensed whatever is said; the
-    # lender is read only by rules about overdue debts.
-    return ctx.overdue() and ctx.debt("product") not in ALWAYS_LICENSED_CODES
-
-
-def settled_matters(ctx: Ctx) -> bool:
-    return ctx.overdue() and ctx.debt("settled") is True
-
-
-def amount_matters(ctx: Ctx) -> bool:
-    # Only the one-time repair policy reads the amount: a settled, still visible overdue
-    # that may be on the report.
-    index = ctx.index
-    return settled_matters(ctx) and ctx.visible(index) and ctx.findings().get(index) in SOME
+def debt_settled(ctx: Ctx) -> bool:
+    # "How long ago was it settled?" needs a settled overdue.
+    return ctx.overdue() and ctx.get("settled", ctx.index) is True
 
 
 def any_overdue(ctx: Ctx) -> bool:
+    # Debt collection, and the cause of falling behind, need an overdue debt.
     return ctx.any_overdue()
-
-
-def proof_matters(ctx: Ctx) -> bool:
-    # Documents back a dispute of an overdue seen on the report when the cause is
-    # objective (illness, pandemic), and a proof request when it is another cause.
-    hardship = ctx.get("hardship")
-    kind = hardship_kind(Hardship(hardship)) if hardship is not None else "unknown"
-    if kind == "other":
-        return ctx.any_overdue()
-    seen = any(ctx.overdue(i) and ctx.debt("reported", i) == Reported.yes.value for i in ctx.debt_indices())
-    return kind == "objective" and seen
-
-
-def zhima_matters(ctx: Ctx) -> bool:
-    # A low score triggers score monitoring unless an Alipay overdue already does; a high
-    # score softens Weilidai's reaction to a record on the report.
-    alipay_overdue = any(ctx.debt("product", i) in ALIPAY_CODES and ctx.overdue(i) for i in ctx.debt_indices())
-    return not alipay_overdue or ctx.record(STRONG)
-
-
-def plans_matter(ctx: Ctx) -> bool:
-    # Mortgages react to a (possible) record or to many inquiries; any plan with a
-    # record on the report brings the borrow-within-means advice.
-    inquiries = ctx.get("credit_inquiries_6m")
-    return ctx.record(SOME) or (inquiries is not None and inquiries > 5)
 
 
 def uses_dingtalk(ctx: Ctx) -> bool:
     return ctx.get("uses_dingtalk") is True
-
-
-def dingtalk_and_record(ctx: Ctx) -> bool:
-    # The employer's rules and enterprise certification react only to a record.
-    return uses_dingtalk(ctx) and ctx.record(SOME)
 
 
 def another_debt(ctx: Ctx) -> bool:
@@ -278,33 +196,35 @@ def _bounds(field: str) -> tuple[float | None, float | None]:
     return None, None
 
 
-def _q(id, field, kind, nullable, relevant, **extra) -> Question:
+def _q(id, field, kind, nullable, presupposes, **extra) -> Question:
     if kind in (INTEGER, NUMBER):
         extra.setdefault("minimum", _bounds(field)[0])
         extra.setdefault("maximum", _bounds(field)[1])
-    return Question(id=id, field=field, kind=kind, nullable=nullable, relevant=relevant, **extra)
+    return Question(id=id, field=field, kind=kind, nullable=nullable, presupposes=presupposes, **extra)
 
 
-HAS_DEBTS = _q("has_debts", "debts", YESNO, False, always)
-MORE_DEBTS = _q("more_debts", "debts[]", YESNO, False, another_debt)
+HAS_DEBTS = _q("has_debts", "debts", YESNO, False, always, by_rules=False)
+MORE_DEBTS = _q("more_debts", "debts[]", YESNO, False, another_debt, by_rules=False)
 
 DEBT_QUESTIONS: tuple[Question, ...] = (
-    _q("product", "debts[].product", CHOICE, False, always, options=_codes(Product)),
-    _q("label", "debts[].label", TEXT, True, always, maximum=MAX_LABEL_CHARS),
-    _q("overdue_days", "debts[].overdue_days", INTEGER, False, always, probes=(0, 10, 45, 120)),
+    # What the debt is and whether it is overdue are asked of every debt; the label only
+    # names it in the report.
+    _q("product", "debts[].product", CHOICE, False, always, by_rules=False, options=_codes(Product)),
+    _q("label", "debts[].label", TEXT, True, always, by_rules=False, maximum=MAX_LABEL_CHARS),
+    _q("overdue_days", "debts[].overdue_days", INTEGER, False, always, by_rules=False, probes=(0, 10, 45, 120)),
     _q(
         "lender",
         "debts[].lender",
         CHOICE,
         False,
-        lender_matters,
+        always,
         options=_codes(Lender),
         dont_know_option=Lender.unknown.value,
         yes_option=Lender.licensed.value,
         no_option=Lender.unlicensed.value,
     ),
     _q("settled", "debts[].settled", YESNO, False, debt_overdue),
-    _q("months_since_settled", "debts[].months_since_settled", INTEGER, True, settled_matters, probes=(2, 24, 70)),
+    _q("months_since_settled", "debts[].months_since_settled", INTEGER, True, debt_settled, probes=(2, 24, 70)),
     _q(
         "reported",
         "debts[].reported",
@@ -315,24 +235,24 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
         dont_know_option=Reported.unknown.value,
     ),
     _q("negotiation", "debts[].negotiation", CHOICE, False, debt_overdue, options=_codes(Negotiation)),
-    _q("overdue_amount_cny", "debts[].overdue_amount_cny", NUMBER, True, amount_matters, probes=(5000.0, 50000.0)),
+    _q("overdue_amount_cny", "debts[].overdue_amount_cny", NUMBER, True, always, probes=(5000.0, 50000.0)),
 )
 
 PERSON_QUESTIONS: tuple[Question, ...] = (
     _q("hardship", "hardship", CHOICE, True, any_overdue, options=_codes(Hardship)),
-    _q("hardship_proof", "hardship_proof", YESNO, True, proof_matters),
+    _q("hardship_proof", "hardship_proof", YESNO, True, any_overdue),
     _q("contacts_harassed", "collection.contacts_harassed", YESNO, True, any_overdue),
     _q("threatened_or_insulted", "collection.threatened_or_insulted", YESNO, True, any_overdue),
     _q("contacted_on_wechat", "collection.contacted_on_wechat", YESNO, True, any_overdue),
-    _q("zhima_score", "zhima_score", INTEGER, True, zhima_matters, probes=(550, 650, 750)),
+    _q("zhima_score", "zhima_score", INTEGER, True, always, probes=(550, 650, 750)),
     _q("credit_inquiries_6m", "credit_inquiries_6m", INTEGER, True, always, probes=(2, 5, 8, 15)),
-    _q("plans", "plans", MULTI, False, plans_matter, options=_codes(Plan), probes=((), ("mortgage",), ("weilidai",))),
+    _q("plans", "plans", MULTI, False, always, options=_codes(Plan), probes=((), ("mortgage",), ("weilidai",))),
     # The gate: DingTalk questions only for people who use DingTalk; "no" answers all four.
     _q("uses_dingtalk", "", YESNO, False, always, fills=DINGTALK_FIELDS),
-    _q("employer_links_credit", "employer_links_credit", YESNO, True, dingtalk_and_record),
+    _q("employer_links_credit", "employer_links_credit", YESNO, True, uses_dingtalk),
     _q("uses_dingtalk_finance", "uses_dingtalk_finance", YESNO, True, uses_dingtalk),
     _q("dingtalk_alipay_credit_authorized", "dingtalk_alipay_credit_authorized", YESNO, True, uses_dingtalk),
-    _q("enterprise_owner", "enterprise_owner", YESNO, True, dingtalk_and_record),
+    _q("enterprise_owner", "enterprise_owner", YESNO, True, uses_dingtalk),
 )
 
 QUESTIONS: dict[str, Question] = {q.id: q for q in (HAS_DEBTS, *DEBT_QUESTIONS, MORE_DEBTS, *PERSON_QUESTIONS)}
@@ -346,16 +266,22 @@ FIELD_QUESTIONS: dict[str, Question] = {
 
 
 def walk(answers: Answers) -> list[Slot]:
-    """The relevant questions, in order, given the answers so far.  Unanswered questions
-    are assumed to keep their defaults, so the plan grows as answers come in; the debt
-    loop goes on while "another debt?" was answered yes."""
+    """The relevant questions, in order, given the answers so far: those whose
+    presupposition holds and, for the questions the rules read, that some rule could
+    still use (advisor.ui.relevance, over what the answers so far allow).  The plan grows
+    and shrinks as answers come in; the debt loop goes on while "another debt?" was
+    answered yes."""
     slots: list[Slot] = []
     ctx = Ctx(answers, slots)
+    world = known_world(answers)
 
     def visit(question: Question, index: int | None = None) -> None:
         ctx.index = index
-        if question.relevant(ctx):
-            slots.append(Slot(question, index))
+        if not question.presupposes(ctx):
+            return
+        if question.by_rules and not relevance.relevant(world, question.registry_fields, index):
+            return
+        slots.append(Slot(question, index))
 
     visit(HAS_DEBTS)
     if answers.get(("has_debts", None)) is True:
@@ -373,6 +299,52 @@ def walk(answers: Answers) -> list[Slot]:
     return slots
 
 
+def known_world(answers: Answers) -> relevance.World:
+    """What the answers so far say, as the relevance sees it: the answered fields; the
+    fields of questions that will not be asked (what they presuppose is answered and
+    false) at the Situation's defaults; every other field unknown."""
+    ctx = Ctx(answers, [])
+    debts: list[dict[str, Any]] = []
+    for index in ctx.debt_indices():
+        known: dict[str, Any] = {}
+        for question in DEBT_QUESTIONS:
+            if question.kind != TEXT:
+                _know(known, question.attribute, question, (question.id, index), ctx, index)
+        debts.append(known)
+    person: dict[str, Any] = {}
+    for question in PERSON_QUESTIONS:
+        if question.fills:
+            if answers.get((question.id, None)) is False:
+                person.update(dict.fromkeys(question.fills, False))
+            continue
+        _know(person, question.field, question, (question.id, None), ctx, None)
+    day = dated(Situation(debts=[])).as_of
+    assert day is not None
+    return relevance.World.of(debts, person, day)
+
+
+def _know(known: dict[str, Any], name: str, question: Question, key: Key, ctx: Ctx, index: int | None) -> None:
+    if key in ctx.answers:
+        known[name] = ctx.answers[key]
+        return
+    ctx.index, ctx.undecided = index, False
+    if not question.presupposes(ctx) and not ctx.undecided:
+        known.setdefault(name, _default(question.field))
+
+
+def _default(field: str) -> Any:
+    """A field's value when its question is not asked: the Situation's default."""
+    model: Any = Situation
+    name = field
+    if field.startswith("debts[]."):
+        model, name = Debt, field.split(".", 1)[1]
+    elif field.startswith("collection."):
+        model, name = Collection, field.split(".", 1)[1]
+    info = model.model_fields[name]
+    value = info.default_factory() if info.default_factory is not None else info.default
+    return _code(value)
+
+
 def situation_data(answers: Answers, slots: list[Slot] | None = None) -> dict:
     """The Situation (as JSON data) the relevant answered questions describe.  Only
     answered fields are set, so `model_dump_json(exclude_unset=True)` keeps "not asked"
@@ -385,7 +357,7 @@ def situation_data(answers: Answers, slots: list[Slot] | None = None) -> dict:
         if slot.key not in answers or question.loop_control:
             continue
         value = answers[slot.key]
-        if question.per_debt:
+        if question.per_debt and slot.index is not None:
             if question.id == "product":
                 debts[slot.index] = {}
                 data["debts"].append(debts[slot.index])
@@ -410,7 +382,7 @@ def answers_from_situation(situation: Situation, raw: dict) -> Answers:
     """Answers for a saved Situation: the fields present in the file count as answered
     (null = "don't know"), absent ones will be asked if they matter."""
     answers: Answers = {("has_debts", None): bool(situation.debts)}
-    raw_debts = raw.get("debts") if isinstance(raw.get("debts"), list) else []
+    raw_debts: list = raw["debts"] if isinstance(raw.get("debts"), list) else []
     for index, debt in enumerate(situation.debts):
         given = raw_debts[index] if index < len(raw_debts) and isinstance(raw_debts[index], dict) else {}
         for question in DEBT_QUESTIONS:
@@ -421,7 +393,7 @@ def answers_from_situation(situation: Situation, raw: dict) -> Answers:
     person_keys = set(raw) - {"debts", "schema_version"}
     if situation.debts and person_keys:
         answers[("more_debts", len(situation.debts) - 1)] = False
-    collection = raw.get("collection") if isinstance(raw.get("collection"), dict) else {}
+    collection: dict = raw["collection"] if isinstance(raw.get("collection"), dict) else {}
     for question in PERSON_QUESTIONS:
         if question.fills:
             present = [name for name in question.fills if name in raw]
@@ -470,7 +442,7 @@ def words(kind: str) -> frozenset[str]:
     from the catalogs of every language: a Chinese answer works in the English interview."""
     found: set[str] = set()
     for language in LANGUAGES:
-        found.update(normalize(w) for w in catalog(language).data["interview"]["words"][kind])
+        found.update(normalize(w) for w in catalog(language).lookup("interview", "words", kind))
     return frozenset(found)
 
 
@@ -483,7 +455,7 @@ def is_back(text: str) -> bool:
 
 
 def option_label(question: Question, code: str, lang: str) -> str:
-    return catalog(lang).data["interview"]["q"][question.id]["options"][code]
+    return catalog(lang).template("interview", "q", question.id, "options", code)
 
 
 def _option_by_word(question: Question, word: str) -> str | None:
@@ -548,10 +520,11 @@ def parse(question: Question, text: str) -> Any:
                 chosen.append(code)
         return [code for code in question.options if code in chosen]
     word = _APPROX.sub("", word).replace(",", "").replace(",", "")
+    value: float
     if question.kind == INTEGER:
         match = _INT.match(word)
         if not match:
-            raise Invalid("hint_integer", minimum=int(question.minimum), maximum=int(question.maximum))
+            raise Invalid("hint_integer", minimum=int(question.minimum or 0), maximum=int(question.maximum or 0))
         value = int(match.group(1))
     else:
         match = _NUMBER.match(word)
@@ -573,17 +546,21 @@ def _plain(number) -> str:
 
 def format_value(question: Question, value: Any, lang: str) -> str:
     """An answer in words, for the review screen and HOW."""
-    text = catalog(lang).data["interview"]
+    text = catalog(lang)
     if value is None:
-        return text["value_none"] if question.kind == TEXT else text["value_dont_know"]
+        return (
+            text.template("interview", "value_none")
+            if question.kind == TEXT
+            else text.template("interview", "value_dont_know")
+        )
     if question.kind == YESNO:
-        return text["value_yes"] if value else text["value_no"]
+        return text.template("interview", "value_yes") if value else text.template("interview", "value_no")
     if question.kind == CHOICE:
         return option_label(question, value, lang)
     if question.kind == MULTI:
         if not value:
-            return text["value_empty_list"]
-        return text["list_join"].join(option_label(question, v, lang) for v in value)
+            return text.template("interview", "value_empty_list")
+        return text.template("interview", "list_join").join(option_label(question, v, lang) for v in value)
     if question.kind == NUMBER:
         return _plain(value)
     return str(value)

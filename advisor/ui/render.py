@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -14,7 +14,7 @@ from rich.text import Text
 
 from advisor.models import Advice, Effect
 from advisor.texts.catalog import catalog
-from credit_advisor.facts.enums import HARMLESS_CODES, Topic
+from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
 # Characters that can move the cursor, recolour or reorder the screen, or cannot be
@@ -46,9 +46,9 @@ def terminal_safe(text: str) -> str:
 
 
 def severity(topic: str, effect: Effect) -> str:
-    if effect.code in HARMLESS_CODES[Topic(topic)] or effect.likelihood.value == "unlikely":
+    if effect.code in HARMLESS_CODES[Topic(topic)] or not effect.likelihood.at_least(Likelihood.possible):
         return "calm"
-    return "serious" if effect.likelihood.value in ("certain", "likely") else "watch"
+    return "serious" if effect.likelihood.at_least(Likelihood.likely) else "watch"
 
 
 def topic_severity(topic: str, effects: list[Effect]) -> str:
@@ -111,7 +111,7 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
 
 def actions_block(advice: Advice, show_sources: bool = True) -> Group:
     text = catalog(advice.language)
-    parts = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
+    parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
