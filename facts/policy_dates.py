@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .parameters import Value
 
@@ -81,6 +82,15 @@ def repair_period(
         return "none"
     start, end = values["repair.period_start"], values["repair.period_end"]
     assert isinstance(start, date) and isinstance(end, date)
+    return _period_band(overdue_days, settled, months_since_settled, as_of, start, end)
+
+
+# The bands are remembered by everything they depend on, the policy's dates included (a
+# consultation's debts, and a batch's, repeat the same few counts).
+@lru_cache(maxsize=4096)
+def _period_band(
+    overdue_days: int, settled: bool, months_since_settled: int | None, as_of: date, start: date, end: date
+) -> str:
     if not settled:
         ended = Span(as_of, as_of)
     elif months_since_settled is None:
@@ -106,6 +116,11 @@ def repaid_band(settled: bool, overdue_days: int, months_since_settled: int | No
         return "none"
     deadline, early = values["repair.repaid_by"], values["repair.early_repaid_by"]
     assert isinstance(deadline, date) and isinstance(early, date)
+    return _repaid_band(settled, months_since_settled, as_of, deadline, early)
+
+
+@lru_cache(maxsize=4096)
+def _repaid_band(settled: bool, months_since_settled: int | None, as_of: date, deadline: date, early: date) -> str:
     if not settled:
         return "not_yet" if as_of <= deadline else "too_late"
     if months_since_settled is None:

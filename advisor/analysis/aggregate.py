@@ -10,17 +10,18 @@ import json
 from operator import itemgetter
 
 from advisor import models
-from advisor.analysis.timeline import timeline_entries
+from advisor.analysis.timeline import Concluded, timeline_entries
 from advisor.engine.core import Firing
 from advisor.texts.catalog import Catalog
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
-from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
+from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport, RecordStatus, RepairStatus
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
 
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
 _OF_STRENGTH = {item.strength: item for item in Likelihood}
-CONCLUSIONS = (OnReport, Effect, Action)
+# What rules declare: findings, then conclusions.
+CONCLUSIONS = (OnReport, RecordStatus, RepairStatus, Effect, Action)
 
 # One contribution to a group: (order, seq, rule, upstream rules).  The order is
 # -strength for an effect, the rank for an action: the lowest order is the strongest
@@ -237,10 +238,12 @@ def _values(fact) -> dict:
     return values
 
 
-def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]]:
-    """One pass over the firings: the groups of effects and of actions, and the trace
-    (entries made from the engine's data as they are).  A fact matched by many firings
-    is one MatchedFact; most declared facts are never matched."""
+def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry], Concluded]:
+    """One pass over the firings: the groups of effects and of actions, the trace
+    (entries made from the engine's data as they are), and what the timeline reads.  A
+    fact matched by many firings is one MatchedFact; most declared facts are never
+    matched."""
+    concluded = Concluded()
     declared_by: dict[int, Firing] = {}
     effects: dict[tuple[str, str], _Group] = {}
     actions: dict[str, _Group] = {}
@@ -268,6 +271,12 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
             kind = type(fact)
             if kind is OnReport:
                 continue
+            if kind is RecordStatus:
+                concluded.add_record(fact["debt"], fact["status"])
+                continue
+            if kind is RepairStatus:
+                concluded.add_repair(fact["debt"], fact["status"])
+                continue
             if upstream is None:
                 upstream = _upstream(firing, declared_by) if derived else ()
             if kind is Effect:
@@ -286,7 +295,11 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
                 {"seq": seq, "rule": rule, "salience": salience, "matched": matched, "declared": declared},
             )
         )
-    return effects, actions, trace
+    negative = effects.get(("credit_report", "negative_record"))
+    if negative is not None:
+        for debt, order in negative.debts.items():
+            concluded.add_negative(debt, -order)
+    return effects, actions, trace, concluded
 
 
 def build_advice(
@@ -296,7 +309,7 @@ def build_advice(
     text: Catalog,
     ruleset_version: str,
 ) -> models.Advice:
-    effects, actions, trace = _collect(firings)
+    effects, actions, trace, concluded = _collect(firings)
     topics: dict[str, dict] = {}
     for topic, codes in TOPICS:
         found = [(code, effects[(topic, code)]) for code in codes if (topic, code) in effects]
@@ -360,7 +373,7 @@ def build_advice(
             "warnings": situation_warnings(situation, text),
             "disclaimer": text.disclaimer,
             "debt_labels": labels,
-            "timeline": timeline_entries(situation, firings, text, labels),
+            "timeline": timeline_entries(situation, concluded, text, labels),
         }
     )
 

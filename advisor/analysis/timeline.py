@@ -22,7 +22,7 @@ from functools import lru_cache
 from advisor.models import Advice, Milestone, RepairWindow, TimelineEntry
 from advisor.texts.audit_text import audit_text, debt_name
 from advisor.texts.catalog import Catalog
-from credit_advisor.facts.enums import Likelihood
+from credit_advisor.facts.enums import STRENGTH, Likelihood
 from credit_advisor.facts.kb import Effect, RecordStatus, RepairStatus
 from credit_advisor.facts.parameters import Value, parameters_on
 from credit_advisor.facts.policy_dates import hidden_by_month, month_index, month_text, settled_month
@@ -41,48 +41,65 @@ REPAIR_ORDER = (
     "not_covered_period",
 )
 STATES_A_RECORD = frozenset({"visible_while_unpaid", "visible_until", "unknown"})
-STRENGTH = {likelihood.value: likelihood.strength for likelihood in Likelihood}
-POSSIBLE = STRENGTH["possible"]
-LIKELIHOOD_OF = {strength: code for code, strength in STRENGTH.items()}
+POSSIBLE = STRENGTH[Likelihood.possible]
+_RECORD_RANK = {status: rank for rank, status in enumerate(RECORD_ORDER)}
+_REPAIR_RANK = {status: rank for rank, status in enumerate(REPAIR_ORDER)}
 
 
 class Concluded:
-    """The per-debt conclusions the timeline reads, gathered from the firings."""
+    """The per-debt conclusions the timeline reads.  The Advice's one pass over the
+    firings (advisor.analysis.aggregate) fills it as it goes; `of_firings` walks them for
+    other readers."""
 
-    def __init__(self, declared: Iterable):
-        self.records: dict[int, set[str]] = {}
-        self.repairs: dict[int, set[str]] = {}
+    __slots__ = ("negative", "records", "repairs")
+
+    def __init__(self) -> None:
+        self.records: dict[int, str] = {}  # debt → the status told (first in RECORD_ORDER)
+        self.repairs: dict[int, str] = {}  # debt → the status told (first in REPAIR_ORDER)
         self.negative: dict[int, int] = {}  # debt → strongest negative_record strength
-        # Exact classes: kb's fact classes are final, and a consultation declares
-        # hundreds of facts (isinstance on each was a visible share of the timeline).
-        for fact in declared:
-            kind = type(fact)
-            if kind is Effect:
-                if fact["code"] == "negative_record" and fact["topic"] == "credit_report":
-                    strength = STRENGTH[fact["likelihood"]]
-                    if strength > self.negative.get(fact["debt"], 0):
-                        self.negative[fact["debt"]] = strength
-            elif kind is RecordStatus:
-                self.records.setdefault(fact["debt"], set()).add(fact["status"])
-            elif kind is RepairStatus:
-                self.repairs.setdefault(fact["debt"], set()).add(fact["status"])
+
+    def add_record(self, debt: int, status: str) -> None:
+        known = self.records.get(debt)
+        if known is None or _RECORD_RANK[status] < _RECORD_RANK[known]:
+            self.records[debt] = status
+
+    def add_repair(self, debt: int, status: str) -> None:
+        known = self.repairs.get(debt)
+        if known is None or _REPAIR_RANK[status] < _REPAIR_RANK[known]:
+            self.repairs[debt] = status
+
+    def add_negative(self, debt: int, strength: int) -> None:
+        if strength > self.negative.get(debt, 0):
+            self.negative[debt] = strength
 
     @classmethod
     def of_firings(cls, firings: Iterable) -> Concluded:
-        return cls(fact for firing in firings for fact in firing.declared)
+        concluded = cls()
+        # Exact classes: kb's fact classes are final.
+        for firing in firings:
+            for fact in firing.declared:
+                kind = type(fact)
+                if kind is Effect:
+                    if fact["code"] == "negative_record" and fact["topic"] == "credit_report":
+                        concluded.add_negative(fact["debt"], STRENGTH[fact["likelihood"]])
+                elif kind is RecordStatus:
+                    concluded.add_record(fact["debt"], fact["status"])
+                elif kind is RepairStatus:
+                    concluded.add_repair(fact["debt"], fact["status"])
+        return concluded
 
     def record_status(self, debt: int) -> str:
-        status = next((s for s in RECORD_ORDER if s in self.records.get(debt, ())), "none")
+        status = self.records.get(debt, "none")
         if status in STATES_A_RECORD and self.negative.get(debt, 0) < POSSIBLE:
             return "none"  # the credit-report topic expects no record for this debt
         return status
 
     def record_likelihood(self, debt: int) -> str | None:
         strength = self.negative.get(debt)
-        return None if strength is None else LIKELIHOOD_OF[strength]
+        return None if strength is None else Likelihood.of_strength(strength).value
 
     def repair_status(self, debt: int) -> str | None:
-        return next((s for s in REPAIR_ORDER if s in self.repairs.get(debt, ())), None)
+        return self.repairs.get(debt)
 
 
 def _debt_status(debt: Debt) -> str:
@@ -222,21 +239,60 @@ def entry_parts(entry: TimelineEntry, text: Catalog, as_of: date) -> list[tuple[
 
 
 def timeline_entries(
-    situation: Situation, firings: Iterable, text: Catalog, labels: list[str] | None = None
+    situation: Situation, concluded: Concluded, text: Catalog, labels: list[str] | None = None
 ) -> list[TimelineEntry]:
     """The timeline with a one-line summary per debt in the catalog's language (validated
-    models: the Advice takes them as they are)."""
+    models: the Advice takes them as they are).  `concluded`: what the rules concluded,
+    gathered by the Advice's own pass over the firings (`Concluded.of_firings` otherwise)."""
     from advisor.analysis.aggregate import debt_labels
 
-    assert situation.as_of is not None
+    as_of = situation.as_of
+    assert as_of is not None
     names = labels if labels is not None else debt_labels(situation, text)
-    separator = audit_text(text, "timeline.separator")
+    values = parameters_on(as_of)
     entries = []
-    for entry in timeline(situation, firings):
-        parts = separator.join(words for words, _ in entry_parts(entry, text, situation.as_of))
-        summary = audit_text(text, "timeline.summary", debt=debt_name(names, entry.debt), parts=parts)
-        entries.append(entry.model_copy(update={"summary": summary}))
+    for index, debt in enumerate(situation.debts):
+        name = debt_name(names, index)
+        # Everything the entry is made from: what the debt says, what the rules
+        # concluded for it, the day and its parameters, the words (the same few
+        # combinations recur across debts and consultations).
+        key = (
+            index,
+            name,
+            debt.overdue_days > 0,
+            debt.settled,
+            debt.months_since_settled,
+            concluded.records.get(index),
+            concluded.repairs.get(index),
+            concluded.negative.get(index),
+            as_of,
+            id(values),
+            id(text),
+        )
+        found = _ENTRIES.get(key)
+        if found is None:
+            found = _remember_entry(key, debt_timeline(index, debt, concluded, as_of), name, text, values)
+        entries.append(found[0])
     return entries
+
+
+# Entries by what they are made from, each with the parameters and catalog it was made
+# with (kept alive, so their ids in the key stay theirs).  The models are frozen: one
+# instance can sit in many Advices.
+_ENTRIES: dict[tuple, tuple[TimelineEntry, Mapping[str, Value], Catalog]] = {}
+
+
+def _remember_entry(
+    key: tuple, entry: TimelineEntry, name: str, text: Catalog, values: Mapping[str, Value]
+) -> tuple[TimelineEntry, Mapping[str, Value], Catalog]:
+    assert entry.debt == key[0]
+    separator = audit_text(text, "timeline.separator")
+    parts = separator.join(words for words, _ in entry_parts(entry, text, key[8]))
+    summary = audit_text(text, "timeline.summary", debt=name, parts=parts)
+    if len(_ENTRIES) >= 4096:
+        _ENTRIES.clear()
+    found = _ENTRIES[key] = (entry.model_copy(update={"summary": summary}), values, text)
+    return found
 
 
 # --- the text report ----------------------------------------------------------------------
