@@ -20,8 +20,8 @@ from credit_advisor.rules.registry import RuleMeta
 
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
 _OF_STRENGTH = {item.strength: item for item in Likelihood}
-# What rules declare: findings, then conclusions.
-CONCLUSIONS = (OnReport, RecordStatus, RepairStatus, Effect, Action)
+# What rules declare: findings and conclusions (a set: asked of every fact a firing holds).
+CONCLUSIONS = frozenset({OnReport, RecordStatus, RepairStatus, Effect, Action})
 
 # One contribution to a group: (order, seq, rule, upstream rules).  The order is
 # -strength for an effect, the rank for an action: the lowest order is the strongest
@@ -269,26 +269,24 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
             declared_by[fact["__factid__"]] = firing
             declared.append(_declared_text(fact))
             kind = type(fact)
-            if kind is OnReport:
-                continue
-            if kind is RecordStatus:
-                concluded.add_record(fact["debt"], fact["status"])
-                continue
-            if kind is RepairStatus:
-                concluded.add_repair(fact["debt"], fact["status"])
-                continue
-            if upstream is None:
-                upstream = _upstream(firing, declared_by) if derived else ()
             if kind is Effect:
+                if upstream is None:
+                    upstream = _upstream(firing, declared_by) if derived else ()
                 group = effects.get((fact["topic"], fact["code"]))
                 if group is None:
                     group = effects[(fact["topic"], fact["code"])] = _Group()
                 group.add(-STRENGTH[fact["likelihood"]], seq, rule, fact["debt"], upstream)
             elif kind is Action:
+                if upstream is None:
+                    upstream = _upstream(firing, declared_by) if derived else ()
                 group = actions.get(fact["code"])
                 if group is None:
                     group = actions[fact["code"]] = _Group()
                 group.add(fact["rank"], seq, rule, fact["debt"], upstream)
+            elif kind is RecordStatus:
+                concluded.add_record(fact["debt"], fact["status"])
+            elif kind is RepairStatus:
+                concluded.add_repair(fact["debt"], fact["status"])
         trace.append(
             entry_of(
                 models.TraceEntry,
