@@ -45,7 +45,7 @@ from credit_advisor.facts.schema import TEMPLATES, Slot
 from credit_advisor.facts.situation import Collection, Debt, Situation
 from credit_advisor.rules.base import Conclusions
 
-Bindings = dict
+Bindings = Mapping[str, Any]  # as the compiled constraints take and give them
 DEBT_FIELD = "debts."
 
 
