@@ -13,7 +13,10 @@ fields feeding it, its computation), then words for its values in
 `advisor/texts/catalogs/<lang>/audit.toml` (`[audit.values.<Fact>.<slot>]`), which the
 catalog tests demand.  Field names are the registry's (`debts.overdue_days`,
 `collection.threatened_or_insulted`, `zhima_score`): on a per-debt fact `debts.X` is the
-debt's own X; on the person's fact it is X of every debt.
+debt's own X; on the person's fact it is X of every debt.  A slot that depends on the
+day the advice is for lists `as_of` among its fields: every computation receives the
+Situation's `Day` (`as_of` and the dated parameters in force on it).  The fields must be
+all a computation reads: `facts.kb` remembers computed slots by them.
 """
 
 from __future__ import annotations
