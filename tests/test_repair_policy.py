@@ -128,6 +128,21 @@ def test_a_qualifying_overdue_is_hidden_and_its_record_lowered():
     assert (first.kind, first.month, first.reached) == ("record_hidden", "2025-12", True)
 
 
+def test_a_hidden_record_is_good_news_wherever_harm_is_judged():
+    # One declaration (HARMLESS_CODES) feeds the Effect's `harmful` slot, what-if's
+    # outlook and the report's severity.
+    from advisor.analysis.whatif import _by_subject, outlook
+    from advisor.ui.render import severity
+
+    advice = consult({**LICENSED_45, **SETTLED_2025_11, "overdue_amount_cny": 3000})
+    hidden = next(e for e in advice.topics["credit_report"].effects if e.code == "hidden_by_repair")
+    assert (hidden.likelihood.value, severity("credit_report", hidden)) == ("likely", "calm")
+    harmful, calm = _by_subject(advice)
+    assert ("credit_report.hidden_by_repair", 0) in calm
+    assert not any(code == "credit_report.hidden_by_repair" for code, _ in harmful)
+    assert outlook(advice).calm == len(calm)
+
+
 def effects(advice, topic: str) -> dict[str, str]:
     return {e.code: e.likelihood.value for e in advice.topics[topic].effects}
 
