@@ -115,34 +115,62 @@ def of_engine_data(kind: type[_Trusted], fields: dict) -> _Trusted:
     return item
 
 
-class RepairWindow(_Out):
-    """The PBOC one-time credit repair (announced 2025-12-22) for one debt (addition)."""
+RecordStatus = Literal["none", "hidden_by_repair", "visible_while_unpaid", "visible_until", "aged_off", "unknown"]
+RepairStatusCode = Literal[
+    "hidden",
+    "may_apply",
+    "still_shown",
+    "repay_by_deadline",
+    "not_covered_amount",
+    "not_covered_period",
+    "repaid_after_deadline",
+    "not_repaid_by_deadline",
+]
 
-    status: Literal["not_applicable", "closed", "may_apply"]
-    reason: str = Field(
-        description="never_overdue, amount_over_limit, not_repaid_by_deadline, repaid_after_deadline or repaid_small_overdue"
-    )
-    deadline: str = Field(default="2026-03-31", description="overdues must have been repaid in full by this date")
-    max_amount_cny: int = Field(default=10_000, description="each overdue may be at most this amount")
+
+class RepairWindow(_Out):
+    """How the PBOC one-time credit repair (announced 2025-12-22) stands for one debt, as
+    the credit-report rules concluded it, with the policy's dates on `as_of`."""
+
+    status: RepairStatusCode
+    deadline: str = Field(description="the overdue had to be repaid in full by this day (YYYY-MM-DD)")
+    max_amount_cny: float = Field(description="each month's overdue amount may be at most this")
+    period: list[str] = Field(description="the first and last day of the overdues the policy covers")
+
+
+class Milestone(_Out):
+    """A month that changes something for the debt (addition)."""
+
+    kind: Literal["record_ages_off", "record_hidden", "repair_deadline", "clean_six_months", "good_record_two_years"]
+    month: str = Field(description="YYYY-MM")
+    reached: bool = Field(description="the month is `as_of`'s month or earlier")
+    in_months: int = Field(ge=0, description="months from `as_of`'s month; 0 once reached")
 
 
 class TimelineEntry(_Out):
-    """When things change for one debt, in months from the situation's present (addition)."""
+    """One debt's timeline, from the rules' conclusions, dated from `as_of` (contract v2)."""
 
     debt: int
-    status: Literal["never_overdue", "open", "settled", "settled_date_unknown"]
-    months_since_settled: int | None = Field(default=None, description="as given, when settled")
-    record_visible_until_months: int | None = Field(
-        description="months until the overdue stops showing on the report (5 years after settlement); "
-        "0 = no longer shows; null = never while unsettled, or settlement date unknown"
+    status: Literal["never_overdue", "open", "settled", "settled_date_unknown"] = Field(
+        description="the debt as given (addition)"
     )
-    clean_six_months_in_months: int | None = Field(
-        description="months until six clean months after settlement; 0 = reached; null = not while unsettled"
+    record_status: RecordStatus = Field(
+        description="none when no negative record is expected for the debt (its negative_record below possible)"
     )
-    good_record_two_years_in_months: int | None = Field(
-        description="months until two years of good record after settlement; 0 = reached; null = not while unsettled"
+    record_likelihood: Likelihood | None = Field(
+        default=None, description="the debt's own credit_report.negative_record likelihood, if any (addition)"
     )
-    repair_window: RepairWindow
+    record_visible_until: str | None = Field(
+        description="YYYY-MM the record stops showing (5 years after settlement); null when no negative record "
+        "is expected, when it never ages off while unpaid, or when the settlement month is unknown"
+    )
+    repair_window: RepairWindow | None = Field(
+        description="the one-time credit repair; null unless the overdue fell in (or may have fallen in) its period"
+    )
+    repair_status: RepairStatusCode | None = Field(
+        default=None, description="what the rules concluded about the repair, also outside its period (addition)"
+    )
+    milestones: list[Milestone] = Field(default_factory=list)
     summary: str = Field(default="", description="the entry in words")
 
 
@@ -158,5 +186,5 @@ class Advice(_Out):
     disclaimer: str
     debt_labels: list[str] = Field(default_factory=list, description="how each debt is named in the texts (addition)")
     timeline: list[TimelineEntry] = Field(
-        default_factory=list, description="per debt: when the record stops showing, clean marks, repair (addition)"
+        default_factory=list, description="per debt: record status and when it changes, repair, milestones"
     )

@@ -2,7 +2,8 @@
 
 The thresholds are not knowledge claims of their own: each band is the boundary a
 knowledge item talks about, and its number is a dated parameter (`parameters.toml`:
-30 and 90 days, 6, 24 and 60 months, inquiry counts, Zhima scores, 10,000 yuan), read
+30 and 90 days, 6, 24 and 60 months, inquiry counts, Zhima scores; the repair's dates and
+amount are banded in `policy_dates.py`), read
 for the Situation's `as_of` day and handed in as `values`.
 """
 
@@ -36,15 +37,6 @@ def settled_age(settled: bool, months: int | None, values: Mapping[str, Value]) 
     if months < values["record.retention_months"]:  # type: ignore[operator]
         return "clean_2y"  # lenders look hardest at the last two years (C8, E4)
     return "aged_off"
-
-
-def amount_band(amount: float | None, values: Mapping[str, Value]) -> str:
-    if amount is None:
-        return "unknown"
-    limit = values.get("repair.max_overdue_cny", False)
-    if limit is False:
-        return "unknown"  # no repair policy on that day: no line to compare with
-    return "small" if amount <= limit else "large"  # type: ignore[operator]
 
 
 def count_band(count: int) -> str:

@@ -138,11 +138,17 @@ EFFECT_CODES: dict[Topic, tuple[str, ...]] = {
         "third_party_credit_check",
         "enterprise_credit_required",
     ),
-    Topic.credit_report: ("no_negative_record", "negative_record", "inquiry_overload"),
+    Topic.credit_report: ("no_negative_record", "negative_record", "inquiry_overload", "hidden_by_repair"),
     Topic.borrowing: ("unaffected", "approval_harder", "mortgage_rejection_risk", "higher_cost"),
     Topic.collection: ("none", "penalty_fees", "lawsuit_risk", "illegal_collection"),
 }
 CALM_CODES = {topic: codes[0] for topic, codes in EFFECT_CODES.items()}
+# Codes that are no harm: each topic's calm code, and good news beside it (a record the
+# one-time repair hides).  They never block a calm fallback and weigh nothing in what-if.
+HARMLESS_CODES: dict[Topic, frozenset[str]] = {
+    topic: frozenset({calm, *(("hidden_by_repair",) if topic is Topic.credit_report else ())})
+    for topic, calm in CALM_CODES.items()
+}
 
 ACTION_CODES: tuple[str, ...] = (
     "settle_overdue",

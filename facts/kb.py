@@ -6,12 +6,15 @@ shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x fast
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from operator import attrgetter
+
 from . import schema
-from .enums import CALM_CODES, Likelihood, Topic
+from .enums import HARMLESS_CODES, Likelihood, Topic
 from .experta_compat import Fact
-from .parameters import parameters_on
+from .parameters import Day, day_on
 from .schema import Compute, Template
-from .situation import Situation, dated
+from .situation import Debt, Situation, dated
 
 ALARMING = tuple(item.value for item in Likelihood.down_to(Likelihood.possible))
 
@@ -47,8 +50,9 @@ class KbFact(Fact):
 
     @classmethod
     def _of_plain(cls, slots: dict):
-        """A fact from slots already known to be plain: for `effect()`, whose slots are
-        codes, booleans and the debt index by construction."""
+        """A fact from slots already known to be plain: for the conclusions (`effect()`
+        and the others below) and the schema's computed slots, codes, booleans, numbers
+        and None by construction."""
         fact = dict.__new__(cls)
         dict.update(fact, slots)
         return fact
@@ -70,7 +74,7 @@ def _plain_slots(slots: dict) -> bool:
 
 
 class DebtFact(KbFact):
-    """One debt with its plain attributes banded (`band`, `age`, `size`)."""
+    """One debt with its plain attributes banded (`band`, `age`, the repair's bands)."""
 
 
 class PersonFact(KbFact):
@@ -83,6 +87,15 @@ class PlanFact(KbFact):
 
 class OnReport(KbFact):
     """Finding: how likely this debt's overdue shows on the PBOC credit report."""
+
+
+class RecordStatus(KbFact):
+    """Finding: what the rule that judged this debt's record says of its display
+    (`visible_while_unpaid`, `visible_until`, `unknown`, `aged_off`, `hidden_by_repair`)."""
+
+
+class RepairStatus(KbFact):
+    """Finding: how the one-time credit repair stands for this debt (K4)."""
 
 
 class Effect(KbFact):
@@ -109,7 +122,7 @@ def effect(topic: Topic, code: str, likelihood: Likelihood, debt: int, rule: str
     key = (id(topic), code, id(likelihood))  # enum members are singletons; their hash is slow
     fixed = _EFFECT_SLOTS.get(key)
     if fixed is None:
-        harmful = code != CALM_CODES[topic]
+        harmful = code not in HARMLESS_CODES[topic]
         fixed = (topic.value, likelihood.value, harmful, harmful and likelihood.value in ALARMING)
         _EFFECT_SLOTS[key] = fixed
     topic_value, likelihood_value, harmful, alarming = fixed
@@ -142,22 +155,66 @@ def on_report(debt: int, likelihood: Likelihood, rule: str = "") -> OnReport:
     return OnReport._of_plain({"debt": debt, "likelihood": Likelihood(likelihood).value, "rule": rule})
 
 
+def record_status(debt: int, status: str, rule: str = "") -> RecordStatus:
+    if type(debt) is not int or type(status) is not str or type(rule) is not str:
+        raise TypeError(f"record_status(): debt must be an int, status and rule str, not {debt!r}, {status!r}")
+    return RecordStatus._of_plain({"debt": debt, "status": status, "rule": rule})
+
+
+def repair_status(debt: int, status: str, rule: str = "") -> RepairStatus:
+    if type(debt) is not int or type(status) is not str or type(rule) is not str:
+        raise TypeError(f"repair_status(): debt must be an int, status and rule str, not {debt!r}, {status!r}")
+    return RepairStatus._of_plain({"debt": debt, "status": status, "rule": rule})
+
+
 def situation_to_facts(situation: Situation) -> list[Fact]:
     """The experta facts for a situation, in a stable order, banded with the parameters
     in force on its `as_of` day (today, if it has none).  Every slot is computed as
     `facts.schema` declares it."""
     situation = dated(situation)
     assert situation.as_of is not None
-    values = parameters_on(situation.as_of)
-    facts: list[Fact] = []
-    for index, debt in enumerate(situation.debts):
-        slots = {"debt": index}
-        for name, compute in _DEBT_SLOTS:
-            slots[name] = compute(debt, values)
-        facts.append(DebtFact(**slots))
-    facts.append(PersonFact(**{name: compute(situation, values) for name, compute in _PERSON_SLOTS}))
-    facts.extend(PlanFact(**{name: compute(plan, values) for name, compute in _PLAN_SLOTS}) for plan in situation.plans)
+    day = day_on(situation.as_of)
+    # The computed slots are codes, booleans, numbers and None (facts.schema): plain.
+    facts: list[Fact] = [
+        DebtFact._of_plain({"debt": index, **_debt_slots(debt, day)}) for index, debt in enumerate(situation.debts)
+    ]
+    facts.append(PersonFact._of_plain(_person_slots(situation, day)))
+    facts.extend(
+        PlanFact._of_plain({name: compute(plan, day) for name, compute in _PLAN_SLOTS}) for plan in situation.plans
+    )
     return facts
+
+
+def _debt_slots(debt: Debt, day: Day) -> dict:
+    """A debt's computed slots.  The schema declares the fields each is computed from, so
+    they are remembered by those fields' values and the day (its parameters by identity,
+    kept alive with the entry): a consultation's debts, and a batch's, repeat the same
+    few combinations.  Shared: read only."""
+    key = (day.as_of, id(day.values), _DEBT_FIELDS(debt))
+    found = _DEBT_MEMO.get(key)
+    if found is None:
+        if len(_DEBT_MEMO) >= 4096:
+            _DEBT_MEMO.clear()
+        found = _DEBT_MEMO[key] = (day.values, {name: compute(debt, day) for name, compute in _DEBT_SLOTS})
+    return found[1]
+
+
+def _person_slots(situation: Situation, day: Day) -> dict:
+    """The person's computed slots, remembered like a debt's (`_debt_slots`) by the
+    fields the schema says feed them: the person's own, each debt's, the plans."""
+    key = (
+        day.as_of,
+        id(day.values),
+        _PERSON_OWN_FIELDS(situation),
+        tuple(map(_PERSON_DEBT_FIELDS, situation.debts)),
+        tuple(situation.plans),
+    )
+    found = _PERSON_MEMO.get(key)
+    if found is None:
+        if len(_PERSON_MEMO) >= 4096:
+            _PERSON_MEMO.clear()
+        found = _PERSON_MEMO[key] = (day.values, {name: compute(situation, day) for name, compute in _PERSON_SLOTS})
+    return found[1]
 
 
 def _computations(template: Template) -> tuple[tuple[str, Compute], ...]:
@@ -165,6 +222,22 @@ def _computations(template: Template) -> tuple[tuple[str, Compute], ...]:
 
 
 _DEBT_SLOTS = _computations(schema.DEBT)
+_DEBT_FIELDS = attrgetter(
+    *dict.fromkeys(
+        field.removeprefix("debts.")
+        for slot in schema.DEBT.computed
+        for field in slot.fields
+        if field.startswith("debts.")
+    )
+)
+_DEBT_MEMO: dict[tuple, tuple[Mapping, dict]] = {}
+_PERSON_FIELDS = tuple(dict.fromkeys(field for slot in schema.PERSON.computed for field in slot.fields))
+# `debts` (how many) is the length of the per-debt part of the key; `plans` a list.
+_PERSON_OWN_FIELDS = attrgetter(
+    *(f for f in _PERSON_FIELDS if f not in ("debts", "plans") and not f.startswith("debts."))
+)
+_PERSON_DEBT_FIELDS = attrgetter(*(f.removeprefix("debts.") for f in _PERSON_FIELDS if f.startswith("debts.")))
+_PERSON_MEMO: dict[tuple, tuple[Mapping, dict]] = {}
 _PERSON_SLOTS = _computations(schema.PERSON)
 _PLAN_SLOTS = _computations(schema.PLAN)
 # The classes the schema's templates name.
@@ -173,6 +246,8 @@ FACT_CLASSES: dict[str, type[KbFact]] = {
     "PersonFact": PersonFact,
     "PlanFact": PlanFact,
     "OnReport": OnReport,
+    "RecordStatus": RecordStatus,
+    "RepairStatus": RepairStatus,
     "Effect": Effect,
     "Action": Action,
 }

@@ -109,10 +109,15 @@ def all_parameters() -> MappingProxyType[str, Parameter]:
     return MappingProxyType({name: _parameter(name, node) for name, node in sorted(_flatten(table).items())})
 
 
-def first_full_day() -> date:
-    """The first day on which every parameter has a value: the earliest day the
-    knowledge can be applied to (a Situation's `as_of` may not be earlier)."""
-    return max(found.periods[0].start for found in all_parameters().values())
+FIRST_DAY_PARAMETER = "record.retention_months"
+
+
+def first_day() -> date:
+    """The earliest day the knowledge applies to: the day the credit-reporting regulation
+    (征信业管理条例, whose 5-year retention every record rule rests on) took effect.  Every
+    parameter the rules read has a value from then, or is read only behind its policy's
+    `in_force` flag (the one-time repair's); a Situation's `as_of` may not be earlier."""
+    return all_parameters()[FIRST_DAY_PARAMETER].periods[0].start
 
 
 def parameter(name: str, day: date) -> Value:
@@ -134,6 +139,20 @@ def parameters_on(day: date) -> MappingProxyType[str, Value]:
         except ParameterError:
             continue  # not yet defined on that day: asking for it raises below
     return MappingProxyType(values)
+
+
+@dataclass(frozen=True)
+class Day:
+    """The day a Situation is advised for (`as_of`) with the parameters in force on it:
+    what every computed slot of a fact may depend on (facts.schema)."""
+
+    as_of: date
+    values: MappingProxyType[str, Value]
+
+
+def day_on(as_of: date) -> Day:
+    """The `Day` of `as_of`, its parameters read through `parameters_on` (remembered)."""
+    return Day(as_of, parameters_on(as_of))
 
 
 def value_on(values: MappingProxyType[str, Value] | dict[str, Value], name: str) -> Value:

@@ -13,7 +13,10 @@ fields feeding it, its computation), then words for its values in
 `advisor/texts/catalogs/<lang>/audit.toml` (`[audit.values.<Fact>.<slot>]`), which the
 catalog tests demand.  Field names are the registry's (`debts.overdue_days`,
 `collection.threatened_or_insulted`, `zhima_score`): on a per-debt fact `debts.X` is the
-debt's own X; on the person's fact it is X of every debt.
+debt's own X; on the person's fact it is X of every debt.  A slot that depends on the
+day the advice is for lists `as_of` among its fields: every computation receives the
+Situation's `Day` (`as_of` and the dated parameters in force on it).  The fields must be
+all a computation reads: `facts.kb` remembers computed slots by them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .bands import amount_band, count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
+from .bands import count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
 from .enums import (
     ACTION_CODES,
     ALIPAY_MICRO_LOANS,
@@ -35,12 +38,13 @@ from .enums import (
     Reported,
     Topic,
 )
-from .parameters import Value
+from .parameters import Day, Value
+from .policy_dates import overdue_size, repaid_band, repair_period
 
 Values = Mapping[str, Value]
 # How a slot's value is computed: from the source (a Debt, the Situation or a Plan) and
-# the dated parameters in force on the Situation's `as_of` day.
-Compute = Callable[[Any, Values], Any]
+# the Situation's day: `as_of` and the dated parameters in force on it (`day.values`).
+Compute = Callable[[Any, Day], Any]
 
 BOOL: tuple[bool, ...] = (True, False)
 TRI: tuple[bool | None, ...] = (True, False, None)
@@ -101,26 +105,47 @@ DEBT = Template(
     "debt",
     (
         Slot("debt", key=True),  # the debt's index in the Situation
-        Slot("product", _codes(Product), ("debts.product",), lambda d, v: d.product.value),
-        Slot("lender", _codes(Lender), ("debts.lender",), lambda d, v: d.lender.value),
+        Slot("product", _codes(Product), ("debts.product",), lambda d, day: d.product.value),
+        Slot("lender", _codes(Lender), ("debts.lender",), lambda d, day: d.lender.value),
         Slot(
             "band",
             ("none", "short", "medium", "long"),
             ("debts.overdue_days",),
-            lambda d, v: overdue_band(d.overdue_days, v),
+            lambda d, day: overdue_band(d.overdue_days, day.values),
         ),
-        Slot("open", BOOL, ("debts.overdue_days", "debts.settled"), lambda d, v: d.overdue_days > 0 and not d.settled),
-        Slot("settled", BOOL, ("debts.settled",), lambda d, v: d.settled),
+        Slot(
+            "open", BOOL, ("debts.overdue_days", "debts.settled"), lambda d, day: d.overdue_days > 0 and not d.settled
+        ),
+        Slot("settled", BOOL, ("debts.settled",), lambda d, day: d.settled),
         Slot(
             "age",
             ("open", "unknown", "recent", "clean_6m", "clean_2y", "aged_off"),
             ("debts.settled", "debts.months_since_settled"),
-            lambda d, v: settled_age(d.settled, d.months_since_settled, v),
+            lambda d, day: settled_age(d.settled, d.months_since_settled, day.values),
         ),
-        Slot("reported", _codes(Reported), ("debts.reported",), lambda d, v: d.reported.value),
-        Slot("negotiation", _codes(Negotiation), ("debts.negotiation",), lambda d, v: d.negotiation.value),
-        Slot("alipay", BOOL, ("debts.product",), lambda d, v: d.product in ALIPAY_MICRO_LOANS),
-        Slot("size", ("small", "large", "unknown"), ("debts.amount_cny",), lambda d, v: amount_band(d.amount_cny, v)),
+        Slot("reported", _codes(Reported), ("debts.reported",), lambda d, day: d.reported.value),
+        Slot("negotiation", _codes(Negotiation), ("debts.negotiation",), lambda d, day: d.negotiation.value),
+        Slot("alipay", BOOL, ("debts.product",), lambda d, day: d.product in ALIPAY_MICRO_LOANS),
+        # The one-time credit repair (K4): where the overdue's dates and amount fall
+        # against the policy, on `as_of` (facts/policy_dates.py).
+        Slot(
+            "overdue_size",
+            ("small", "large", "unknown"),
+            ("debts.overdue_amount_cny",),
+            lambda d, day: overdue_size(d.overdue_amount_cny, day.values),
+        ),
+        Slot(
+            "repair_period",
+            ("none", "in", "after", "before", "unknown"),
+            ("debts.overdue_days", "debts.settled", "debts.months_since_settled", "as_of"),
+            lambda d, day: repair_period(d.overdue_days, d.settled, d.months_since_settled, day.as_of, day.values),
+        ),
+        Slot(
+            "repaid",
+            ("none", "early", "by_deadline", "after_deadline", "not_yet", "too_late", "unknown"),
+            ("debts.overdue_days", "debts.settled", "debts.months_since_settled", "as_of"),
+            lambda d, day: repaid_band(d.settled, d.overdue_days, d.months_since_settled, day.as_of, day.values),
+        ),
     ),
 )
 
@@ -128,13 +153,13 @@ PERSON = Template(
     "PersonFact",
     "person",
     (
-        Slot("debts", None, ("debts",), lambda s, v: len(s.debts)),
-        Slot("overdue", BOOL, ("debts.overdue_days",), lambda s, v: any(map(_overdue, s.debts))),
+        Slot("debts", None, ("debts",), lambda s, day: len(s.debts)),
+        Slot("overdue", BOOL, ("debts.overdue_days",), lambda s, day: any(map(_overdue, s.debts))),
         Slot(
             "overdue_debts",
             ("none", "one", "many"),
             ("debts.overdue_days",),
-            lambda s, v: count_band(sum(map(_overdue, s.debts))),
+            lambda s, day: count_band(sum(map(_overdue, s.debts))),
         ),
         # Person-level summaries for person-level conclusions: a rule matching each debt
         # instead would fire once per debt to conclude one thing.
@@ -142,51 +167,59 @@ PERSON = Template(
             "alipay_overdue",
             BOOL,
             ("debts.product", "debts.overdue_days"),
-            lambda s, v: any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in s.debts),
+            lambda s, day: any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in s.debts),
         ),
-        Slot("new_credit", BOOL, ("plans",), lambda s, v: bool(s.plans)),
-        Slot("zhima", ("low", "mid", "high", "unknown"), ("zhima_score",), lambda s, v: zhima_band(s.zhima_score, v)),
+        Slot("new_credit", BOOL, ("plans",), lambda s, day: bool(s.plans)),
+        Slot(
+            "zhima",
+            ("low", "mid", "high", "unknown"),
+            ("zhima_score",),
+            lambda s, day: zhima_band(s.zhima_score, day.values),
+        ),
         Slot(
             "inquiries",
             ("few", "some", "grey", "overload", "unknown"),
             ("credit_inquiries_6m",),
-            lambda s, v: inquiry_band(s.credit_inquiries_6m, v),
+            lambda s, day: inquiry_band(s.credit_inquiries_6m, day.values),
         ),
         Slot(
-            "hardship", ("objective", "other", "none", "unknown"), ("hardship",), lambda s, v: hardship_kind(s.hardship)
+            "hardship",
+            ("objective", "other", "none", "unknown"),
+            ("hardship",),
+            lambda s, day: hardship_kind(s.hardship),
         ),
-        Slot("proof", TRI, ("hardship_proof",), lambda s, v: s.hardship_proof),
-        Slot("employer_links_credit", TRI, ("employer_links_credit",), lambda s, v: s.employer_links_credit),
-        Slot("dingtalk_finance", TRI, ("uses_dingtalk_finance",), lambda s, v: s.uses_dingtalk_finance),
+        Slot("proof", TRI, ("hardship_proof",), lambda s, day: s.hardship_proof),
+        Slot("employer_links_credit", TRI, ("employer_links_credit",), lambda s, day: s.employer_links_credit),
+        Slot("dingtalk_finance", TRI, ("uses_dingtalk_finance",), lambda s, day: s.uses_dingtalk_finance),
         Slot(
             "alipay_authorized",
             TRI,
             ("dingtalk_alipay_credit_authorized",),
-            lambda s, v: s.dingtalk_alipay_credit_authorized,
+            lambda s, day: s.dingtalk_alipay_credit_authorized,
         ),
-        Slot("enterprise_owner", TRI, ("enterprise_owner",), lambda s, v: s.enterprise_owner),
+        Slot("enterprise_owner", TRI, ("enterprise_owner",), lambda s, day: s.enterprise_owner),
         Slot(
             "contacts_harassed",
             TRI,
             ("collection.contacts_harassed",),
-            lambda s, v: s.collection.contacts_harassed,
+            lambda s, day: s.collection.contacts_harassed,
         ),
         Slot(
             "threatened",
             TRI,
             ("collection.threatened_or_insulted",),
-            lambda s, v: s.collection.threatened_or_insulted,
+            lambda s, day: s.collection.threatened_or_insulted,
         ),
         Slot(
             "wechat_contacted",
             TRI,
             ("collection.contacted_on_wechat",),
-            lambda s, v: s.collection.contacted_on_wechat,
+            lambda s, day: s.collection.contacted_on_wechat,
         ),
     ),
 )
 
-PLAN = Template("PlanFact", "plan", (Slot("plan", _codes(Plan), ("plans",), lambda p, v: p.value),))
+PLAN = Template("PlanFact", "plan", (Slot("plan", _codes(Plan), ("plans",), lambda p, day: p.value),))
 
 EVERY_EFFECT_CODE = tuple(dict.fromkeys(code for codes in EFFECT_CODES.values() for code in codes))
 
@@ -208,13 +241,45 @@ EFFECT = Template(
         Slot("rule", key=True),
     ),
 )
+RECORD_STATUS = Template(
+    "RecordStatus",
+    "rule",
+    (
+        Slot("debt", key=True),
+        Slot("status", ("visible_while_unpaid", "visible_until", "unknown", "aged_off", "hidden_by_repair")),
+        Slot("rule", key=True),
+    ),
+)
+REPAIR_STATUS = Template(
+    "RepairStatus",
+    "rule",
+    (
+        Slot("debt", key=True),
+        Slot(
+            "status",
+            (
+                "hidden",
+                "may_apply",
+                "still_shown",
+                "repay_by_deadline",
+                "not_covered_amount",
+                "not_covered_period",
+                "repaid_after_deadline",
+                "not_repaid_by_deadline",
+            ),
+        ),
+        Slot("rule", key=True),
+    ),
+)
 ACTION = Template(
     "Action",
     "rule",
     (Slot("code", ACTION_CODES, key=True), Slot("rank"), Slot("debt", key=True), Slot("rule", key=True)),
 )
 
-TEMPLATES: dict[str, Template] = {t.name: t for t in (DEBT, PERSON, PLAN, ON_REPORT, EFFECT, ACTION)}
+TEMPLATES: dict[str, Template] = {
+    t.name: t for t in (DEBT, PERSON, PLAN, ON_REPORT, RECORD_STATUS, REPAIR_STATUS, EFFECT, ACTION)
+}
 INPUT_FACTS: tuple[str, ...] = tuple(name for name, t in TEMPLATES.items() if t.input)
 
 

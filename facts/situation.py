@@ -22,14 +22,13 @@ from .enums import (
     RepaymentCapacity,
     Reported,
 )
-from .parameters import first_full_day
+from .parameters import first_day
 
 SCHEMA_VERSION: Literal[2] = 2  # what we write; version 1 is still read, with the same results
 SCHEMA_VERSIONS = (1, 2)
-# The knowledge applies from the day every dated parameter has a value (the one-time
-# repair's, announced 2025-12-22, are the latest to start): advice for an earlier day
-# would rest on rules whose numbers did not exist yet.
-FIRST_DAY = first_full_day()
+# The knowledge applies from the credit-reporting regulation's first day (see
+# parameters.first_day): advice for an earlier day would rest on numbers that did not exist.
+FIRST_DAY = first_day()
 LAST_DAY = date(2099, 12, 31)
 MAX_PERCENT = 100_000.0  # an annual cost of 1000x: beyond any real loan, still a number
 MAX_DEBTS = 100

@@ -7,7 +7,7 @@ reach the same conclusion both stay on record (identical facts are declared once
 from __future__ import annotations
 
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.kb import PERSON, KbFact, action, effect, on_report
+from credit_advisor.facts.kb import PERSON, KbFact, action, effect, on_report, record_status, repair_status
 
 
 class Conclusions:
@@ -27,6 +27,14 @@ class Conclusions:
 
     def find_on_report(self, debt: int, likelihood: Likelihood) -> None:
         self._declare_conclusion(on_report(debt, likelihood, self._firing))
+
+    def find_record_status(self, debt: int, status: str) -> None:
+        """What this rule says of the debt's record on the report (the timeline words it)."""
+        self._declare_conclusion(record_status(debt, status, self._firing))
+
+    def find_repair_status(self, debt: int, status: str) -> None:
+        """How the one-time credit repair stands for the debt (the timeline words it)."""
+        self._declare_conclusion(repair_status(debt, status, self._firing))
 
     def _declare_conclusion(self, fact: KbFact) -> None:
         raise NotImplementedError("the engine running the rules declares their conclusions")

@@ -4,7 +4,7 @@ from functools import reduce
 from operator import or_
 
 from credit_advisor.facts.enums import Likelihood
-from credit_advisor.facts.experta_compat import MATCH, OR, L
+from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, Effect, OnReport, PersonFact
 
 STRONG = reduce(or_, (L(item.value) for item in Likelihood.down_to(Likelihood.likely)))
@@ -18,11 +18,19 @@ MANY_INQUIRIES = L("grey") | L("overload")
 INQUIRY_LIKELIHOOD = {"grey": Likelihood.possible, "overload": Likelihood.likely}
 
 
-# A debt's overdue that probably shows on the PBOC report and has not aged off.
+def not_hidden_by_repair():
+    """The one-time credit repair (K4) does not hide this debt's overdue: a hidden record
+    is not displayed to anyone who reads the report (credit_report.repair_hides_qualifying_
+    overdue concludes it at the findings' salience, before any rule that reads this)."""
+    return NOT(Effect(topic="credit_report", code="hidden_by_repair", likelihood="likely", debt=MATCH.debt))
+
+
+# A debt's overdue that probably shows on the PBOC report: not aged off, not hidden.
 def strong_report():
     return (
         DebtFact(debt=MATCH.debt, age=STILL_VISIBLE),
         OnReport(debt=MATCH.debt, likelihood=STRONG),
+        not_hidden_by_repair(),
     )
 
 
@@ -31,6 +39,7 @@ def some_report(likelihood=SOME_CHANCE):
     return (
         DebtFact(debt=MATCH.debt, age=STILL_VISIBLE),
         OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood & likelihood),
+        not_hidden_by_repair(),
     )
 
 

@@ -2,7 +2,7 @@
 inquiry overload, and checking one's own report."""
 
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import MATCH, NOT, L
+from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, OnReport
 
 from .base import Conclusions
@@ -14,11 +14,19 @@ from .conditions import (
     STILL_VISIBLE,
     alarming,
     many_inquiries,
+    not_hidden_by_repair,
     record_kept_past_five_years,
 )
 from .registry import ACTION, FALLBACK, FINDING, cite, knowledge_rule
 
 CR = Topic.credit_report
+# The one-time credit repair (K4): the policy's own words, cited by every repair rule.
+REPAIR_PERIOD = cite("evidence-law", "between 2020-01-01 and 2025-12-31")
+REPAIR_AMOUNT = cite("evidence-law", "a single overdue amount shall not exceed")
+REPAIR_DEADLINE = cite("evidence-law", "on or before March 31, 2026")
+REPAIR_AUTOMATIC = cite("evidence", "不設置申請程序和複雜條件")
+QUALIFYING_REPAYMENT = L("early") | L("by_deadline")  # repaid: by 2026-03-31, in either step
+SMALL_OR_UNKNOWN = L("small") | L("unknown")  # overdue_size
 REPORTING_DISPUTED = {
     "credit_report.negative_record": [
         cite("001", "花呗逾期一个月以上的,会上报系统"),
@@ -143,23 +151,26 @@ class CreditReportRules(Conclusions):
             cite("004", "逾期記錄會導(dǎo)致信用評分下降"),
             cite("evidence", "没有结清的逾期记录会一直保留在征信中"),
         ],
-        concludes=["credit_report.negative_record"],
+        concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def open_overdue_recorded(self, debt, likelihood):
         """An unsettled overdue on the report stays there and never ages off."""
         self.conclude(CR, "negative_record", Likelihood(likelihood), debt)
+        self.find_record_status(debt, "visible_while_unpaid")
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=True, age=STILL_VISIBLE),
+        DebtFact(debt=MATCH.debt, settled=True, age=MATCH.age & STILL_VISIBLE),
         OnReport(debt=MATCH.debt, likelihood=MATCH.likelihood),
+        not_hidden_by_repair(),
         id="credit_report.settled_overdue_shown_five_years",
         knowledge=["C8", "E4"],
         sources=[cite("000", "征信报告只显示5年内的记录"), cite("evidence", "自不良行为或者事件终止之日起为5年")],
-        concludes=["credit_report.negative_record"],
+        concludes=["credit_report.negative_record", "finding.record_status"],
     )
-    def settled_overdue_shown_five_years(self, debt, likelihood):
+    def settled_overdue_shown_five_years(self, debt, likelihood, age):
         """A settled overdue stays on the report for 5 years counted from settlement."""
         self.conclude(CR, "negative_record", Likelihood(likelihood), debt)
+        self.find_record_status(debt, "unknown" if age == "unknown" else "visible_until")
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, age="aged_off", reported=~L("yes")),
@@ -167,22 +178,24 @@ class CreditReportRules(Conclusions):
         id="credit_report.settled_overdue_aged_off",
         knowledge=["C8", "E4"],
         sources=[cite("evidence", "超过5年期限后从信用报告中删除")],
-        concludes=["credit_report.negative_record"],
+        concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def settled_overdue_aged_off(self, debt):
         """Five years after settlement the record is deleted: a negative record is unlikely."""
         self.conclude(CR, "negative_record", Likelihood.unlikely, debt)
+        self.find_record_status(debt, "aged_off")
 
     @knowledge_rule(
         record_kept_past_five_years(),
         id="credit_report.record_kept_past_five_years",
         knowledge=["E4", "C8"],
         sources=[cite("evidence", "自不良行为或者事件终止之日起为5年"), cite("000", "征信报告只显示5年内的记录")],
-        concludes=["credit_report.negative_record"],
+        concludes=["credit_report.negative_record", "finding.record_status"],
     )
     def record_kept_past_five_years(self, debt):
         """You still see a record settled over five years ago: it is there, though it should be gone."""
         self.conclude(CR, "negative_record", Likelihood.certain, debt)
+        self.find_record_status(debt, "visible_until")
 
     @knowledge_rule(
         many_inquiries(),
@@ -247,15 +260,161 @@ class CreditReportRules(Conclusions):
         """Where reporting was inferred, check the report itself (free, not a loan inquiry)."""
         self.advise_action("check_credit_report", 35, debt)
 
+    # --- the one-time credit repair (K4, E11), against the Situation's as_of --------------
+    # The dates are banded in facts/policy_dates.py (repair_period, repaid, overdue_size);
+    # each rule below needs a record that may be on the report and has not aged off.
+
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, size=L("small") | L("unknown"), age=STILL_VISIBLE),
+        DebtFact(
+            debt=MATCH.debt,
+            age=STILL_VISIBLE,
+            repair_period="in",
+            repaid=QUALIFYING_REPAYMENT,
+            overdue_size="small",
+            reported=~L("yes"),
+        ),
+        OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
+        id="credit_report.repair_hides_qualifying_overdue",
+        knowledge=["K4", "E11"],
+        sources=[
+            REPAIR_PERIOD,
+            REPAIR_AMOUNT,
+            REPAIR_DEADLINE,
+            cite("evidence-law", "金融信用信息基础数据库于次月月底前不予展示相关逾期信息"),
+            REPAIR_AUTOMATIC,
+        ],
+        concludes=[
+            "credit_report.hidden_by_repair",
+            "credit_report.negative_record",
+            "finding.record_status",
+            "finding.repair_status",
+        ],
+        salience=FINDING,  # before the record rules, which a hidden record does not reach
+    )
+    def repair_hides_qualifying_overdue(self, debt):
+        """An overdue of 2020-2025, at most 10,000 yuan, repaid by 2026-03-31 is no longer displayed."""
+        self.conclude(CR, "hidden_by_repair", Likelihood.likely, debt)
+        self.conclude(CR, "negative_record", Likelihood.unlikely, debt)
+        self.find_record_status(debt, "hidden_by_repair")
+        self.find_repair_status(debt, "hidden")
+
+    @knowledge_rule(
+        # What is known fits the policy, but the overdue amount or the months are not
+        # known: the two branches exclude each other, so the rule fires once per finding.
+        OR(
+            DebtFact(
+                debt=MATCH.debt,
+                settled=True,
+                age=STILL_VISIBLE,
+                reported=~L("yes"),
+                overdue_size="unknown",
+                repair_period=L("in") | L("unknown"),
+                repaid=QUALIFYING_REPAYMENT | L("unknown"),
+            ),
+            DebtFact(
+                debt=MATCH.debt,
+                settled=True,
+                age=STILL_VISIBLE,
+                reported=~L("yes"),
+                overdue_size="small",
+                repair_period="unknown",
+                repaid=QUALIFYING_REPAYMENT | L("unknown"),
+            ),
+        ),
         OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
         id="credit_report.one_time_repair_policy",
-        knowledge=["E11"],
-        sources=[cite("evidence", "單筆金額不超過1萬元的個人逾期信息"), cite("evidence", "不設置申請程序和複雜條件")],
-        concludes=["action.check_credit_report"],
-        salience=ACTION,
+        knowledge=["K4", "E11"],
+        sources=[cite("evidence", "單筆金額不超過1萬元的個人逾期信息"), REPAIR_AUTOMATIC, REPAIR_PERIOD],
+        concludes=["credit_report.hidden_by_repair", "action.check_credit_report", "finding.repair_status"],
     )
     def one_time_repair_policy(self, debt):
-        """A small settled overdue may be hidden by the 2025 one-time repair: check the report."""
+        """A settled overdue that may fit the one-time repair may be hidden already: check the report."""
+        self.conclude(CR, "hidden_by_repair", Likelihood.possible, debt)
         self.advise_action("check_credit_report", 36, debt)
+        self.find_repair_status(debt, "may_apply")
+
+    @knowledge_rule(
+        DebtFact(
+            debt=MATCH.debt,
+            age=STILL_VISIBLE,
+            repair_period="in",
+            repaid=QUALIFYING_REPAYMENT,
+            overdue_size="small",
+            reported="yes",
+        ),
+        id="credit_report.repair_qualified_record_still_shown",
+        knowledge=["K4", "E6"],
+        sources=[
+            cite("evidence-law", "repayment status becomes normal"),
+            cite("evidence-law", "有权向征信机构或者信息提供者提出异议，要求更正。"),
+            REPAIR_PERIOD,
+        ],
+        concludes=["action.check_credit_report", "action.credit_dispute", "finding.repair_status"],
+        salience=ACTION,
+    )
+    def repair_qualified_record_still_shown(self, debt):
+        """An overdue the one-time repair covers still shows: check the report and dispute it."""
+        self.advise_action("check_credit_report", 34, debt)
+        self.advise_action("credit_dispute", 39, debt)
+        self.find_repair_status(debt, "still_shown")
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, repair_period="in", repaid="not_yet", overdue_size=SMALL_OR_UNKNOWN),
+        OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
+        id="credit_report.repay_by_repair_deadline",
+        knowledge=["K4", "E11"],
+        sources=[REPAIR_DEADLINE, cite("evidence", "尚未结清欠款的,不会被纳入修复范围"), REPAIR_PERIOD],
+        concludes=["action.settle_overdue", "finding.repair_status"],
+        salience=ACTION,
+    )
+    def repay_by_repair_deadline(self, debt):
+        """A small overdue of 2020-2025 repaid in full by 2026-03-31 will no longer be displayed."""
+        self.advise_action("settle_overdue", 9, debt)
+        self.find_repair_status(debt, "repay_by_deadline")
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, age=STILL_VISIBLE, repair_period=L("in") | L("unknown"), overdue_size="large"),
+        OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
+        id="credit_report.repair_not_covered_over_amount",
+        knowledge=["K4"],
+        sources=[REPAIR_AMOUNT, cite("evidence-law", "Missed instalments therefore")],
+        concludes=["finding.repair_status"],
+        salience=ACTION,
+    )
+    def repair_not_covered_over_amount(self, debt):
+        """An overdue amount over 10,000 yuan is not covered by the one-time repair."""
+        self.find_repair_status(debt, "not_covered_amount")
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, age=STILL_VISIBLE, repair_period="after"),
+        OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
+        id="credit_report.repair_not_covered_after_period",
+        knowledge=["K4"],
+        sources=[REPAIR_PERIOD, cite("evidence", "overdues from 2020-01-01 to 2025-12-31")],
+        concludes=["finding.repair_status"],
+        salience=ACTION,
+    )
+    def repair_not_covered_after_period(self, debt):
+        """An overdue that began after 2025 was never covered by the one-time repair (not missed)."""
+        self.find_repair_status(debt, "not_covered_period")
+
+    @knowledge_rule(
+        DebtFact(
+            debt=MATCH.debt,
+            age=STILL_VISIBLE,
+            repair_period="in",
+            repaid=MATCH.repaid & (L("after_deadline") | L("too_late")),
+            overdue_size=SMALL_OR_UNKNOWN,
+        ),
+        OnReport(debt=MATCH.debt, likelihood=SOME_CHANCE),
+        id="credit_report.repair_deadline_missed",
+        knowledge=["K4"],
+        sources=[REPAIR_DEADLINE, cite("evidence-law", "a repayment made now no longer")],
+        concludes=["finding.repair_status"],
+        salience=ACTION,
+    )
+    def repair_deadline_missed(self, debt, repaid):
+        """An overdue the repair would have covered was not repaid by 2026-03-31: it stays displayed."""
+        self.find_repair_status(
+            debt, "repaid_after_deadline" if repaid == "after_deadline" else "not_repaid_by_deadline"
+        )

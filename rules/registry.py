@@ -25,6 +25,7 @@ DOCUMENTS = {
     "003": "003_d99dc14840eb8d50.txt",
     "004": "004_de7aae28b3c700b6.txt",
     "evidence": "evidence.md",
+    "evidence-law": "evidence-law.md",
 }
 
 # Salience tiers: findings feed effects, effects feed actions, calm fallbacks come last
@@ -116,7 +117,8 @@ def knowledge_rule(
     """Decorate a rule method: experta conditions first, then its metadata.
 
     `concludes` lists what the rule may declare: `topic.effect_code`, `action.code` or
-    `finding.on_report`; tests check every firing keeps to it.  What the rule reads is
+    `finding.on_report`, `finding.record_status` or `finding.repair_status`; tests check
+    every firing keeps to it.  What the rule reads is
     derived from its conditions (rules.reads); `reads` adds only what they cannot show.
     """
     derived = fields_of(tested_slots(conditions))

@@ -5,7 +5,16 @@ from credit_advisor.facts.experta_compat import MATCH, NOT, L
 from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
 
 from .base import Conclusions
-from .conditions import INQUIRY_LIKELIHOOD, OVERDUE, STILL_VISIBLE, STRONG, alarming, many_inquiries, strong_report
+from .conditions import (
+    INQUIRY_LIKELIHOOD,
+    OVERDUE,
+    STILL_VISIBLE,
+    STRONG,
+    alarming,
+    many_inquiries,
+    not_hidden_by_repair,
+    strong_report,
+)
 from .registry import FALLBACK, cite, knowledge_rule
 
 WL = Topic.weilidai
@@ -50,6 +59,7 @@ class WeilidaiRules(Conclusions):
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, age=STILL_VISIBLE),
         OnReport(debt=MATCH.debt, likelihood="possible"),
+        not_hidden_by_repair(),
         id="weilidai.possible_record_extra_review",
         knowledge=["W2"],
         sources=[cite("001", "系统会自动调取其信用数据")],

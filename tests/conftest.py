@@ -118,14 +118,14 @@ def findings(advice) -> dict[int, set[str]]:
 
 
 def harmful_strengths(advice) -> dict[tuple[str, str], int]:
-    """{(topic, code): strength} of every harmful (non-calm) effect."""
-    from credit_advisor.facts.enums import CALM_CODES, Topic
+    """{(topic, code): strength} of every harmful effect (not calm, not good news)."""
+    from credit_advisor.facts.enums import HARMLESS_CODES, Topic
 
     return {
         (topic, item.code): STRENGTH[item.likelihood.value]
         for topic, block in advice.topics.items()
         for item in block.effects
-        if item.code != CALM_CODES[Topic(topic)]
+        if item.code not in HARMLESS_CODES[Topic(topic)]
     }
 
 

@@ -20,8 +20,8 @@ The cases live in `tests/cases/<topic>.toml` (OpenFisca's YAML tests are the mod
     "huabei.suspended" = "likely"
     "huabei.limit_reduced" = "possible"
 
-A conclusion reads `topic.code: likelihood`, `finding.on_report: likelihood` or
-`action.code`, followed by `(debt N)` when it is about one debt.  Effects are pinned by
+A conclusion reads `topic.code: likelihood`, `finding.on_report: likelihood`,
+`finding.record_status: status`, `finding.repair_status: status` or `action.code`, followed by `(debt N)` when it is about one debt.  Effects are pinned by
 `topic.code: likelihood` only, never by the debts the Advice lists under them (how an
 effect attributes debts is the aggregation's business, pinned elsewhere).
 
@@ -41,6 +41,8 @@ from typing import Any
 from conftest import declared_facts as declarations  # (rule, fact type, slots) per declared fact
 
 CASES_DIR = Path(__file__).with_name("cases")
+# The findings that say a status (the timeline words them): fact type -> finding name.
+FINDING_STATUS = {"RecordStatus": "record_status", "RepairStatus": "repair_status"}
 _KEYS = {"name", "near_miss_of", "trace", "actions", "situation", "concludes", "effects"}
 
 
@@ -100,6 +102,8 @@ def conclusion_text(kind: str, slots: dict[str, Any]) -> str:
         return f"{slots['topic']}.{slots['code']}: {slots['likelihood']}{about}"
     if kind == "OnReport":
         return f"finding.on_report: {slots['likelihood']}{about}"
+    if kind in FINDING_STATUS:
+        return f"finding.{FINDING_STATUS[kind]}: {slots['status']}{about}"
     if kind == "Action":
         return f"action.{slots['code']}{about}"
     raise AssertionError(f"a rule declared an unexpected fact type {kind}")
@@ -109,6 +113,8 @@ def concluded_item(kind: str, slots: dict[str, Any]) -> str:
     """What a declared fact is, in the words of a rule's `concludes` list."""
     if kind == "Effect":
         return f"{slots['topic']}.{slots['code']}"
+    if kind in FINDING_STATUS:
+        return f"finding.{FINDING_STATUS[kind]}"
     return "finding.on_report" if kind == "OnReport" else f"action.{slots['code']}"
 
 

@@ -234,7 +234,7 @@ def test_unknown_kind_line():
 def test_shipped_corpus_covers_every_rule():
     report = coverage(EXAMPLES, lang="en")
     assert report.invalid == []
-    assert 15 <= report.situations <= 25
+    assert 15 <= report.situations <= 30  # a small corpus: one story per case (six for the repair)
     assert report.never_fired == []
     assert report.rule_coverage == 100.0
     assert {r["rule"] for r in report.rules} == set(rules_by_id())

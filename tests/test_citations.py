@@ -78,7 +78,7 @@ def test_the_knowledge_inventory_is_read_correctly():
 # The law items K1-K15 joined the inventory for the issue "What happens next, by law";
 # until a rule names one, it is listed here.  A listed item that a rule names fails the
 # second assertion, so the list only shrinks.
-AWAITING_RULES = {f"K{n}" for n in range(1, 16)}
+AWAITING_RULES = {f"K{n}" for n in range(1, 16)} - {"K4"}
 
 
 def test_every_knowledge_item_is_named_by_some_rule():
@@ -137,7 +137,8 @@ def test_what_a_rule_reads_and_concludes_uses_real_names(field):
 
     if field == "concludes":
         allowed = {f"{t.value}.{c}" for t in Topic for c in EFFECT_CODES[t]}
-        allowed |= {f"action.{code}" for code in ACTION_CODES} | {"finding.on_report"}
+        allowed |= {f"action.{code}" for code in ACTION_CODES}
+        allowed |= {"finding.on_report", "finding.record_status", "finding.repair_status"}
     else:
         allowed = set(Situation.model_fields) - {"debts", "collection"}
         allowed |= {f"debts.{name}" for name in Debt.model_fields}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import KNOWLEDGE, SOURCES, debt, situation
@@ -52,7 +54,7 @@ def test_without_a_day_the_advice_is_for_today():
     assert advise(situation(debt("huabei", overdue_days=40))).as_of == date.today()
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "30/11/2026", 20261130, "2025-12-21", "2026-02-30", "2100-01-01"])
+@pytest.mark.parametrize("bad", ["2026-13-01", "30/11/2026", 20261130, "2013-03-14", "2026-02-30", "2100-01-01"])
 def test_a_bad_day_names_the_field(bad):
     from advisor.validation import SituationError
 
@@ -61,11 +63,23 @@ def test_a_bad_day_names_the_field(bad):
     assert [name for name, _ in error.value.problems] == ["as_of"]
 
 
-def test_the_earliest_day_is_the_first_on_which_every_parameter_has_a_value():
-    from advisor.validation import SituationError
-    from credit_advisor.facts.parameters import first_full_day
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
+# The first day, the days around the one-time repair's announcement and deadline, and today.
+DAYS = ["2013-03-15", "2025-12-21", "2025-12-22", "2026-03-31", "2026-04-01", "2026-11-30"]
 
-    assert first_full_day() == date(2025, 12, 22)  # the one-time repair's parameters start last
-    assert advise(situation(debt("huabei", overdue_days=40), as_of="2025-12-22")).as_of == date(2025, 12, 22)
-    with pytest.raises(SituationError, match="as_of: must be at least 2025-12-22"):
-        advise(situation(debt(), as_of="2025-12-21"), lang="en")
+
+def test_the_earliest_day_is_the_regulations_first_and_earlier_days_are_refused():
+    from advisor.validation import SituationError
+    from credit_advisor.facts.parameters import first_day
+
+    assert first_day() == date(2013, 3, 15)
+    with pytest.raises(SituationError, match="as_of: must be at least 2013-03-15"):
+        advise(situation(debt(), as_of="2013-03-14"), lang="en")
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_every_example_is_advised_on_every_day_that_matters_in_both_languages(day):
+    for path in EXAMPLES:
+        data = {**json.loads(path.read_text(encoding="utf-8")), "as_of": day}
+        for lang in ("zh", "en"):
+            assert advise(data, lang=lang).as_of == date.fromisoformat(day), path.name

@@ -41,12 +41,9 @@ NEIGHBOURS = {
 # notices it, take it off the list: it is then pinned).  A parameter added to
 # parameters.toml fails the threshold test until a case notices it or it is listed here.
 UNNOTICED_PARAMETERS = {
-    "repair.in_force": "no rule reads it; the timeline does (timeline tests)",
-    "repair.period_start": "no rule reads it; the timeline does (timeline tests)",
-    "repair.period_end": "no rule reads it; the timeline does (timeline tests)",
-    "repair.repaid_by": "no rule reads it; the timeline does (timeline tests)",
-    "repair.early_repaid_by": "no rule reads it; the timeline does (timeline tests)",
-    "repair.early_hidden_from": "no rule reads it; the timeline does (timeline tests)",
+    "repair.period_start": "a record that ended before 2020 aged off (5 years) before the policy began",
+    "repair.early_repaid_by": "the rules treat both repayment steps alike; only the timeline's month reads it",
+    "repair.early_hidden_from": "only the timeline's month reads it (tests/test_timeline.py)",
     "law.limitation_years": "K7 awaits its rules",
     "law.dishonest_list_years": "K6 awaits its rules",
     "law.platform_cost_line_percent": "K9 awaits its rules",
@@ -94,13 +91,14 @@ OMIT = object()
 @contextmanager
 def rule_concluding(rule: str, item: str, change) -> Iterator[None]:
     """While `rule` fires, its conclusion `item` goes through `change(likelihood)`:
-    a likelihood, or OMIT to leave the conclusion out (an action has no likelihood: it
-    is offered None)."""
+    a likelihood, or OMIT to leave the conclusion out (an action or a status finding has
+    no likelihood: it is offered None)."""
     conclude, find_on_report, advise_action = (
         Conclusions.conclude,
         Conclusions.find_on_report,
         Conclusions.advise_action,
     )
+    find_record_status, find_repair_status = Conclusions.find_record_status, Conclusions.find_repair_status
 
     def mutated_conclude(self, topic, code, likelihood, debt=-1):
         if self._firing == rule and f"{topic.value}.{code}" == item:
@@ -121,10 +119,22 @@ def rule_concluding(rule: str, item: str, change) -> Iterator[None]:
             return
         advise_action(self, code, rank, debt)
 
+    def mutated_find_record_status(self, debt, status):
+        if self._firing == rule and item == "finding.record_status" and change(None) is OMIT:
+            return
+        find_record_status(self, debt, status)
+
+    def mutated_find_repair_status(self, debt, status):
+        if self._firing == rule and item == "finding.repair_status" and change(None) is OMIT:
+            return
+        find_repair_status(self, debt, status)
+
     with (
         mock.patch.object(Conclusions, "conclude", mutated_conclude),
         mock.patch.object(Conclusions, "find_on_report", mutated_find_on_report),
         mock.patch.object(Conclusions, "advise_action", mutated_advise_action),
+        mock.patch.object(Conclusions, "find_record_status", mutated_find_record_status),
+        mock.patch.object(Conclusions, "find_repair_status", mutated_find_repair_status),
     ):
         yield
 
@@ -171,7 +181,10 @@ def test_every_likelihood_a_rule_draws_is_mutated():
     # A rule that fires in no case would escape the test above: every rule must be there.
     from advisor.api import rules_by_id
 
-    drawing = {rule for rule, meta in rules_by_id().items() if any(not c.startswith("action.") for c in meta.concludes)}
+    unlikely_drawn = ("action.", "finding.record_status", "finding.repair_status")  # no likelihood
+    drawing = {
+        rule for rule, meta in rules_by_id().items() if any(not c.startswith(unlikely_drawn) for c in meta.concludes)
+    }
     assert drawing - {rule for rule, _, _ in baseline()[0]} == set()
 
 
@@ -218,7 +231,10 @@ def parameter_shifted(name: str, step: int) -> Iterator[None]:
 
 @pytest.mark.parametrize("step", [-1, 1])
 def test_shifting_any_threshold_fails_a_case(step):
-    thresholds = sorted(set(parameters.all_parameters()) - set(UNNOTICED_PARAMETERS))
+    every = parameters.all_parameters()
+    # A switch (repair.in_force) is flipped once, in the upward run (see _shifted).
+    switches = {name for name, found in every.items() if all(isinstance(p.value, bool) for p in found.periods)}
+    thresholds = sorted(set(every) - set(UNNOTICED_PARAMETERS) - (switches if step < 0 else set()))
     unnoticed = []
     for name in thresholds:
         with parameter_shifted(name, step):

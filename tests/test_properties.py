@@ -37,7 +37,7 @@ from strategies import debts, property_settings, situations, situations_with_a_d
 from advisor.api import advise, rules_by_id
 from advisor.models import Advice
 from advisor.validation import situation_from_json
-from credit_advisor.facts.enums import ACTION_CODES, CALM_CODES, EFFECT_CODES, Topic
+from credit_advisor.facts.enums import ACTION_CODES, CALM_CODES, EFFECT_CODES, HARMLESS_CODES, Topic
 from credit_advisor.facts.situation import MAX_DAYS, MAX_INQUIRIES, MAX_MONTHS, Situation
 
 PROPERTY = property_settings()
@@ -58,7 +58,7 @@ def harm(advice: Advice) -> dict[tuple[str, str], int]:
         (topic, effect.code): STRENGTH[effect.likelihood.value]
         for topic, block in advice.topics.items()
         for effect in block.effects
-        if effect.code != CALM_CODES[Topic(topic)]
+        if effect.code not in HARMLESS_CODES[Topic(topic)]
     }
 
 
@@ -77,7 +77,8 @@ def consistency_problems(advice: Advice) -> list[str]:
     for topic in VERDICT_TOPICS:
         codes = {e.code: STRENGTH[e.likelihood.value] for e in advice.topics[topic].effects}
         calm = CALM_CODES[Topic(topic)]
-        strong = [code for code, strength in codes.items() if code != calm and strength >= STRENGTH["likely"]]
+        harmless = HARMLESS_CODES[Topic(topic)]
+        strong = [code for code, strength in codes.items() if code not in harmless and strength >= STRENGTH["likely"]]
         if calm in codes and strong:
             problems.append(f"{topic}: {calm} beside {strong}")
     return problems

@@ -10,18 +10,19 @@ import json
 from operator import itemgetter
 
 from advisor import models
-from advisor.analysis.timeline import timeline_entries
+from advisor.analysis.timeline import Concluded, timeline_entries
 from advisor.engine.core import Firing
 from advisor.engine.experta_door import CAPTURE, FACT_ID
 from advisor.texts.catalog import Catalog
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
-from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport
+from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport, RecordStatus, RepairStatus
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
 
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
 _OF_STRENGTH = {item.strength: item for item in Likelihood}
-CONCLUSIONS = (OnReport, Effect, Action)
+# What rules declare: findings and conclusions (a set: asked of every fact a firing holds).
+CONCLUSIONS = frozenset({OnReport, RecordStatus, RepairStatus, Effect, Action})
 
 # One contribution to a group: (order, seq, rule, upstream rules).  The order is
 # -strength for an effect, the rank for an action: the lowest order is the strongest
@@ -238,10 +239,12 @@ def _values(fact) -> dict:
     return values
 
 
-def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]]:
-    """One pass over the firings: the groups of effects and of actions, and the trace
-    (entries made from the engine's data as they are).  A fact matched by many firings
-    is one MatchedFact; most declared facts are never matched."""
+def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry], Concluded]:
+    """One pass over the firings: the groups of effects and of actions, the trace
+    (entries made from the engine's data as they are), and what the timeline reads.  A
+    fact matched by many firings is one MatchedFact; most declared facts are never
+    matched."""
+    concluded = Concluded()
     declared_by: dict[int, Firing] = {}
     effects: dict[tuple[str, str], _Group] = {}
     actions: dict[str, _Group] = {}
@@ -267,27 +270,35 @@ def _collect(firings: list[Firing]) -> tuple[dict, dict, list[models.TraceEntry]
             declared_by[fact[FACT_ID]] = firing
             declared.append(_declared_text(fact))
             kind = type(fact)
-            if kind is OnReport:
-                continue
-            if upstream is None:
-                upstream = _upstream(firing, declared_by) if derived else ()
             if kind is Effect:
+                if upstream is None:
+                    upstream = _upstream(firing, declared_by) if derived else ()
                 group = effects.get((fact["topic"], fact["code"]))
                 if group is None:
                     group = effects[(fact["topic"], fact["code"])] = _Group()
                 group.add(-STRENGTH[fact["likelihood"]], seq, rule, fact["debt"], upstream)
             elif kind is Action:
+                if upstream is None:
+                    upstream = _upstream(firing, declared_by) if derived else ()
                 group = actions.get(fact["code"])
                 if group is None:
                     group = actions[fact["code"]] = _Group()
                 group.add(fact["rank"], seq, rule, fact["debt"], upstream)
+            elif kind is RecordStatus:
+                concluded.add_record(fact["debt"], fact["status"])
+            elif kind is RepairStatus:
+                concluded.add_repair(fact["debt"], fact["status"])
         trace.append(
             entry_of(
                 models.TraceEntry,
                 {"seq": seq, "rule": rule, "salience": salience, "matched": matched, "declared": declared},
             )
         )
-    return effects, actions, trace
+    negative = effects.get(("credit_report", "negative_record"))
+    if negative is not None:
+        for debt, order in negative.debts.items():
+            concluded.add_negative(debt, -order)
+    return effects, actions, trace, concluded
 
 
 def build_advice(
@@ -299,7 +310,7 @@ def build_advice(
 ) -> models.Advice:
     assert situation.as_of is not None, "build_advice takes a dated() situation"
     text = text.on(situation.as_of)  # the texts state the parameters of the advice's day
-    effects, actions, trace = _collect(firings)
+    effects, actions, trace, concluded = _collect(firings)
     topics: dict[str, dict] = {}
     for topic, codes in TOPICS:
         found = [(code, effects[(topic, code)]) for code in codes if (topic, code) in effects]
@@ -363,7 +374,7 @@ def build_advice(
             "warnings": situation_warnings(situation, text),
             "disclaimer": text.disclaimer,
             "debt_labels": labels,
-            "timeline": timeline_entries(situation, text, labels),
+            "timeline": timeline_entries(situation, concluded, text, labels),
         }
     )
 

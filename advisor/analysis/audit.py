@@ -10,6 +10,10 @@ A trace file (JSON Lines, mode 0600) holds:
 
 `input_sha256` is the SHA-256 of the input's canonical JSON (keys sorted, no spaces,
 UTF-8), so replay can tell an edited input from the recorded one.
+
+The recorded input carries the `as_of` the advice was computed for (filled in when the
+Situation had none), so a replay reasons about the recorded day, not the day it runs.
+A trace written before `as_of` existed has none in its input: it replays for today.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from advisor.models import Advice
 from advisor.texts.audit_text import audit_text
 from advisor.texts.catalog import catalog
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Topic
-from credit_advisor.facts.situation import Situation
+from credit_advisor.facts.situation import Situation, dated
 
 TRACE_FORMAT = "credit-advisor-trace"
 TRACE_FORMAT_VERSION = 1
@@ -55,7 +59,9 @@ def utc_now() -> str:
 
 
 def trace_records(situation: Situation, advice: Advice, time: str | None = None) -> list[dict]:
-    data = canonical_input(situation)
+    # The input is recorded with the day the advice was for, so a replay on any later
+    # day reasons about the same day (an undated input would be dated "today" again).
+    data = canonical_input(dated(situation, advice.as_of))
     records: list[dict] = [
         {
             "kind": "header",
@@ -270,6 +276,9 @@ def _declared_summary(entry: dict) -> list[str]:
             out.append(f"action.{values['code']} rank {values['rank']}{who}")
         elif kind == "OnReport":
             out.append(f"finding.on_report={values['likelihood']}{who}")
+        elif kind in ("RecordStatus", "RepairStatus"):
+            finding = "record_status" if kind == "RecordStatus" else "repair_status"
+            out.append(f"finding.{finding}={values['status']}{who}")
         else:
             out.append(kind)
     return out
@@ -477,6 +486,7 @@ class ReplayReport:
     recorded_time: str
     language: str
     input_intact: bool
+    as_of: str = ""  # the day replayed for: the recorded one (today for traces older than as_of)
     effects: list[dict] = field(default_factory=list)
     headlines: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
@@ -521,6 +531,7 @@ class ReplayReport:
             "recorded_time": self.recorded_time,
             "language": self.language,
             "input_intact": self.input_intact,
+            "as_of": self.as_of,
             "recorded_advice": self.recorded_advice,
             "effects": self.effects,
             "headlines": self.headlines,
@@ -538,7 +549,7 @@ def replay(trace: Trace, lang: str | None = None) -> ReplayReport:
 
     header = trace.header
     language = lang or header.get("language") or "zh"
-    data = header["input"]
+    data = header["input"]  # dated since traces record as_of; an older one replays for today
     intact = input_sha256(data) == header["input_sha256"]
     try:
         situation = situation_from_data(data, language)
@@ -562,6 +573,7 @@ def replay(trace: Trace, lang: str | None = None) -> ReplayReport:
         recorded_time=str(header.get("time", "")),
         language=language,
         input_intact=intact,
+        as_of=advice.as_of.isoformat(),
         recorded_advice=trace.advice is not None,
     )
     report.firings = firing_changes(trace.firings, new_firings)
@@ -753,6 +765,7 @@ def render_replay(report: ReplayReport, console) -> None:
     text = catalog(report.language)
     t = lambda key, **v: audit_text(text, key, **v)
     console.print(Text(t("replay.title", path=report.path, time=report.recorded_time), style="bold"))
+    console.print(Text("= " + t("replay.as_of", day=report.as_of)))
     if not report.input_intact:
         console.print(Text("!! " + t("replay.input_altered"), style="bold red"))
     if report.ruleset_changed:

@@ -31,7 +31,7 @@ from advisor.texts.audit_text import audit_text, debt_name, shown
 from advisor.texts.catalog import Catalog, catalog
 from advisor.texts.sanitise import visible
 from credit_advisor.facts.bands import hardship_kind
-from credit_advisor.facts.enums import CALM_CODES, EFFECT_CODES, STRENGTH, Likelihood, Negotiation, Topic
+from credit_advisor.facts.enums import EFFECT_CODES, HARMLESS_CODES, STRENGTH, Likelihood, Negotiation, Topic
 from credit_advisor.facts.parameters import ParameterError, Value, parameters_on, value_on
 from credit_advisor.facts.situation import Collection, Debt, Situation, dated
 
@@ -238,7 +238,7 @@ def _strengths(by_debt: list[tuple[int, str]]) -> tuple[int, ...]:
 
 
 def _direction(topic: str, code: str, before: str | None, after: str | None) -> str:
-    calm = code == CALM_CODES[Topic(topic)]
+    calm = code in HARMLESS_CODES[Topic(topic)]
     b = STRENGTH[before] if before else 0
     a = STRENGTH[after] if after else 0
     if a == b:
@@ -278,7 +278,7 @@ def compare(before: Advice, after: Advice) -> dict:
                 change = "debts"
             direction = _direction(topic.value, code, lb, la)
             if change == "debts":
-                calm = code == CALM_CODES[topic]
+                calm = code in HARMLESS_CODES[topic]
                 weaker, stronger = _strengths(da) < _strengths(db), _strengths(da) > _strengths(db)
                 if weaker or stronger:
                     direction = ("worse" if weaker else "better") if calm else ("better" if weaker else "worse")

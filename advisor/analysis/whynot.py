@@ -21,12 +21,13 @@ from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Lik
 from credit_advisor.facts.experta_compat import Fact
 from credit_advisor.facts.kb import PERSON
 from credit_advisor.facts.schema import INPUT_FACTS, TEMPLATES, Template
-from credit_advisor.facts.situation import Situation
+from credit_advisor.facts.situation import Debt, Situation
 
 
 def _why_not_field(template: Template, name: str) -> str:
     """A schema field as why-not names it: a debt's own attribute on a per-debt fact
-    (`product`), `debts[].X` for a person slot computed over every debt."""
+    (`product`), `debts[].X` for a person slot computed over every debt; a Situation
+    field (`as_of`) as it is."""
     if template.source == "debt":
         return name.removeprefix("debts.")
     return name.replace("debts.", "debts[].", 1)
@@ -226,7 +227,12 @@ class Words:
         out = []
         situation = self.situation
         for name in SLOT_FIELDS.get(kind, {}).get(slot, ()):
-            if kind == "DebtFact" and debt is not None and 0 <= debt < len(situation.debts):
+            if (
+                kind == "DebtFact"
+                and name in Debt.model_fields
+                and debt is not None
+                and 0 <= debt < len(situation.debts)
+            ):
                 raw = getattr(situation.debts[debt], name)
                 out.append({"field": f"debts[{debt}].{name}", "value": _plain(raw)})
             elif name == "debts":

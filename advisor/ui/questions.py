@@ -236,7 +236,7 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
         dont_know_option=Reported.unknown.value,
     ),
     _q("negotiation", "debts[].negotiation", CHOICE, False, debt_overdue, options=_codes(Negotiation)),
-    _q("amount_cny", "debts[].amount_cny", NUMBER, True, always, probes=(5000.0, 50000.0)),
+    _q("overdue_amount_cny", "debts[].overdue_amount_cny", NUMBER, True, always, probes=(5000.0, 50000.0)),
 )
 
 PERSON_QUESTIONS: tuple[Question, ...] = (

@@ -39,9 +39,11 @@ from typing import Any
 
 from advisor.engine.compiled import Bindings, Branch, Constraint, Pattern, variable
 from credit_advisor.facts.experta_compat import Fact
-from credit_advisor.facts.parameters import parameters_on
+from credit_advisor.facts.kb import KbFact
+from credit_advisor.facts.parameters import day_on, parameters_on
 from credit_advisor.facts.schema import TEMPLATES, Slot
 from credit_advisor.facts.situation import Collection, Debt, Situation
+from credit_advisor.rules.base import Conclusions
 
 DEBT_FIELD = "debts."
 
@@ -182,14 +184,14 @@ def _possible(slot: Slot, known: tuple[tuple[str, Any], ...], make, day: date) -
     """The values `slot` can take: its computation over every combination of candidate
     values of its unknown fields (`known`: the slot's fields, each answered or missing)."""
     assert slot.compute is not None
-    values = parameters_on(day)
+    on = day_on(day)
     unknown = [field for field, value in known if value is _MISSING]
     answered = {field: value for field, value in known if value is not _MISSING}
     found: dict[Any, None] = {}
     for combination in itertools.product(*(candidates(f, day) for f in unknown)):
         source = make({**answered, **dict(zip(unknown, combination, strict=True))})
         if source is not None:
-            found.setdefault(slot.compute(source, values))
+            found.setdefault(slot.compute(source, on))
     return tuple(found)
 
 
@@ -200,8 +202,9 @@ def _debt_fact(index: int, items: tuple[tuple[str, Any], ...], day: date) -> Par
     for slot in TEMPLATES["DebtFact"].computed:
         # Every answered field of the debt takes part: a model validator may read one
         # field to settle another (Huabei's lender is licensed whatever was answered).
+        # (`as_of` is the world's day, known: it is handed to the computation.)
         fields = tuple(f"debts.{name}" for name in known) + tuple(
-            f for f in slot.fields if f.split(".", 1)[1] not in known
+            f for f in slot.fields if f.startswith(DEBT_FIELD) and f.split(".", 1)[1] not in known
         )
         slot_known = tuple((f, known.get(f.split(".", 1)[1], _MISSING)) for f in dict.fromkeys(fields))
         slots[slot.name] = _possible(
@@ -451,27 +454,16 @@ def producers() -> tuple[CompiledRule, ...]:
     return tuple(r for r in compiled_rules() if {_declares(c) for c in registry[r.id].concludes} & matched)
 
 
-class _Recorder:
-    """Stands in for the engine while a rule's right-hand side runs: keeps what it declares."""
+class _Recorder(Conclusions):
+    """Stands in for the engine while a rule's right-hand side runs: keeps what it
+    declares (through the rules' own declaration helpers)."""
 
     def __init__(self) -> None:
-        self.declared: list[Fact] = []
+        self.declared: list[KbFact] = []
         self._firing = ""
 
-    def conclude(self, topic, code, likelihood, debt=-1) -> None:
-        from credit_advisor.facts.kb import effect
-
-        self.declared.append(effect(topic, code, likelihood, debt, self._firing))
-
-    def advise_action(self, code, rank, debt=-1) -> None:
-        from credit_advisor.facts.kb import action
-
-        self.declared.append(action(code, rank, debt, self._firing))
-
-    def find_on_report(self, debt, likelihood) -> None:
-        from credit_advisor.facts.kb import on_report
-
-        self.declared.append(on_report(debt, likelihood, self._firing))
+    def _declare_conclusion(self, fact: KbFact) -> None:
+        self.declared.append(fact)
 
 
 def derived_facts(inputs: Sequence[Partial]) -> list[Partial]:
@@ -492,7 +484,7 @@ def derived_facts(inputs: Sequence[Partial]) -> list[Partial]:
     return list(derived.values())
 
 
-def _fire(rule: CompiledRule, bindings: Bindings) -> list[Fact]:
+def _fire(rule: CompiledRule, bindings: Bindings) -> list[KbFact]:
     recorder = _Recorder()
     recorder._firing = rule.id
     rule.action(recorder, **{k: v for k, v in bindings.items() if k in rule.parameters})

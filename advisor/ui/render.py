@@ -13,7 +13,7 @@ from rich.text import Text
 from advisor.models import Advice, Effect
 from advisor.texts.catalog import catalog
 from advisor.texts.sanitise import clean
-from credit_advisor.facts.enums import CALM_CODES, Likelihood, Topic
+from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
 
@@ -28,7 +28,7 @@ def terminal_safe(text: str) -> str:
 
 
 def severity(topic: str, effect: Effect) -> str:
-    if effect.code == CALM_CODES[Topic(topic)] or not effect.likelihood.at_least(Likelihood.possible):
+    if effect.code in HARMLESS_CODES[Topic(topic)] or not effect.likelihood.at_least(Likelihood.possible):
         return "calm"
     return "serious" if effect.likelihood.at_least(Likelihood.likely) else "watch"
 
