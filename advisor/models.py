@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
 
-from credit_advisor.facts.enums import Likelihood
+from credit_advisor.facts.enums import Likelihood, RecordStatus, RepairStatus
 
 
 class _Out(BaseModel):
@@ -115,17 +115,8 @@ def of_engine_data(kind: type[_Trusted], fields: dict) -> _Trusted:
     return item
 
 
-RecordStatus = Literal["none", "hidden_by_repair", "visible_while_unpaid", "visible_until", "aged_off", "unknown"]
-RepairStatusCode = Literal[
-    "hidden",
-    "may_apply",
-    "still_shown",
-    "repay_by_deadline",
-    "not_covered_amount",
-    "not_covered_period",
-    "repaid_after_deadline",
-    "not_repaid_by_deadline",
-]
+# The statuses' codes are declared once, in facts.enums (the rules conclude them).
+RepairStatusCode = RepairStatus
 
 
 class RepairWindow(_Out):

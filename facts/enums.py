@@ -68,6 +68,31 @@ class RepaymentCapacity(StrEnum):
     none = "none"
 
 
+class RecordStatus(StrEnum):
+    """How one debt's overdue stands on the credit report (contract v2 `record_status`).
+    The rules conclude all but `none`, which the timeline gives a debt with no record."""
+
+    none = "none"
+    hidden_by_repair = "hidden_by_repair"
+    visible_while_unpaid = "visible_while_unpaid"
+    visible_until = "visible_until"
+    aged_off = "aged_off"
+    unknown = "unknown"
+
+
+class RepairStatus(StrEnum):
+    """How the one-time credit repair stands for one debt, as the rules concluded it."""
+
+    hidden = "hidden"
+    may_apply = "may_apply"
+    still_shown = "still_shown"
+    repay_by_deadline = "repay_by_deadline"
+    not_covered_amount = "not_covered_amount"
+    not_covered_period = "not_covered_period"
+    repaid_after_deadline = "repaid_after_deadline"
+    not_repaid_by_deadline = "not_repaid_by_deadline"
+
+
 class Plan(StrEnum):
     weilidai = "weilidai"
     huabei = "huabei"

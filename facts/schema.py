@@ -35,6 +35,8 @@ from .enums import (
     Negotiation,
     Plan,
     Product,
+    RecordStatus,
+    RepairStatus,
     Reported,
     Topic,
 )
@@ -246,7 +248,7 @@ RECORD_STATUS = Template(
     "rule",
     (
         Slot("debt", key=True),
-        Slot("status", ("visible_while_unpaid", "visible_until", "unknown", "aged_off", "hidden_by_repair")),
+        Slot("status", tuple(s.value for s in RecordStatus if s is not RecordStatus.none)),
         Slot("rule", key=True),
     ),
 )
@@ -255,19 +257,7 @@ REPAIR_STATUS = Template(
     "rule",
     (
         Slot("debt", key=True),
-        Slot(
-            "status",
-            (
-                "hidden",
-                "may_apply",
-                "still_shown",
-                "repay_by_deadline",
-                "not_covered_amount",
-                "not_covered_period",
-                "repaid_after_deadline",
-                "not_repaid_by_deadline",
-            ),
-        ),
+        Slot("status", tuple(s.value for s in RepairStatus)),
         Slot("rule", key=True),
     ),
 )

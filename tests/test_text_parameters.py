@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from advisor.texts.catalog import DayCatalog, catalog
-from advisor.texts.placeholders import PLACEHOLDER, PlaceholderError, fill, placeholders
+from advisor.texts.placeholders import EN_MONTHS, PLACEHOLDER, PlaceholderError, fill, placeholders
 from credit_advisor.facts.parameters import all_parameters, parameters_on
 
 LANGS = ("zh", "en")
@@ -219,22 +219,6 @@ def _date_forms(day: date) -> list[str]:
         f"{day.day} {month} {day.year}",
         f"{month} {day.day}, {day.year}",
     ]
-
-
-EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def restated_values() -> dict[str, list[str]]:

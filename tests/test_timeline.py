@@ -160,7 +160,8 @@ def test_schema_lists_the_timeline_fields_of_the_contract():
     schema = Advice.model_json_schema()
     entry_schema = schema["$defs"]["TimelineEntry"]["properties"]
     assert {"debt", "record_visible_until", "record_status", "repair_window", "milestones"} <= set(entry_schema)
-    statuses = set(entry_schema["record_status"]["enum"])
+    reference = entry_schema["record_status"]["$ref"].rsplit("/", 1)[-1]  # an enum of its own
+    statuses = set(schema["$defs"][reference]["enum"])
     assert statuses == {"none", "hidden_by_repair", "visible_while_unpaid", "visible_until", "aged_off", "unknown"}
 
 

@@ -33,7 +33,7 @@ _SPEC = re.compile(
     r"(?P<name>[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)(?:(?P<op>[/+-])(?P<operand>[0-9]+))?(?:\|(?P<format>.+))?"
 )
 _DATE_DIRECTIVE = re.compile(r"%(-?.?)")
-_MONTHS = [
+EN_MONTHS = [  # `%B`: written here, not taken from the machine's locale
     "January",
     "February",
     "March",
@@ -114,7 +114,7 @@ def _directive(directive: str, day: date) -> str:
         "d": f"{day.day:02d}",
         "-m": str(day.month),
         "-d": str(day.day),
-        "B": _MONTHS[day.month - 1],
+        "B": EN_MONTHS[day.month - 1],
         "%": "%",
     }.get(directive) or _bad_directive(directive)
 
