@@ -35,10 +35,19 @@ def debt(product: str = "online_loan", **fields) -> dict:
     return {"product": product, **fields}
 
 
+# The day every built situation is for, unless a test names another (or None: today).
+# Advice depends on the day (the one-time repair's dates), so a test that left it to the
+# clock could pass today and fail next year.
+TEST_DAY = "2026-11-30"
+
+
 def situation(*debts: dict, **fields) -> dict:
-    """A Situation dict: debts positionally (or `debts=[...]`), any other field by name."""
-    data = {"debts": list(fields.pop("debts", debts))}
+    """A Situation dict for TEST_DAY: debts positionally (or `debts=[...]`), any other
+    field by name (`as_of=None` leaves the day to the clock)."""
+    data = {"debts": list(fields.pop("debts", debts)), "as_of": TEST_DAY}
     data.update(fields)
+    if data["as_of"] is None:
+        del data["as_of"]
     return data
 
 

@@ -372,14 +372,16 @@ def test_same_situation_and_as_of_on_different_days_give_the_same_advice(monkeyp
 
 def test_without_as_of_the_advice_is_for_today(monkeypatch):
     set_clock(monkeypatch, date(2026, 2, 1))
-    advice = advise(situation({**LICENSED_45, "overdue_days": 120, "overdue_amount_cny": 3000}), lang="en")
+    advice = advise(situation({**LICENSED_45, "overdue_days": 120, "overdue_amount_cny": 3000}, as_of=None), lang="en")
     assert advice.as_of == date(2026, 2, 1)
     assert advice.timeline[0].repair_status == "repay_by_deadline"
 
 
 def test_a_trace_records_the_dated_situation_and_replays_with_it(tmp_path, monkeypatch):
     set_clock(monkeypatch, date(2026, 2, 1))
-    undated = Situation.model_validate(situation({**LICENSED_45, "overdue_days": 120, "overdue_amount_cny": 3000}))
+    undated = Situation.model_validate(
+        situation({**LICENSED_45, "overdue_days": 120, "overdue_amount_cny": 3000}, as_of=None)
+    )
     advice = advise(undated, lang="en")
     path = write_trace(tmp_path / "trace.jsonl", undated, advice)
     header = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
@@ -394,7 +396,7 @@ def test_an_old_trace_without_as_of_replays_for_today(tmp_path, monkeypatch):
     from advisor.analysis.audit import input_sha256
 
     set_clock(monkeypatch, date(2026, 2, 1))
-    data = situation({**LICENSED_45, "overdue_days": 120, "overdue_amount_cny": 3000})
+    data = situation({**LICENSED_45, "overdue_days": 120, "overdue_amount_cny": 3000}, as_of=None)
     path = write_trace(tmp_path / "trace.jsonl", Situation.model_validate(data), advise(data, lang="en"))
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     records[0]["input"]["as_of"] = None  # as written before as_of existed
