@@ -6,7 +6,7 @@ shared/spec/engine-notes.md: few facts, mostly single-pattern rules, ran 3x fast
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from operator import attrgetter
 
 from . import schema
@@ -187,16 +187,10 @@ def situation_to_facts(situation: Situation) -> list[Fact]:
 
 def _debt_slots(debt: Debt, day: Day) -> dict:
     """A debt's computed slots.  The schema declares the fields each is computed from, so
-    they are remembered by those fields' values and the day (its parameters by identity,
-    kept alive with the entry): a consultation's debts, and a batch's, repeat the same
-    few combinations.  Shared: read only."""
+    they are remembered by those fields' values and the day: a consultation's debts, and
+    a batch's, repeat the same few combinations.  Shared: read only."""
     key = (day.as_of, id(day.values), _DEBT_FIELDS(debt))
-    found = _DEBT_MEMO.get(key)
-    if found is None:
-        if len(_DEBT_MEMO) >= 4096:
-            _DEBT_MEMO.clear()
-        found = _DEBT_MEMO[key] = (day.values, {name: compute(debt, day) for name, compute in _DEBT_SLOTS})
-    return found[1]
+    return _remembered(_DEBT_MEMO, key, day, lambda: {name: compute(debt, day) for name, compute in _DEBT_SLOTS})
 
 
 def _person_slots(situation: Situation, day: Day) -> dict:
@@ -209,11 +203,19 @@ def _person_slots(situation: Situation, day: Day) -> dict:
         tuple(map(_PERSON_DEBT_FIELDS, situation.debts)),
         tuple(situation.plans),
     )
-    found = _PERSON_MEMO.get(key)
+    return _remembered(
+        _PERSON_MEMO, key, day, lambda: {name: compute(situation, day) for name, compute in _PERSON_SLOTS}
+    )
+
+
+def _remembered(memo: dict, key: tuple, day: Day, compute: Callable[[], dict]) -> dict:
+    """`memo[key]`, computed on a miss; the day's parameters are kept alive with the
+    entry, since the key holds them by identity.  At most 4,096 entries, then it restarts."""
+    found = memo.get(key)
     if found is None:
-        if len(_PERSON_MEMO) >= 4096:
-            _PERSON_MEMO.clear()
-        found = _PERSON_MEMO[key] = (day.values, {name: compute(situation, day) for name, compute in _PERSON_SLOTS})
+        if len(memo) >= 4096:
+            memo.clear()
+        found = memo[key] = (day.values, compute())
     return found[1]
 
 

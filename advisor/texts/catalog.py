@@ -59,9 +59,10 @@ class Catalog:
             for key in path:
                 node = node[key]
         except (KeyError, TypeError, IndexError):
-            if default is not _MISSING:
-                return default
-            raise self._missing(path) from None
+            error = self._missing(path)
+            if default is not _MISSING and type(error) is KeyError:
+                return default  # no such text; one that cannot be given out is never defaulted
+            raise error from None
         return self._checked(path, node)
 
     def on(self, day: date) -> Catalog:
@@ -70,7 +71,8 @@ class Catalog:
         return _catalog_on(self.language, day)
 
     def _checked(self, path: tuple[str, ...], node: Any) -> Any:
-        """`node`, unless it is (or lists) a text this catalog cannot give out."""
+        """`node`, unless it is (or lists) a text this catalog cannot give out (a day's
+        catalog has filled every placeholder, and gives out what it holds)."""
         for item in node if type(node) is list else (node,):
             if type(item) is str and "$(" in item:
                 raise PlaceholderError(
@@ -132,8 +134,8 @@ class Catalog:
 class DayCatalog(Catalog):
     """The texts of one language for one day: placeholders filled (`data`).  A text that
     cannot be filled that day (its parameter has no value then) is left out of `data`
-    and refused with the reason when asked for.  Lookups are the plain walks of the
-    catalog as written, without its `$(` test: this is the hot path of every advice."""
+    and refused with the reason when asked for.  Lookups are the catalog's own, without
+    its `$(` test: this is the hot path of every advice."""
 
     def __init__(self, language: str, source: dict[str, Any], day: date):
         values, self.day = parameters_on(day), day
@@ -141,27 +143,7 @@ class DayCatalog(Catalog):
         data = _filled(source, lambda text: fill(text, values, language), (), self.unfilled)
         super().__init__(language, data)
 
-    def lookup(self, *path: str, default: Any = _MISSING) -> Any:
-        node: Any = self.data
-        try:
-            for key in path:
-                node = node[key]
-        except (KeyError, TypeError, IndexError):
-            error = self._missing(path)
-            if default is not _MISSING and type(error) is KeyError:
-                return default  # no such text; one that cannot be filled is never defaulted
-            raise error from None
-        return node
-
-    def template(self, *path: str) -> str:
-        node: Any = self.data
-        try:
-            for key in path:
-                node = node[key]
-        except (KeyError, TypeError, IndexError):
-            raise self._missing(path) from None
-        if type(node) is not str:
-            raise KeyError(f"catalog {self.language}: {'.'.join(path)} is not a text")
+    def _checked(self, path: tuple[str, ...], node: Any) -> Any:
         return node
 
     def rules_texts(self, rule_ids: Iterable[str]) -> list[str]:
