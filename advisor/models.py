@@ -165,11 +165,22 @@ class TimelineEntry(_Out):
     summary: str = Field(default="", description="the entry in words")
 
 
+class OverviewItem(_Out):
+    """One line of the overview (contract version 2)."""
+
+    kind: Literal["act", "risk", "calm"] = Field(description="what to do, what is at risk, or what is safe")
+    ref: str = Field(description="an action code, or `topic.code` of an effect")
+    text: str
+
+
 class Advice(_Out):
     schema_version: int = 2
     as_of: date = Field(description="the day the advice was computed for (contract version 2)")
     ruleset_version: str
     language: str
+    overview: list[OverviewItem] = Field(
+        default_factory=list, description="3 to 6 items, most important first (contract version 2)"
+    )
     topics: dict[str, TopicAdvice]
     actions: list[Action]
     trace: list[TraceEntry]

@@ -17,6 +17,7 @@ from .conditions import (
     not_hidden_by_repair,
     record_kept_past_five_years,
 )
+from .ranks import rank
 from .registry import ACTION, FALLBACK, FINDING, cite, knowledge_rule
 
 CR = Topic.credit_report
@@ -258,7 +259,7 @@ class CreditReportRules(Conclusions):
     )
     def check_report_when_unsure(self, debt):
         """Where reporting was inferred, check the report itself (free, not a loan inquiry)."""
-        self.advise_action("check_credit_report", 35, debt)
+        self.advise_action("check_credit_report", rank("check_report_when_unsure"), debt)
 
     # --- the one-time credit repair (K4, E11), against the Situation's as_of --------------
     # The dates are banded in facts/policy_dates.py (repair_period, repaid, overdue_size);
@@ -330,7 +331,7 @@ class CreditReportRules(Conclusions):
     def one_time_repair_policy(self, debt):
         """A settled overdue that may fit the one-time repair may be hidden already: check the report."""
         self.conclude(CR, "hidden_by_repair", Likelihood.possible, debt)
-        self.advise_action("check_credit_report", 36, debt)
+        self.advise_action("check_credit_report", rank("check_report_repair_policy"), debt)
         self.find_repair_status(debt, "may_apply")
 
     @knowledge_rule(
@@ -354,8 +355,8 @@ class CreditReportRules(Conclusions):
     )
     def repair_qualified_record_still_shown(self, debt):
         """An overdue the one-time repair covers still shows: check the report and dispute it."""
-        self.advise_action("check_credit_report", 34, debt)
-        self.advise_action("credit_dispute", 39, debt)
+        self.advise_action("check_credit_report", rank("check_report_repair_record_shown"), debt)
+        self.advise_action("credit_dispute", rank("dispute_repair_record_shown"), debt)
         self.find_repair_status(debt, "still_shown")
 
     @knowledge_rule(
@@ -369,7 +370,7 @@ class CreditReportRules(Conclusions):
     )
     def repay_by_repair_deadline(self, debt):
         """A small overdue of 2020-2025 repaid in full by 2026-03-31 will no longer be displayed."""
-        self.advise_action("settle_overdue", 9, debt)
+        self.advise_action("settle_overdue", rank("settle_before_repair_deadline"), debt)
         self.find_repair_status(debt, "repay_by_deadline")
 
     @knowledge_rule(

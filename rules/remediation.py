@@ -1,4 +1,4 @@
-"""Remediation: what to do, and in what order. Ranks order actions (lower = sooner)."""
+"""Remediation: what to do. The order of the steps is declared once, in rules/ranks.py."""
 
 from credit_advisor.facts.experta_compat import MATCH, OR, L
 from credit_advisor.facts.kb import DebtFact, Effect, PersonFact
@@ -13,10 +13,11 @@ from .conditions import (
     record_kept_past_five_years,
     strong_report,
 )
+from .ranks import rank
 from .registry import ACTION, cite, knowledge_rule
 
 # Settle the over-90-day overdue first (R1): the band sets the rank of each debt.
-SETTLE_RANK = {"long": 10, "medium": 20, "short": 21}
+SETTLE_STEP = {"long": "settle_long_overdue", "medium": "settle_medium_overdue", "short": "settle_short_overdue"}
 
 
 class RemediationRules(Conclusions):
@@ -33,7 +34,7 @@ class RemediationRules(Conclusions):
     )
     def settle_oldest_overdue_first(self, debt, band):
         """Repay unpaid overdues now, those over 90 days first."""
-        self.advise_action("settle_overdue", SETTLE_RANK[band], debt)
+        self.advise_action("settle_overdue", rank(SETTLE_STEP[band]), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, open=True, negotiation=~L("agreement_honored")),
@@ -49,7 +50,7 @@ class RemediationRules(Conclusions):
     )
     def ask_to_negotiate(self, debt):
         """If you cannot repay at once, ask the lender for instalments or an extension (not guaranteed)."""
-        self.advise_action("negotiate_repayment", 25, debt)
+        self.advise_action("negotiate_repayment", rank("negotiate_repayment"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, settled=False, negotiation="agreement_honored"),
@@ -61,7 +62,7 @@ class RemediationRules(Conclusions):
     )
     def keep_the_agreement(self, debt):
         """Keep every instalment of the agreement: breaking it is a second default."""
-        self.advise_action("honor_agreement", 8, debt)
+        self.advise_action("honor_agreement", rank("honor_agreement"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, band=OVERDUE),
@@ -77,7 +78,7 @@ class RemediationRules(Conclusions):
     )
     def non_malicious_proof(self, debt):
         """An overdue caused by illness or the pandemic: get a non-malicious-overdue proof."""
-        self.advise_action("non_malicious_proof", 30, debt)
+        self.advise_action("non_malicious_proof", rank("non_malicious_proof"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, band=OVERDUE),
@@ -90,7 +91,7 @@ class RemediationRules(Conclusions):
     )
     def proof_needs_objective_cause(self, debt):
         """Documented job loss or another cause may support a proof; the lender decides, and forgetting never does."""
-        self.advise_action("non_malicious_proof", 32, debt)
+        self.advise_action("non_malicious_proof", rank("non_malicious_proof_needs_cause"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, reported="yes", band=OVERDUE),
@@ -103,7 +104,7 @@ class RemediationRules(Conclusions):
     )
     def dispute_with_hardship_proof(self, debt):
         """With hardship proof and the lender's agreement, a dispute may correct the record."""
-        self.advise_action("credit_dispute", 40, debt)
+        self.advise_action("credit_dispute", rank("dispute_with_hardship_proof"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, reported="yes", band="none"),
@@ -115,7 +116,7 @@ class RemediationRules(Conclusions):
     )
     def dispute_wrong_record(self, debt):
         """An overdue on the report for a debt never overdue is an error: dispute it."""
-        self.advise_action("credit_dispute", 14, debt)
+        self.advise_action("credit_dispute", rank("dispute_wrong_record"), debt)
 
     @knowledge_rule(
         record_kept_past_five_years(),
@@ -127,7 +128,7 @@ class RemediationRules(Conclusions):
     )
     def dispute_record_past_five_years(self, debt):
         """A record still shown five years after settlement is kept too long: dispute it."""
-        self.advise_action("credit_dispute", 14, debt)
+        self.advise_action("credit_dispute", rank("dispute_wrong_record"), debt)
 
     @knowledge_rule(
         Effect(topic="huabei", harmful=True, likelihood=STRONG, debt=MATCH.debt),
@@ -141,8 +142,8 @@ class RemediationRules(Conclusions):
     )
     def read_huabei_notice(self, debt):
         """If Huabei is likely cut or stopped, read its page notice and ask Alipay support (95188)."""
-        self.advise_action("check_huabei_notice", 45, debt)
-        self.advise_action("contact_alipay_support", 46, debt)
+        self.advise_action("check_huabei_notice", rank("check_huabei_notice"), debt)
+        self.advise_action("contact_alipay_support", rank("contact_alipay_support"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=STILL_VISIBLE),
@@ -154,7 +155,7 @@ class RemediationRules(Conclusions):
     )
     def rebuild_clean_record(self, debt):
         """After repaying, six clean months bring a clear improvement; two years look good to lenders."""
-        self.advise_action("rebuild_record", 60, debt)
+        self.advise_action("rebuild_record", rank("rebuild_record"), debt)
 
     @knowledge_rule(
         PersonFact(inquiries=L("some") | L("grey") | L("overload")),
@@ -169,7 +170,7 @@ class RemediationRules(Conclusions):
     )
     def space_applications(self):
         """Several recent applications: stop applying and space them at least 3 months apart."""
-        self.advise_action("space_applications", 55)
+        self.advise_action("space_applications", rank("space_applications"))
 
     @knowledge_rule(
         PersonFact(new_credit=True),
@@ -182,7 +183,7 @@ class RemediationRules(Conclusions):
     )
     def borrow_within_means(self, debt):
         """Planning new credit with a negative record: wait, borrow within means, read the terms."""
-        self.advise_action("space_applications", 56, debt)
+        self.advise_action("space_applications", rank("borrow_within_means"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, band=OVERDUE),
@@ -194,7 +195,7 @@ class RemediationRules(Conclusions):
     )
     def payment_reminders(self, debt):
         """Someone who has been overdue sets reminders and autopay with a 3-day buffer."""
-        self.advise_action("payment_reminders", 65, debt)
+        self.advise_action("payment_reminders", rank("payment_reminders"), debt)
 
     @knowledge_rule(
         # A low score alone is no trouble to act on; it matters next to an overdue.  The
@@ -208,7 +209,7 @@ class RemediationRules(Conclusions):
     )
     def monitor_zhima(self):
         """After an Alipay overdue or with a low score, watch the Zhima score and plan spending."""
-        self.advise_action("monitor_zhima", 70)
+        self.advise_action("monitor_zhima", rank("monitor_zhima"))
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, open=True, lender=NOT_LICENSED),
@@ -220,7 +221,7 @@ class RemediationRules(Conclusions):
     )
     def verify_debt(self, debt):
         """Before paying a platform that may be irregular, check the contract, amount and rate."""
-        self.advise_action("verify_debt", 12, debt)
+        self.advise_action("verify_debt", rank("verify_debt"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, lender=NOT_LICENSED, band=OVERDUE),
@@ -232,7 +233,7 @@ class RemediationRules(Conclusions):
     )
     def check_platform_license(self, debt):
         """Check whether the platform is licensed: it decides which risks apply."""
-        self.advise_action("check_platform_license", 13, debt)
+        self.advise_action("check_platform_license", rank("check_platform_license"), debt)
 
     @knowledge_rule(
         any_person_flag("threatened", "contacts_harassed", "wechat_contacted"),
@@ -247,7 +248,7 @@ class RemediationRules(Conclusions):
     )
     def keep_collection_evidence(self):
         """Collectors are in touch: keep every message and recording."""
-        self.advise_action("keep_evidence", 16)
+        self.advise_action("keep_evidence", rank("keep_collection_evidence"))
 
     @knowledge_rule(
         Effect(topic="collection", code="illegal_collection", likelihood=STRONG),
@@ -261,7 +262,7 @@ class RemediationRules(Conclusions):
     )
     def refuse_illegal_collection(self):
         """Refuse threats and harassment and complain (12378, the internet-finance association)."""
-        self.advise_action("refuse_illegal_collection", 15)
+        self.advise_action("refuse_illegal_collection", rank("refuse_illegal_collection"))
 
     @knowledge_rule(
         OR(
@@ -278,7 +279,7 @@ class RemediationRules(Conclusions):
     )
     def seek_legal_help(self):
         """A likely lawsuit or illegal collection: get legal or credit-counselling help."""
-        self.advise_action("seek_legal_help", 18)
+        self.advise_action("seek_legal_help", rank("seek_legal_help"))
 
     @knowledge_rule(
         Effect(topic="dingtalk", code="employer_rule_restriction", alarming=True),
@@ -292,4 +293,4 @@ class RemediationRules(Conclusions):
     )
     def talk_to_hr(self):
         """When the employer's rules react to credit, explain to HR in writing with income proof."""
-        self.advise_action("talk_to_hr", 50)
+        self.advise_action("talk_to_hr", rank("talk_to_hr"))

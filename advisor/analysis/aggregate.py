@@ -10,6 +10,7 @@ import json
 from operator import itemgetter
 
 from advisor import models
+from advisor.analysis.overview import overview_items
 from advisor.analysis.timeline import Concluded, timeline_entries
 from advisor.engine.core import Firing
 from advisor.engine.experta_door import CAPTURE, FACT_ID
@@ -368,6 +369,7 @@ def build_advice(
             "as_of": situation.as_of,
             "ruleset_version": ruleset_version,
             "language": text.language,
+            "overview": overview_items(topics, advice_actions, text),
             "topics": topics,
             "actions": advice_actions,
             "trace": trace,
