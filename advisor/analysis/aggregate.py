@@ -15,6 +15,7 @@ from advisor.analysis.timeline import Concluded, timeline_entries
 from advisor.engine.core import Firing
 from advisor.engine.experta_door import CAPTURE, FACT_ID
 from advisor.texts.catalog import Catalog
+from advisor.texts.claims import written_for
 from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport, RecordStatus, RepairStatus
 from credit_advisor.facts.situation import Situation
@@ -74,13 +75,13 @@ class _Group:
     def direct_rules(self) -> list[str]:
         return list(dict.fromkeys(map(_RULE, sorted(self.contributions))))
 
-    def rules_and_strongest(self) -> tuple[list[str], list[str]]:
-        """Every rule (`_rules_of`), and the rules behind the strongest contributions only (the same list
-        when every contribution is as strong, the usual case)."""
-        every = _rules_of(self.contributions)
-        if max(map(_ORDER, self.contributions)) == self.best_order:
-            return every, every
-        return every, _rules_of(self.contributions, self.best_order)
+    def reasons(self) -> tuple[list[str], list[str]]:
+        """The rules behind the strongest contributions (earliest first), and the rules
+        whose findings they used (nearest first)."""
+        chosen = sorted(c for c in self.contributions if c[0] == self.best_order)
+        direct = list(dict.fromkeys(map(_RULE, chosen)))
+        used = dict.fromkeys(rule for *_, upstream in chosen for rule in upstream)
+        return direct, [rule for rule in used if rule not in direct]
 
     def attribution(self) -> tuple[list[int], list[models.DebtContribution]]:
         """The debts whose own strongest contribution is the group's (in index order), and
@@ -184,6 +185,18 @@ def _conflicts(key: str, rule_ids: list[str], registry: dict[str, RuleMeta]) -> 
 
 def _explain(rule_ids: list[str], text: Catalog) -> str:
     return text.template("ui", "sentence_join").join(dict.fromkeys(text.rules_texts(rule_ids)))
+
+
+def _effect_explanation(topic: str, likelihood: Likelihood, group: _Group, text: Catalog) -> str:
+    """The reasons for an effect at its likelihood, each said once: the texts of the rules
+    that concluded it, and of the findings of its own topic they used (a finding about
+    the credit report explains the credit report; a Huabei effect is explained by the
+    Huabei rule, which names its condition) — each only if written for that likelihood
+    (advisor.texts.claims)."""
+    direct, upstream = group.reasons()
+    chosen = [rule for rule in direct if written_for(rule, likelihood)]
+    chosen += [rule for rule in upstream if rule.split(".", 1)[0] == topic and written_for(rule, likelihood)]
+    return _explain(chosen or direct, text)
 
 
 # json.dumps builds a new encoder for every call with non-default options.
@@ -318,16 +331,17 @@ def build_advice(
         found.sort(key=lambda item: (item[1].best_order, codes.index(item[0])))
         topic_effects = []
         for code, group in found:
-            rule_ids, strongest = group.rules_and_strongest()
+            rule_ids = _rules_of(group.contributions)
             debts, by_debt = group.attribution()
+            likelihood = _OF_STRENGTH[-group.best_order]
             topic_effects.append(
                 {
                     "code": code,
-                    "likelihood": _OF_STRENGTH[-group.best_order],
+                    "likelihood": likelihood,
                     "label": text.effect(topic, code),
                     # The reasons for the winning likelihood, so for the debts at it (and the
                     # person); weaker contributions stay in `rules` and `by_debt`.
-                    "explanation": _explain(strongest, text),
+                    "explanation": _effect_explanation(topic, likelihood, group, text),
                     "rules": rule_ids,
                     "sources": _sources(rule_ids, registry),
                     "conflicts": _conflicts(f"{topic}.{code}", rule_ids, registry),
@@ -344,6 +358,7 @@ def build_advice(
             "effects": topic_effects,
         }
 
+    labels = debt_labels(situation, text)
     ordered = sorted(actions.items(), key=lambda item: (item[1].best_order, ACTION_CODES.index(item[0])))
     advice_actions = []
     for priority, (code, group) in enumerate(ordered, start=1):
@@ -361,7 +376,6 @@ def build_advice(
             }
         )
 
-    labels = debt_labels(situation, text)
     # Built as plain data and validated in one pass: pydantic-core checks the whole tree
     # faster than a model constructor call per effect, action and source.
     return models.Advice.model_validate(
@@ -369,7 +383,7 @@ def build_advice(
             "as_of": situation.as_of,
             "ruleset_version": ruleset_version,
             "language": text.language,
-            "overview": overview_items(topics, advice_actions, text),
+            "overview": overview_items(topics, advice_actions, text, labels),
             "topics": topics,
             "actions": advice_actions,
             "trace": trace,

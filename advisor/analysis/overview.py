@@ -1,6 +1,7 @@
 """The overview (contract version 2): 3 to 6 items a person reads first — what to do
-first, what is at risk, what is safe — taken from the Advice's own conclusions, never
-concluded anew.  The details below it say the same things at length."""
+first (naming the debt it is about), what is at risk, what is safe — taken from the
+Advice's own conclusions, never concluded anew.  The details below it say the same
+things at length."""
 
 from __future__ import annotations
 
@@ -9,31 +10,62 @@ from typing import Any
 from advisor.texts.catalog import Catalog
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
+MIN_ITEMS = 3
 MAX_ITEMS = 6
 MAX_ACTS = 2
-MAX_RISKS = 2
-# A risk is worth the overview from this likelihood up; weaker ones stay in the details.
+MAX_RISKS = 3
+MAX_CALM = 1
+# A risk is worth the overview from this likelihood up; weaker ones stay in the details
+# (unless the overview needs them to reach MIN_ITEMS); the same for what is safe.
 RISK_FROM = Likelihood.likely
+CALM_FROM = Likelihood.likely
 
 
-def overview_items(topics: dict[str, dict[str, Any]], actions: list[dict[str, Any]], text: Catalog) -> list[dict]:
-    """The overview of built (plain-data) topics and actions, most important first."""
-    acts = [
-        {"kind": "act", "ref": action["code"], "text": text.lookup("interview", "action_names", action["code"])}
-        for action in actions[:MAX_ACTS]
-    ]
-    risks = []
-    calm = []
+def overview_items(
+    topics: dict[str, dict[str, Any]], actions: list[dict[str, Any]], text: Catalog, labels: list[str]
+) -> list[dict]:
+    """The overview of built (plain-data) topics and actions, most important first: the
+    first actions, then the strongest risks (a topic's strongest harm), then what is
+    safe (a topic's strongest reassurance); weaker headlines only when fewer than MIN_ITEMS would be left."""
+    acts = [_act(index, action, text, labels) for index, action in enumerate(actions[:MAX_ACTS])]
+    risks, calm, weaker = [], [], []
     for topic in Topic:
-        block = topics[topic.value]
-        top = block["effects"][0]
-        ref = f"{topic.value}.{top['code']}"
-        if top["code"] in HARMLESS_CODES[topic]:
-            if top["likelihood"].at_least(Likelihood.likely):
-                calm.append({"kind": "calm", "ref": ref, "text": block["summary"]})
-        elif top["likelihood"].at_least(RISK_FROM):
-            risks.append((-top["likelihood"].strength, {"kind": "risk", "ref": ref, "text": block["summary"]}))
-    risks.sort(key=lambda item: item[0])  # stable: topics keep their declared order
-    items = acts + [risk for _, risk in risks[:MAX_RISKS]]
-    items += calm[: max(0, MAX_ITEMS - len(items))]
+        # Per topic, its strongest harm and its strongest reassurance (effects come strongest first).
+        for harmless in (False, True):
+            found = [e for e in topics[topic.value]["effects"] if (e["code"] in HARMLESS_CODES[topic]) is harmless]
+            if not found:
+                continue
+            top = found[0]
+            kind = "calm" if harmless else "risk"
+            headline = text.ui(
+                "overview_effect", effect=top["label"], likelihood=text.likelihood(top["likelihood"].value)
+            )
+            entry = (
+                -top["likelihood"].strength,
+                {
+                    "kind": kind,
+                    "ref": f"{topic.value}.{top['code']}",
+                    "text": text.ui(f"overview_{kind}", what=headline),
+                },
+            )
+            if not top["likelihood"].at_least(CALM_FROM if harmless else RISK_FROM):
+                weaker.append(entry)
+            else:
+                (calm if harmless else risks).append(entry)
+    # Stable sorts: equally likely headlines keep the topics' declared order.
+    risks.sort(key=lambda entry: entry[0])
+    weaker.sort(key=lambda entry: (entry[1]["kind"] != "risk", entry[0]))
+    items = acts + [item for _, item in risks[:MAX_RISKS]] + [item for _, item in calm[:MAX_CALM]]
+    spare = [item for _, item in risks[MAX_RISKS:] + calm[MAX_CALM:] + weaker]
+    items += spare[: max(0, MIN_ITEMS - len(items))]
     return items[:MAX_ITEMS]
+
+
+def _act(index: int, action: dict[str, Any], text: Catalog, labels: list[str]) -> dict:
+    name = text.lookup("interview", "action_names", action["code"])
+    debts = action["debts"]
+    if debts:
+        separator = text.ui("overview_debt_separator")
+        name = text.ui("overview_for_debts", action=name, debts=separator.join(labels[d] for d in debts))
+    key = "overview_act_first" if index == 0 else "overview_act_then"
+    return {"kind": "act", "ref": action["code"], "text": text.ui(key, action=name)}

@@ -13,6 +13,7 @@ from rich.text import Text
 from advisor.models import Advice, Effect
 from advisor.texts.catalog import catalog
 from advisor.texts.sanitise import clean
+from advisor.texts.sentences import SaidOnce
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
@@ -67,8 +68,10 @@ def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
     return Text(label + separator.join(names), style="cyan")
 
 
-def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
+def topic_panel(topic: str, advice: Advice, show_sources: bool = True, said: SaidOnce | None = None) -> Panel:
+    """The topic's effects; `said` (shared by the report's blocks) keeps each sentence to its first place."""
     text = catalog(advice.language).on(advice.as_of)
+    said = said or SaidOnce(advice.language)
     block = advice.topics[topic]
     level = topic_severity(topic, block.effects)
     parts = []
@@ -78,7 +81,9 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
         head.append(effect.label, style="bold")
         head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
         parts.append(head)
-        parts.append(Text(effect.explanation))
+        explanation = said.fresh(effect.explanation)
+        if explanation:
+            parts.append(Text(explanation))
         debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
         if debts is not None:
             parts.append(debts)
@@ -91,16 +96,33 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
 
 
-def actions_block(advice: Advice, show_sources: bool = True) -> Group:
+OVERVIEW_MARK = {"act": ("→", "bold"), "risk": ("!", "bold red"), "calm": ("✓", "green")}
+
+
+def overview_block(advice: Advice) -> Group:
+    """The overview first: what to do first, what is at risk, what is safe; each line's
+    kind is also in its words, never in the colour alone."""
     text = catalog(advice.language).on(advice.as_of)
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(no_wrap=True)
+    rows.add_column(ratio=1, overflow="fold")
+    for item in advice.overview:
+        mark, style = OVERVIEW_MARK[item.kind]
+        rows.add_row(Text(mark, style=style), Text(item.text))
+    return Group(Rule(Text(text.ui("report_overview"), style="bold"), align="left"), rows)
+
+
+def actions_block(advice: Advice, show_sources: bool = True, said: SaidOnce | None = None) -> Group:
+    text = catalog(advice.language).on(advice.as_of)
+    said = said or SaidOnce(advice.language)
     parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
-        details = [
-            Text(action.text),
-            Text(text.ui("report_because"), style="italic").append(action.because, style="not italic"),
-        ]
+        details = [Text(said.fresh(action.text) or action.text)]
+        because = said.fresh(action.because)
+        if because:  # an action advised for a reason already given says no reason twice
+            details.append(Text(text.ui("report_because"), style="italic").append(because, style="not italic"))
         debts = _debts_line(text.ui("report_concerns"), action.debts, advice)
         if debts is not None:
             details.append(debts)
@@ -134,21 +156,25 @@ def terminal_safe_advice(advice: Advice) -> Advice:
     so every block rendered from it (panels, actions, timeline) shows them safely."""
     labels = [terminal_safe(label) for label in advice.debt_labels]
     warnings = [terminal_safe(warning) for warning in advice.warnings]
-    if labels == advice.debt_labels and warnings == advice.warnings:
+    overview = [item.model_copy(update={"text": terminal_safe(item.text)}) for item in advice.overview]
+    if labels == advice.debt_labels and warnings == advice.warnings and overview == advice.overview:
         return advice
-    return advice.model_copy(update={"debt_labels": labels, "warnings": warnings})
+    return advice.model_copy(update={"debt_labels": labels, "warnings": warnings, "overview": overview})
 
 
 def render_advice(advice: Advice, console: Console, show_trace: bool = False, show_sources: bool = True) -> None:
     """Print the whole report to `console`."""
     advice = terminal_safe_advice(advice)
     text = catalog(advice.language).on(advice.as_of)
-    console.print(Text(text.ui("report_title"), style="bold"))
+    if advice.overview:
+        console.print(overview_block(advice))
     for warning in advice.warnings:
         console.print(Text(f"! {warning}", style="yellow"))
+    console.print(Text(text.ui("report_title"), style="bold"))
+    said = SaidOnce(advice.language)
     for topic in advice.topics:
-        console.print(topic_panel(topic, advice, show_sources))
-    console.print(actions_block(advice, show_sources))
+        console.print(topic_panel(topic, advice, show_sources, said))
+    console.print(actions_block(advice, show_sources, said))
     if advice.timeline:
         from advisor.analysis.timeline import timeline_block
 
