@@ -207,7 +207,8 @@ def cmd_advise(args) -> int:
 
         from advisor.ui.render import render_advice
 
-        render_advice(advice, Console(), show_trace=args.trace)
+        # The default report is short; --trace adds the details: sources, each action's reason, the rule trace.
+        render_advice(advice, Console(), show_trace=args.trace, show_sources=args.trace)
     return EXIT_OK
 
 

@@ -59,6 +59,11 @@ class TopicAdvice(_Out):
     title: str = Field(default="", description="the topic's name (addition)")
     summary: str
     effects: list[Effect] = Field(min_length=1)
+    if_used: bool = Field(
+        default=False,
+        description="the topic is one product the person neither owes on nor plans to apply for: its effects "
+        "apply if they use or apply for it (addition)",
+    )
 
 
 class Action(_Out):

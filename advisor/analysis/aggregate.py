@@ -16,12 +16,15 @@ from advisor.engine.core import Firing
 from advisor.engine.experta_door import CAPTURE, FACT_ID
 from advisor.texts.catalog import Catalog
 from advisor.texts.claims import written_for
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Topic
+from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Plan, Product, Topic
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport, RecordStatus, RepairStatus
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
 
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
+# A topic about one product a person may well not use (Weilidai): without a debt on it or a
+# plan for it, its effects are what would happen if they used or applied for it.
+PRODUCT_TOPICS = {Topic.weilidai.value: (Product.weilidai, Plan.weilidai)}
 _OF_STRENGTH = {item.strength: item for item in Likelihood}
 # What rules declare: findings and conclusions (a set: asked of every fact a firing holds).
 CONCLUSIONS = frozenset({OnReport, RecordStatus, RepairStatus, Effect, Action})
@@ -353,6 +356,7 @@ def build_advice(
             raise RuntimeError(f"no rule concluded anything for topic {topic}: the rule base has a gap")
         top = topic_effects[0]
         topics[topic] = {
+            "if_used": _if_used(topic, situation),
             "title": text.topic(topic),
             "summary": text.ui("summary", effect=top["label"], likelihood=text.likelihood(top["likelihood"].value)),
             "effects": topic_effects,
@@ -393,6 +397,13 @@ def build_advice(
             "timeline": timeline_entries(situation, concluded, text, labels),
         }
     )
+
+
+def _if_used(topic: str, situation: Situation) -> bool:
+    if topic not in PRODUCT_TOPICS:
+        return False
+    product, plan = PRODUCT_TOPICS[topic]
+    return plan not in situation.plans and all(debt.product != product for debt in situation.debts)
 
 
 def debt_labels(situation: Situation, text: Catalog) -> list[str]:

@@ -48,7 +48,9 @@ def overview_items(
                     "text": text.ui(f"overview_{kind}", what=headline),
                 },
             )
-            if not top["likelihood"].at_least(CALM_FROM if harmless else RISK_FROM):
+            # A product the person does not use is no risk to put first (topics[...]["if_used"]).
+            weak = topics[topic.value]["if_used"] and not harmless
+            if weak or not top["likelihood"].at_least(CALM_FROM if harmless else RISK_FROM):
                 weaker.append(entry)
             else:
                 (calm if harmless else risks).append(entry)

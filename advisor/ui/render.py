@@ -61,38 +61,49 @@ def _sources_line(label: str, sources, limit: int | None = MAX_SOURCES_SHOWN) ->
 
 
 def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
-    if not debts:
+    # With one debt, everything concerns it: naming it under every line would say it again and again.
+    if not debts or len(advice.debt_labels) < 2:
         return None
     names = [terminal_safe(advice.debt_labels[i]) if i < len(advice.debt_labels) else f"#{i}" for i in debts]
     separator = "、" if advice.language == "zh" else ", "
     return Text(label + separator.join(names), style="cyan")
 
 
-def topic_panel(topic: str, advice: Advice, show_sources: bool = True, said: SaidOnce | None = None) -> Panel:
+def topic_panel(topic: str, advice: Advice, show_sources: bool = True, said: SaidOnce | None = None) -> RenderableType:
     """The topic's effects; `said` (shared by the report's blocks) keeps each sentence to its first place."""
     text = catalog(advice.language).on(advice.as_of)
     said = said or SaidOnce(advice.language)
     block = advice.topics[topic]
     level = topic_severity(topic, block.effects)
-    parts = []
+    parts: list[RenderableType] = []
+    if block.if_used:
+        # Nothing to take seriously about a product the person does not use: what would happen if they did.
+        level = "watch" if level == "serious" else level
+        parts.append(Text(text.ui("report_if_used", topic=block.title), style="italic"))
     for effect in block.effects:
         level_of_effect = severity(topic, effect)
         head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
         head.append(effect.label, style="bold")
         head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
-        parts.append(head)
-        explanation = said.fresh(effect.explanation)
+        # The reasons of a product the person does not use are detail.
+        explanation = "" if block.if_used and not show_sources else said.fresh(effect.explanation)
         if explanation:
-            parts.append(Text(explanation))
+            # The reason follows its effect on the same line: the effect is the sentence's subject.
+            head.append(text.ui("report_effect_reason"), style=SEVERITY_STYLE[level_of_effect])
+            head.append(explanation)
+        parts.append(head)
         debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
         if debts is not None:
             parts.append(debts)
-        if effect.conflicts:
+        if show_sources and effect.conflicts:
             parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
         if show_sources:
             parts.append(_sources_line(text.ui("report_sources"), effect.sources))
     title = Text(f"{block.title} · ")
     title.append(text.ui(f"severity_{level}"), style=SEVERITY_STYLE[level])
+    if not show_sources:
+        # The default report: a heading line, not a box (two lines fewer a topic, the full width for text).
+        return Group(Rule(title, align="left", style=SEVERITY_STYLE[level]), *parts)
     return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
 
 
@@ -120,8 +131,9 @@ def actions_block(advice: Advice, show_sources: bool = True, said: SaidOnce | No
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
         details = [Text(said.fresh(action.text) or action.text)]
-        because = said.fresh(action.because)
-        if because:  # an action advised for a reason already given says no reason twice
+        # The reason is the per-rule detail, shown with the sources; given once.
+        because = said.fresh(action.because) if show_sources else ""
+        if because:
             details.append(Text(text.ui("report_because"), style="italic").append(because, style="not italic"))
         debts = _debts_line(text.ui("report_concerns"), action.debts, advice)
         if debts is not None:
@@ -165,12 +177,10 @@ def terminal_safe_advice(advice: Advice) -> Advice:
 def render_advice(advice: Advice, console: Console, show_trace: bool = False, show_sources: bool = True) -> None:
     """Print the whole report to `console`."""
     advice = terminal_safe_advice(advice)
-    text = catalog(advice.language).on(advice.as_of)
     if advice.overview:
         console.print(overview_block(advice))
     for warning in advice.warnings:
         console.print(Text(f"! {warning}", style="yellow"))
-    console.print(Text(text.ui("report_title"), style="bold"))
     said = SaidOnce(advice.language)
     for topic in advice.topics:
         console.print(topic_panel(topic, advice, show_sources, said))
