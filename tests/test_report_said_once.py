@@ -55,7 +55,7 @@ def check_said_once(data: dict) -> None:
     for lang in ("zh", "en"):
         advice = consult(data, lang=lang)
         assert not misplaced_claims(advice), misplaced_claims(advice)
-        for item in (effect for block in advice.topics.values() for effect in block.effects):
+        for item in (found for block in advice.topics.values() for found in block.effects):
             assert item.explanation, item.code
         for details in (False, True):
             # Wide enough that no sentence wraps: every sentence is on one line.
