@@ -59,7 +59,7 @@ def test_the_three_stories_fit_a_screen_with_the_overview_first(story, lang):
     from advisor.texts.catalog import catalog
 
     text = catalog(lang)
-    assert printed.splitlines()[0].startswith(text.ui("report_overview"))
+    assert printed.splitlines()[0].startswith(text.ui("report_title"))
     narrow = report(advice.model_copy(update={"topics": {}, "actions": [], "timeline": []}), width=80)
     overview = narrow[: narrow.index(advice.disclaimer[:10])]
     assert overview.count("\n") <= MAX_OVERVIEW_LINES, overview

@@ -28,7 +28,9 @@ def overview_items(
     first actions, then the strongest risks (a topic's strongest harm), then what is
     safe (a topic's strongest reassurance); weaker headlines only when fewer than MIN_ITEMS would be left."""
     acts = [_act(index, action, text, labels) for index, action in enumerate(actions[:MAX_ACTS])]
-    risks, calm, weaker = [], [], []
+    risks: list[tuple[int, dict]] = []
+    calm: list[tuple[int, dict]] = []
+    weaker: list[tuple[int, dict]] = []
     for topic in Topic:
         # Per topic, its strongest harm and its strongest reassurance (effects come strongest first).
         for harmless in (False, True):

@@ -120,7 +120,8 @@ def overview_block(advice: Advice) -> Group:
     for item in advice.overview:
         mark, style = OVERVIEW_MARK[item.kind]
         rows.add_row(Text(mark, style=style), Text(item.text))
-    return Group(Rule(Text(text.ui("report_overview"), style="bold"), align="left"), rows)
+    # The report's title heads it: the short answer is what the situation means.
+    return Group(Rule(Text(text.ui("report_title"), style="bold"), align="left"), rows)
 
 
 def actions_block(advice: Advice, show_sources: bool = True, said: SaidOnce | None = None) -> Group:
