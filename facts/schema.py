@@ -171,6 +171,14 @@ PERSON = Template(
             ("debts.product", "debts.overdue_days"),
             lambda s, day: any(d.overdue_days > 0 and d.product in ALIPAY_MICRO_LOANS for d in s.debts),
         ),
+        # Whether an Alipay credit product is part of the situation (a Huabei or Jiebei debt,
+        # or Huabei planned): Alipay's own page and hotline are advice only for such a person.
+        Slot(
+            "alipay_credit",
+            BOOL,
+            ("debts.product", "plans"),
+            lambda s, day: Plan.huabei in s.plans or any(d.product in ALIPAY_MICRO_LOANS for d in s.debts),
+        ),
         Slot("new_credit", BOOL, ("plans",), lambda s, day: bool(s.plans)),
         Slot(
             "zhima",

@@ -14,18 +14,28 @@ LAWSUIT = {"short": Likelihood.unlikely, "medium": Likelihood.possible, "long": 
 
 class CollectionRules(Conclusions):
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, open=True),
+        DebtFact(debt=MATCH.debt, open=True, product=~L("huabei")),
         id="collection.penalty_fees",
-        knowledge=["L1", "H7"],
+        knowledge=["L1"],
+        sources=[cite("004", "逾期通常會產(chǎn)生罰息、滯納金等")],
+        concludes=["collection.penalty_fees"],
+    )
+    def penalty_fees(self, debt):
+        """An unpaid overdue runs up penalty interest and late fees."""
+        self.conclude(CO, "penalty_fees", Likelihood.certain, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, product="huabei"),
+        id="collection.huabei_penalty_rate",
+        knowledge=["H7", "L1"],
         sources=[
-            cite("004", "逾期通常會產(chǎn)生罰息、滯納金等"),
             cite("001", "花呗逾期不仅可能带来额外的罚息和费用"),
             cite("evidence", "逾期费用=逾期金额*逾期天数*0.05%"),
         ],
         concludes=["collection.penalty_fees"],
     )
-    def penalty_fees(self, debt):
-        """An unpaid overdue runs up penalty interest and late fees."""
+    def huabei_penalty_rate(self, debt):
+        """An unpaid Huabei overdue runs up a fee of about 0.05% of the overdue amount a day."""
         self.conclude(CO, "penalty_fees", Likelihood.certain, debt)
 
     @knowledge_rule(

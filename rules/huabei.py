@@ -92,7 +92,7 @@ class HuabeiRules(Conclusions):
     @knowledge_rule(
         # Only overdues that could have touched Huabei while unpaid (settling never adds
         # harm): on the report, or over 30 days, or on Alipay, or with an unlicensed
-        # platform.  Each branch excludes the ones above it, so a debt fires the rule once.
+        # platform.  Each branch excludes the others, so a debt fires the rule once.
         OR(
             DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age=RECENTLY_SETTLED, reported=~L("no")),
             DebtFact(debt=MATCH.debt, settled=True, band=OVER_30_DAYS, age=RECENTLY_SETTLED, reported="no"),
@@ -106,6 +106,9 @@ class HuabeiRules(Conclusions):
                 alipay=False,
                 lender="unlicensed",
             ),
+            # Huabei's (or Jiebei's) own overdue: Alipay keeps its own record, and whether the
+            # limit comes back is its periodic review's call, also after six clean months (H4).
+            DebtFact(debt=MATCH.debt, settled=True, band=OVERDUE, age="clean_6m", alipay=True),
         ),
         id="huabei.repaid_may_keep_lower_limit",
         knowledge=["H4"],
@@ -114,7 +117,7 @@ class HuabeiRules(Conclusions):
         conflicts=RECOVERY_DISPUTED,
     )
     def repaid_may_keep_lower_limit(self, debt):
-        """Recently repaid: Huabei may stay open but with a lower limit."""
+        """Recently repaid, or an own Huabei overdue repaid within two years: Huabei may keep a lower limit."""
         self.conclude(HB, "limit_reduced", Likelihood.possible, debt)
 
     @knowledge_rule(

@@ -132,16 +132,17 @@ class RemediationRules(Conclusions):
 
     @knowledge_rule(
         Effect(topic="huabei", harmful=True, likelihood=STRONG, debt=MATCH.debt),
+        PersonFact(alipay_credit=True),
         id="remediation.read_huabei_notice",
         knowledge=["R4", "R5"],
         sources=[cite("003", "信用评估未通过”或“近期有不良记录"), cite("003", "可以拨打95188或通过支付宝App在线客服")],
         # Not in the conditions: read through the Huabei effect it reacts to.
-        reads=["debts.product", "debts.overdue_days"],
+        reads=["debts.overdue_days"],
         concludes=["action.check_huabei_notice", "action.contact_alipay_support"],
         salience=ACTION,
     )
     def read_huabei_notice(self, debt):
-        """If Huabei is likely cut or stopped, read its page notice and ask Alipay support (95188)."""
+        """If Huabei is likely cut or stopped and Alipay credit is involved, read its notice and call 95188."""
         self.advise_action("check_huabei_notice", rank("check_huabei_notice"), debt)
         self.advise_action("contact_alipay_support", rank("contact_alipay_support"), debt)
 

@@ -422,6 +422,15 @@ def situation_warnings(situation: Situation, text: Catalog) -> list[str]:
             warnings.append(text.ui("warn_months_not_settled", field=f"debts[{index}].months_since_settled"))
         if debt.settled and debt.overdue_days == 0 and debt.negotiation.value == "none":
             warnings.append(text.ui("warn_settled_never_overdue", field=f"debts[{index}].settled"))
+        if debt.negotiation.value == "agreement_broken" and debt.overdue_days == 0:
+            # Breaking an agreement is missing its payments: the two answers cannot both be right.
+            warnings.append(
+                text.ui(
+                    "warn_broken_never_overdue",
+                    field=f"debts[{index}].negotiation",
+                    days=f"debts[{index}].overdue_days",
+                )
+            )
         if debt.reported.value == "yes" and debt.overdue_days == 0:
             warnings.append(text.ui("warn_reported_never_overdue", field=f"debts[{index}].reported"))
     return warnings
