@@ -127,8 +127,8 @@ def test_each_alternative_of_an_or_is_reported():
     result = why_not(situation(open_debt), "huabei.limit_reduced", "en")
     rule = rule_result(result, "huabei.repaid_may_keep_lower_limit")
     assert rule.verdict == "not_met"
-    assert [a.index for a in rule.alternatives] == [1, 2, 3, 4]
-    assert all(a.of == 4 for a in rule.alternatives)
+    assert [a.index for a in rule.alternatives] == [1, 2, 3, 4, 5]
+    assert all(a.of == 5 for a in rule.alternatives)
     for alternative in rule.alternatives:
         slots = {f.slot for s in alternative.subjects for f in s.failures}
         assert "settled" in slots

@@ -82,23 +82,29 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True, said: Sai
         parts.append(Text(text.ui("report_if_used", topic=block.title), style="italic"))
     for effect in block.effects:
         level_of_effect = severity(topic, effect)
-        head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
-        head.append(effect.label, style="bold")
-        head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
+        head = Text(effect.label, style="bold")
+        likelihood = text.ui("report_likelihood", likelihood=text.likelihood(effect.likelihood.value))
+        head.append(likelihood, style=SEVERITY_STYLE[level_of_effect])
         # The reasons of a product the person does not use are detail.
         explanation = "" if block.if_used and not show_sources else said.fresh(effect.explanation)
         if explanation:
             # The reason follows its effect on the same line: the effect is the sentence's subject.
             head.append(text.ui("report_effect_reason"), style=SEVERITY_STYLE[level_of_effect])
             head.append(explanation)
-        parts.append(head)
+        lines: list[RenderableType] = [head]
         debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
         if debts is not None:
-            parts.append(debts)
+            lines.append(debts)
         if show_sources and effect.conflicts:
-            parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
+            lines.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
         if show_sources:
-            parts.append(_sources_line(text.ui("report_sources"), effect.sources))
+            lines.append(_sources_line(text.ui("report_sources"), effect.sources))
+        # A grid gives a hanging indent that also works for Chinese, which has no spaces to wrap at.
+        row = Table.grid(padding=(0, 1))
+        row.add_column(no_wrap=True)
+        row.add_column(ratio=1, overflow="fold")
+        row.add_row(Text("•", style=SEVERITY_STYLE[level_of_effect]), Group(*lines))
+        parts.append(row)
     title = Text(f"{block.title} · ")
     title.append(text.ui(f"severity_{level}"), style=SEVERITY_STYLE[level])
     if not show_sources:
