@@ -10,6 +10,7 @@ from typing import Any
 from advisor.texts.catalog import Catalog
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
+KINDS = ("act", "risk", "calm")
 MIN_ITEMS = 3
 MAX_ITEMS = 6
 MAX_ACTS = 2
@@ -19,6 +20,18 @@ MAX_CALM = 1
 # (unless the overview needs them to reach MIN_ITEMS); the same for what is safe.
 RISK_FROM = Likelihood.likely
 CALM_FROM = Likelihood.likely
+# Equally likely risks are put first in this order: what the law and the credit report do
+# to the person, then their job, then the products and new credit (the report's own order
+# is the products').
+RISK_TOPICS = (
+    Topic.collection,
+    Topic.credit_report,
+    Topic.dingtalk,
+    Topic.huabei,
+    Topic.weilidai,
+    Topic.wechat,
+    Topic.borrowing,
+)
 
 
 def overview_items(
@@ -26,11 +39,12 @@ def overview_items(
 ) -> list[dict]:
     """The overview of built (plain-data) topics and actions, most important first: the
     first actions, then the strongest risks (a topic's strongest harm), then what is
-    safe (a topic's strongest reassurance); weaker headlines only when fewer than MIN_ITEMS would be left."""
+    safe (a topic's strongest reassurance); weaker headlines only when fewer than
+    MIN_ITEMS would be left."""
     acts = [_act(index, action, text, labels) for index, action in enumerate(actions[:MAX_ACTS])]
-    risks: list[tuple[int, dict]] = []
-    calm: list[tuple[int, dict]] = []
-    weaker: list[tuple[int, dict]] = []
+    risks: list[tuple[tuple[int, int], dict]] = []
+    calm: list[tuple[tuple[int, int], dict]] = []
+    weaker: list[tuple[tuple[int, int], dict]] = []
     for topic in Topic:
         # Per topic, its strongest harm and its strongest reassurance (effects come strongest first).
         for harmless in (False, True):
@@ -43,7 +57,7 @@ def overview_items(
                 "overview_effect", effect=top["label"], likelihood=text.likelihood(top["likelihood"].value)
             )
             entry = (
-                -top["likelihood"].strength,
+                (-top["likelihood"].strength, RISK_TOPICS.index(topic) if not harmless else 0),
                 {
                     "kind": kind,
                     "ref": f"{topic.value}.{top['code']}",
@@ -56,12 +70,13 @@ def overview_items(
                 weaker.append(entry)
             else:
                 (calm if harmless else risks).append(entry)
-    # Stable sorts: equally likely headlines keep the topics' declared order.
+    # Risks by likelihood, then RISK_TOPICS; what is safe in the report's topic order (stable sorts).
     risks.sort(key=lambda entry: entry[0])
     weaker.sort(key=lambda entry: (entry[1]["kind"] != "risk", entry[0]))
     items = acts + [item for _, item in risks[:MAX_RISKS]] + [item for _, item in calm[:MAX_CALM]]
     spare = [item for _, item in risks[MAX_RISKS:] + calm[MAX_CALM:] + weaker]
     items += spare[: max(0, MIN_ITEMS - len(items))]
+    items.sort(key=lambda item: KINDS.index(item["kind"]))  # stable: what to do, at risk, safe
     return items[:MAX_ITEMS]
 
 
