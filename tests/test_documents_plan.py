@@ -20,7 +20,7 @@ from advisor.documents.plan import numbers_to_call, plan_html
 from advisor.texts.catalog import catalog
 
 EXAMPLES = sorted((PROJECT / "examples").glob("*.json"))
-HOSTILE = '<script>alert("x")</script> & <img src=x onerror=1> \'q\''
+HOSTILE = "<script>alert(\"x\")</script> & <img src=x onerror=1> 'q'"
 
 
 def shown(page: str) -> str:
