@@ -25,7 +25,7 @@ HOSTILE = "<script>alert(\"x\")</script> & <img src=x onerror=1> 'q'"
 
 def shown(page: str) -> str:
     """The page's text as a reader sees it: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -159,7 +159,7 @@ def test_interview_plan_option_writes_the_plan_of_its_advice(tmp_path):
 def test_the_end_screen_offers_the_plan_in_a_terminal_only(tmp_path):
     path = tmp_path / "mine.html"
     # review ok, HOW done, no save, then the plan's file name
-    status, transcript, session = _interview(["否", "0", "", "", "", str(path)], interactive=True)
+    status, _transcript, session = _interview(["否", "0", "", "", "", str(path)], interactive=True)
     assert status == 0
     assert path.read_text(encoding="utf-8") == plan_html(session.advice)
     piped = _interview(["否", "0", "", "", ""])[1]

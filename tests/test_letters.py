@@ -41,7 +41,7 @@ def cases():
 
 def evidence_sections() -> dict[str, str]:
     text = (SOURCES / EVIDENCE).read_text(encoding="utf-8")
-    parts = re.split(r"^## (L\d+)\. ", text, flags=re.M)
+    parts = re.split(r"^## (L\d+)\. ", text, flags=re.MULTILINE)
     return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
 
 
