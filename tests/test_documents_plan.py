@@ -18,6 +18,7 @@ from conftest import PROJECT, debt, situation
 from advisor import advise
 from advisor.documents.plan import numbers_to_call, plan_html
 from advisor.texts.catalog import catalog
+from advisor.texts.source_notes import source_note
 
 EXAMPLES = sorted((PROJECT / "examples").glob("*.json"))
 HOSTILE = "<script>alert(\"x\")</script> & <img src=x onerror=1> 'q'"
@@ -46,10 +47,12 @@ def test_the_page_says_what_the_advice_says_in_order(example, lang):
         assert text_of.lookup("interview", "action_names", action.code) in text
     for entry in advice.timeline:
         assert advice.debt_labels[entry.debt] in text
-    # every source of every step is listed, and each step links to its own
+    # every source of every step is listed with its title and address, and linked
     for action in advice.actions:
         for source in action.sources:
-            assert f"«{source.locator}»" in text
+            note = source_note(source.document, source.locator, lang)
+            assert f"«{source.locator}»" in text and note.title in text
+            assert note.address is None or note.address in text
     assert page.count('id="source-') == len(set(re.findall(r'href="#source-(\d+)"', page)))
     assert f'lang="{text_of.text("documents", "html_lang")}"' in page
 

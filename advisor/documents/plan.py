@@ -13,6 +13,7 @@ from advisor.documents.html_page import esc, page
 from advisor.models import Advice, Effect, Source
 from advisor.texts.audit_text import debt_name
 from advisor.texts.catalog import Catalog, catalog
+from advisor.texts.source_notes import source_note
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 # A service number inside a step's text (12378, 110, 95188, 400-810-8866): the numbers
@@ -145,24 +146,26 @@ def _timeline(advice: Advice, text: Catalog) -> str:
     return f'<section id="timeline"><h2>{esc(_t(text, "timeline"))}</h2>{body}</section>'
 
 
-def _sources_section(sources: _Sources, text: Catalog) -> str:
-    from advisor.documents.source_details import describe_source
-
+def _sources_section(sources: _Sources, advice: Advice, text: Catalog) -> str:
+    """Each cited passage with where a person can check it: the document's title and
+    kind, the evidence section, the statute, the page's address, the quoted words."""
     items = []
     for (document, locator), number in sources.numbers.items():
-        title, address = describe_source(document, locator)
-        lines = [f"<strong>{esc(title)}</strong>" if title else ""]
-        if address:
+        note = source_note(document, locator, advice.language)
+        lines = [f'<strong>{esc(note.title)}</strong> <span class="muted">({esc(note.kind_label)})</span>']
+        for detail in (note.statute, note.section):
+            if detail:
+                lines.append(f'<br><span class="muted">{esc(detail)}</span>')
+        if note.address:
             lines.append(
                 f'<br><span class="muted">{esc(_t(text, "source_address"))}</span>'
-                f'<span class="address">{esc(address)}</span>'
+                f'<span class="address">{esc(note.address)}</span>'
             )
         lines.append(f'<br><span class="muted">{esc(_t(text, "source_quote"))}</span>«{esc(locator)}»')
         lines.append(f'<br><span class="muted">{esc(_t(text, "source_document"))}{esc(document)}</span>')
         items.append(f'<li id="source-{number}">{"".join(lines)}</li>')
-    return (
-        f'<section id="sources"><h2>{esc(_t(text, "sources"))}</h2><ol class="sources">{"".join(items)}</ol></section>'
-    )
+    heading = esc(_t(text, "sources"))
+    return f'<section id="sources"><h2>{heading}</h2><ol class="sources">{"".join(items)}</ol></section>'
 
 
 def plan_html(advice: Advice) -> str:
@@ -183,7 +186,7 @@ def plan_html(advice: Advice) -> str:
     parts.append(_section_of_effects("risks", "no_risks", _effects(advice, text, sources, harmless=False), text))
     parts.append(_section_of_effects("safe", "no_safe", _effects(advice, text, sources, harmless=True), text))
     parts.append(_timeline(advice, text))
-    parts.append(_sources_section(sources, text))
+    parts.append(_sources_section(sources, advice, text))
     parts.append(f"<footer><p>{esc(advice.disclaimer)}</p><p>{esc(_t(text, 'footer'))}</p></footer>")
     title = f"{_t(text, 'title')} · {day}"
     return page(text.text("documents", "html_lang"), title, "\n".join(parts))
