@@ -45,6 +45,12 @@ def evidence_sections() -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
 
 
+def test_the_command_line_offers_exactly_the_kinds():
+    from credit_advisor.cli import LETTER_KINDS
+
+    assert LETTER_KINDS == tuple(KINDS)
+
+
 def test_every_kind_is_offered_by_some_example():
     found = {kind for path in EXAMPLES for kind in offered(advise(path.read_text(encoding="utf-8")))}
     assert found == set(KINDS)

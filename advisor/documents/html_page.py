@@ -65,6 +65,19 @@ footer { margin-top: 8mm; padding-top: 2mm; border-top: 0.75pt solid #999; font-
 }
 """.replace("FONTS", FONT_STACK)
 
+TC_FIRST = (
+    '"Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei", "Noto Sans CJK SC", '
+    '"PingFang SC", "Microsoft YaHei", sans-serif'
+)
+# Traditional Chinese pages prefer the traditional glyph shapes.
+CSS += "html:lang(zh-Hant) { font-family: " + TC_FIRST + "; }\n"
+
+
+def lang_tag(language: str) -> str:
+    """The page's `lang` (BCP 47) for a catalog language: zh is Simplified Chinese."""
+    return "zh-Hans" if language == "zh" else language
+
+
 # 【…】: a blank the person fills in (letters); shown highlighted on the page.
 BLANK = re.compile(r"【[^】]*】")
 
@@ -85,11 +98,11 @@ def esc_marking_blanks(text: str) -> str:
     return "".join(parts)
 
 
-def page(lang_tag: str, title: str, body: str) -> str:
-    """A whole page: `body` is HTML already escaped by its builder."""
+def page(language: str, title: str, body: str) -> str:
+    """A whole page in a catalog `language`: `body` is HTML already escaped by its builder."""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{esc(lang_tag)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(lang_tag(language))}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # Nothing may be loaded from anywhere: no script, no network, no frame.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"

@@ -56,7 +56,6 @@ class LetterRefused(Exception):
 class Letter:
     kind: str
     language: str
-    html_lang: str
     title: str
     note: list[str]  # for the person, not part of the letter
     # ("heading", (words,)) or ("para", (line, …)): a paragraph's lines stay together.
@@ -83,7 +82,7 @@ def build_letter(kind: str, situation: Situation, advice: Advice, debt: int | No
     if not actions:
         raise LetterRefused(_not_recommended(kind, advice, text), EXIT_NOT_RECOMMENDED)
     chosen = _chosen_debt(kind, situation, actions, debt, text)
-    letter = Letter(kind, advice.language, text.text("documents", "html_lang"), "", [_lt(text, "blanks_note")])
+    letter = Letter(kind, advice.language, "", [_lt(text, "blanks_note")])
     {"dispute": _dispute, "negotiation": _negotiation, "complaint": _complaint}[kind](
         letter, situation, advice, chosen, text
     )
@@ -283,4 +282,4 @@ def letter_html(letter: Letter) -> str:
         else:
             body.append(f"<p>{'<br>'.join(esc_marking_blanks(line) for line in words)}</p>")
     body.append("</article>")
-    return page(letter.html_lang, letter.title, "\n".join(body))
+    return page(letter.language, letter.title, "\n".join(body))

@@ -189,4 +189,4 @@ def plan_html(advice: Advice) -> str:
     parts.append(_sources_section(sources, advice, text))
     parts.append(f"<footer><p>{esc(advice.disclaimer)}</p><p>{esc(_t(text, 'footer'))}</p></footer>")
     title = f"{_t(text, 'title')} · {day}"
-    return page(text.text("documents", "html_lang"), title, "\n".join(parts))
+    return page(advice.language, title, "\n".join(parts))
