@@ -31,6 +31,11 @@ def numbers_to_call(text: str) -> list[str]:
     return list(dict.fromkeys(found.group(1) for found in PHONE.finditer(text)))
 
 
+def _headline(words: str) -> str:
+    """A name used inside sentences ("repay the overdue debts") as a line of its own."""
+    return words[:1].upper() + words[1:]
+
+
 def _t(text: Catalog, key: str, **values: object) -> str:
     return text.text("documents", "plan", key, **values)
 
@@ -66,7 +71,9 @@ def _overview(advice: Advice, text: Catalog) -> str:
     items = []
     for item in advice.overview:
         tag = _t(text, f"kind_{item.kind}")
-        items.append(f'<li class="{esc(item.kind)}"><span class="tag">{esc(tag)}</span>{esc(item.text)}</li>')
+        items.append(
+            f'<li class="{esc(item.kind)}"><span class="tag">{esc(tag)}</span>{esc(_headline(item.text))}</li>'
+        )
     return f'<section id="overview"><h2>{esc(_t(text, "overview"))}</h2><ul class="overview">{"".join(items)}</ul></section>'
 
 
@@ -76,7 +83,7 @@ def _steps(advice: Advice, text: Catalog, sources: _Sources) -> str:
     rows = []
     for action in advice.actions:
         name = text.lookup("interview", "action_names", action.code)
-        parts = [f"<h3>{esc(name)}</h3>", f"<p>{esc(action.text)}</p>"]
+        parts = [f"<h3>{esc(_headline(name))}</h3>", f"<p>{esc(action.text)}</p>"]
         if action.because:
             parts.append(f'<p class="because"><strong>{esc(_t(text, "because"))}</strong>{esc(action.because)}</p>')
         if action.debts:
