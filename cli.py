@@ -10,7 +10,9 @@ import json
 import os
 import sys
 
-from advisor.ui.cli_parser import build_parser
+from advisor.ui.cli_parser import build_parser, parse_arguments
+
+__all__ = ["build_parser", "main"]  # tools build the parser from here
 
 # The exit statuses of every command (README, "Exit status"): 1 means "done, with a
 # difference or a failed line" (replay changed, batch error records, coverage under
@@ -105,16 +107,10 @@ def cmd_rules(args) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title=f"{len(rules)} rules · ruleset {ruleset_version()}", show_lines=True)
-    for column in ("id", "topic", "summary", "knowledge", "sources"):
-        table.add_column(column)
-    for rule in rules:
-        sources = "\n".join(f"{s['document']} «{s['locator']}»" for s in rule["sources"])
-        table.add_row(rule["id"], rule["topic"], Text(rule["summary"]), ", ".join(rule["knowledge"]), Text(sources))
-    Console().print(table)
+    from advisor.ui.rules_list import render_rules
+
+    render_rules(rules, ruleset_version(), text, Console(highlight=False))
     return EXIT_OK
 
 
@@ -323,11 +319,7 @@ def _output_failed(lang: str, detail: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with standard error closed: messages go nowhere, not into a crash
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args.command = "interview"
-        args.answers = args.save = None
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     lang = _lang(args)
     if sys.stdout is None and args.command != "batch":
         from advisor.texts.catalog import catalog
