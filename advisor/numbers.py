@@ -56,11 +56,11 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1_000}
 _SECTIONS = {"万": 10_000, "亿": 100_000_000}
 MAX_CHINESE_CHARS = 24  # 九千九百九十九亿… is far beyond any amount the advisor takes
-# A run of Chinese numerals (ASCII digits may stand for a digit: 1万2): at least one
-# Chinese digit or 十/百, so "5万" and "1.5千" stay for the amount parser's own multipliers.
-_CHINESE_RUN = re.compile(
-    r"[0-9零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十百][0-9零〇一二两三四五六七八九十百千万亿]*"
-)
+# A run of Chinese numerals (ASCII digits may stand for a digit: 1万2).  Only runs with a
+# Chinese digit or 十/百 are read, so "5万" and "1.5千" stay for the amount parser's own
+# multipliers.  (One class, no backtracking: linear in the answer's length.)
+_NUMERAL_RUN = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]+")
+_CHINESE_DIGIT = re.compile(r"[零〇一二两三四五六七八九十百]")
 
 
 def chinese_number(text: str) -> int | None:
@@ -124,7 +124,8 @@ def with_arabic_numerals(text: str) -> str:
     ("四十天" → "40天", "一万二" → "12000"); anything else unchanged."""
 
     def digits(match: re.Match[str]) -> str:
-        value = chinese_number(match.group(0))
-        return match.group(0) if value is None else str(value)
+        run = match.group(0)
+        value = chinese_number(run) if _CHINESE_DIGIT.search(run) else None
+        return run if value is None else str(value)
 
-    return _CHINESE_RUN.sub(digits, text)
+    return _NUMERAL_RUN.sub(digits, text)
