@@ -41,7 +41,7 @@ def overview_items(
     first actions, then the strongest risks (a topic's strongest harm), then what is
     safe (a topic's strongest reassurance); weaker headlines only when fewer than
     MIN_ITEMS would be left."""
-    acts = [_act(index, action, text, labels) for index, action in enumerate(actions[:MAX_ACTS])]
+    acts = [_act(action, text, labels) for action in actions[:MAX_ACTS]]
     risks: list[tuple[tuple[int, int], dict]] = []
     calm: list[tuple[tuple[int, int], dict]] = []
     weaker: list[tuple[tuple[int, int], dict]] = []
@@ -61,7 +61,7 @@ def overview_items(
                 {
                     "kind": kind,
                     "ref": f"{topic.value}.{top['code']}",
-                    "text": text.ui(f"overview_{kind}", what=headline),
+                    "text": headline,
                 },
             )
             # A product the person does not use is no risk to put first (topics[...]["if_used"]).
@@ -80,11 +80,10 @@ def overview_items(
     return items[:MAX_ITEMS]
 
 
-def _act(index: int, action: dict[str, Any], text: Catalog, labels: list[str]) -> dict:
+def _act(action: dict[str, Any], text: Catalog, labels: list[str]) -> dict:
     name = text.lookup("interview", "action_names", action["code"])
     debts = action["debts"]
     if debts:
         separator = text.ui("overview_debt_separator")
         name = text.ui("overview_for_debts", action=name, debts=separator.join(labels[d] for d in debts))
-    key = "overview_act_first" if index == 0 else "overview_act_then"
-    return {"kind": "act", "ref": action["code"], "text": text.ui(key, action=name)}
+    return {"kind": "act", "ref": action["code"], "text": name}

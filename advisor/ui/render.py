@@ -123,9 +123,11 @@ def overview_block(advice: Advice) -> Group:
     rows = Table.grid(padding=(0, 1))
     rows.add_column(no_wrap=True)
     rows.add_column(ratio=1, overflow="fold")
-    for item in advice.overview:
+    for index, item in enumerate(advice.overview):
         mark, style = OVERVIEW_MARK[item.kind]
-        rows.add_row(Text(mark, style=style), Text(item.text))
+        # The kind in words too: the first thing to do, then the next, what is at risk, what is safe.
+        kind = "act_first" if index == 0 and item.kind == "act" else "act_then" if item.kind == "act" else item.kind
+        rows.add_row(Text(mark, style=style), Text(text.ui(f"overview_{kind}", what=item.text)))
     # The report's title heads it: the short answer is what the situation means.
     return Group(Rule(Text(text.ui("report_title"), style="bold"), align="left"), rows)
 
