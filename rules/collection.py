@@ -1,11 +1,11 @@
 """Collection and the law: fees, lawsuits, and collection that crosses the line."""
 
 from credit_advisor.facts.enums import Likelihood, Topic
-from credit_advisor.facts.experta_compat import MATCH, NOT, L
+from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, PersonFact
 
 from .base import Conclusions
-from .conditions import BEFORE_COURT, COURT_STAGES, JUDGED, alarming, any_person_flag
+from .conditions import BEFORE_COURT, COURT_STAGES, JUDGED, OVER_30_DAYS, alarming, any_person_flag
 from .registry import FALLBACK, cite, knowledge_rule
 
 CO = Topic.collection
@@ -32,13 +32,23 @@ class CollectionRules(Conclusions):
 
     @knowledge_rule(
         # A kept repayment agreement is the lender's own plan: no reason to sue meanwhile.
-        # An unlicensed lender rarely goes to court (collection.unlicensed_lender_rarely_sues).
-        DebtFact(
-            debt=MATCH.debt,
-            open=True,
-            band=MATCH.band & ~L("none"),
-            negotiation=~L("agreement_honored"),
-            lender=~L("unlicensed"),
+        # Past 30 days an unlicensed lender's debt is judged by its lender, not its age
+        # (collection.unlicensed_lender_rarely_sues); the branches exclude each other.
+        OR(
+            DebtFact(
+                debt=MATCH.debt,
+                open=True,
+                band=MATCH.band & ~L("none"),
+                negotiation=~L("agreement_honored"),
+                lender=~L("unlicensed"),
+            ),
+            DebtFact(
+                debt=MATCH.debt,
+                open=True,
+                band=MATCH.band & L("short"),
+                negotiation=~L("agreement_honored"),
+                lender="unlicensed",
+            ),
         ),
         id="collection.lawsuit_risk_grows_with_time",
         knowledge=["L1", "E10"],
@@ -117,6 +127,7 @@ class CourtRules(Conclusions):
         DebtFact(
             debt=MATCH.debt,
             open=True,
+            band=OVER_30_DAYS,
             lender="unlicensed",
             negotiation=~L("agreement_honored"),
             stage=BEFORE_COURT,
@@ -135,7 +146,7 @@ class CourtRules(Conclusions):
         self.conclude(CO, "lawsuit_risk", Likelihood.unlikely, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, open=True, stage="threatened", lender=~L("unlicensed")),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage="threatened", lender=~L("unlicensed")),
         id="collection.lawsuit_threat_often_bluff",
         knowledge=["L1", "E10"],
         sources=[
@@ -150,7 +161,7 @@ class CourtRules(Conclusions):
         self.conclude(CO, "lawsuit_risk", Likelihood.possible, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, stage=COURT_STAGES),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=COURT_STAGES),
         id="collection.court_case_started",
         knowledge=["K6", "L1"],
         sources=[
@@ -164,7 +175,7 @@ class CourtRules(Conclusions):
         self.conclude(CO, "lawsuit_risk", Likelihood.certain, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, stage=MATCH.stage & JUDGED),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=MATCH.stage & JUDGED),
         id="collection.judgment_leads_to_enforcement",
         knowledge=["K6"],
         sources=[
@@ -179,7 +190,7 @@ class CourtRules(Conclusions):
         self.conclude(CO, "court_enforcement", ENFORCEMENT[stage], debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, stage=JUDGED),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=JUDGED),
         PersonFact(capacity=L("full") | L("partial")),
         id="collection.dishonest_list_if_able_to_pay",
         knowledge=["K6"],
@@ -194,7 +205,7 @@ class CourtRules(Conclusions):
         self.conclude(CO, "dishonest_list_risk", Likelihood.possible, debt)
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, stage=JUDGED),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=JUDGED),
         PersonFact(capacity="none"),
         id="collection.no_means_consumption_ban_only",
         knowledge=["K6"],

@@ -7,6 +7,7 @@ from .base import Conclusions
 from .conditions import (
     COURT_STAGES,
     NOT_LICENSED,
+    OVER_30_DAYS,
     OVERDUE,
     STILL_VISIBLE,
     STRONG,
@@ -306,7 +307,7 @@ class CourtRemediationRules(Conclusions):
     13: the contract's ordering of actions, K12, K15)."""
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, stage=COURT_STAGES),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=COURT_STAGES),
         id="remediation.respond_to_court",
         knowledge=["K6", "K15"],
         sources=[

@@ -5,7 +5,7 @@ from credit_advisor.facts.experta_compat import AND, MATCH, OR
 from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
 
 from .base import Conclusions
-from .conditions import JUDGED, NOT_LICENSED, STRONG, any_person_flag
+from .conditions import JUDGED, NOT_LICENSED, OVER_30_DAYS, STRONG, any_person_flag
 from .registry import cite, knowledge_rule
 
 WX = Topic.wechat
@@ -101,7 +101,7 @@ class WeChatCourtRules(Conclusions):
     """WeChat after a court judgment (issue 13, K6): the money in it, not the app."""
 
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, settled=False, stage=MATCH.stage & JUDGED),
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=MATCH.stage & JUDGED),
         id="wechat.court_can_freeze_balance",
         knowledge=["K6", "X1"],
         sources=[
