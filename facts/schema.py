@@ -227,6 +227,11 @@ PERSON = Template(
             ("collection.contacted_on_wechat",),
             lambda s, day: s.collection.contacted_on_wechat,
         ),
+        # Whether a law the advice states is in force on `as_of` (its parameter has a value
+        # that day): a rule that states it says nothing on earlier days.
+        Slot("limitation_law", BOOL, ("as_of",), lambda s, day: "law.limitation_years" in day.values),
+        Slot("dishonest_term_law", BOOL, ("as_of",), lambda s, day: "law.dishonest_list_years" in day.values),
+        Slot("card_plan_law", BOOL, ("as_of",), lambda s, day: "law.card_installment_max_years" in day.values),
         # What the person can pay now of what is overdue (contract v2); null: not known.
         Slot(
             "capacity",

@@ -191,7 +191,7 @@ class CourtRules(Conclusions):
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=JUDGED),
-        PersonFact(capacity=L("full") | L("partial")),
+        PersonFact(capacity=L("full") | L("partial"), dishonest_term_law=True),
         id="collection.dishonest_list_if_able_to_pay",
         knowledge=["K6"],
         sources=[
@@ -228,6 +228,7 @@ class CourtRules(Conclusions):
             negotiation=~L("agreement_honored"),
             stage=BEFORE_COURT,
         ),
+        PersonFact(limitation_law=True),
         id="collection.limitation_restarts_with_demands",
         knowledge=["K7"],
         sources=[

@@ -348,7 +348,7 @@ class CourtRemediationRules(Conclusions):
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, product="credit_card", open=True, negotiation=~L("agreement_honored")),
-        PersonFact(capacity=L("partial") | L("none")),
+        PersonFact(capacity=L("partial") | L("none"), card_plan_law=True),
         id="remediation.request_card_installment",
         knowledge=["K12"],
         sources=[

@@ -9,7 +9,7 @@ neighbouring situations the cases do not list one by one.
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import consult, situation
@@ -95,7 +95,7 @@ def test_after_a_judgment_wechat_balances_are_at_risk_but_wechat_itself_stays(st
 
 # Words of crime and punishment: a card debt alone never calls for them (K12: intent, two
 # demands 30 days apart and 3 months unpaid after are never all in a Situation).
-CRIME_WORDS = ("犯罪", "刑", "坐牢", "判刑", "拘留", "恶意透支", "crime", "criminal", "prison", "jail", "malicious")
+CRIME_WORDS = ("犯罪", "刑", "坐牢", "判刑", "拘留", "恶意透支", "crime", "criminal", "prison", "jail", "overdraft")
 
 
 @pytest.mark.parametrize(
@@ -157,3 +157,27 @@ def test_why_names_the_ordering_rules_for_what_can_be_paid():
     answers = {**ONE_DEBT, ("product", 0): "credit_card", ("overdue_days", 0): 45, ("settled", 0): False}
     info = why(answers, Slot(QUESTIONS["repayment_capacity"]))
     assert {"remediation.negotiate_first_when_short", "remediation.request_card_installment"} <= set(info.rules)
+
+
+@pytest.mark.parametrize(
+    ("rule", "parameter", "debt", "capacity"),
+    [
+        ("collection.limitation_restarts_with_demands", "law.limitation_years", {"product": "bank_loan"}, None),
+        (
+            "collection.dishonest_list_if_able_to_pay",
+            "law.dishonest_list_years",
+            {"product": "bank_loan", "legal_stage": "judgment"},
+            "partial",
+        ),
+        ("remediation.request_card_installment", "law.card_installment_max_years", {"product": "credit_card"}, "none"),
+    ],
+)
+def test_a_rule_stating_a_law_is_silent_before_the_law_is_in_force(rule, parameter, debt, capacity):
+    from credit_advisor.facts.parameters import all_parameters
+
+    first = all_parameters()[parameter].periods[0].start
+    fired = {}
+    for day in (first - timedelta(days=1), first):
+        data = situation({**debt, "overdue_days": 400}, repayment_capacity=capacity, as_of=day.isoformat())
+        fired[day] = rule in {entry.rule for entry in consult(data, lang="zh").trace}
+    assert list(fired.values()) == [False, True]
