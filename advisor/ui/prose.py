@@ -47,26 +47,43 @@ def may_break_before(text: str, index: int) -> bool:
     return wide(before) or wide(char)
 
 
+def in_address_path(text: str, index: int) -> bool:
+    """Whether a long web address may break before `text[index]`: after a slash of its
+    path (never inside the host, never elsewhere in it)."""
+    if text[index - 1] != "/" or not text[index].isalnum():
+        return False
+    scheme = text.rfind("://", 0, index)
+    if scheme < 0 or any(c.isspace() for c in text[scheme:index]):
+        return False
+    host_end = text.find("/", scheme + 3)
+    return 0 <= host_end < index - 1 or host_end == index - 1
+
+
 def break_offsets(text: str, width: int) -> list[int]:
     """Where to break one paragraph (no newlines) so that each line fits `width` cells
-    (trailing spaces excepted), greedily; a run with no break point in a whole line is
-    folded, moving back past closing punctuation so that no line starts with it."""
+    (trailing spaces excepted), greedily.  A web address breaks at a slash only when it
+    does not fit a line of its own; a run with no break point in a whole line is folded,
+    moving back past closing punctuation so that no line starts with it."""
     width = max(width, 1)
     offsets: list[int] = []
-    line_start, cells, last_break = 0, 0, -1
+    line_start, cells, last_break, last_slash = 0, 0, -1, -1
     for index, char in enumerate(text):
         if index > line_start and may_break_before(text, index):
             last_break = index
+        elif index > line_start and in_address_path(text, index):
+            last_slash = index
         char_cells = cell_len(char)
         if cells + char_cells > width and not char.isspace() and index > line_start:
             if last_break > line_start:
                 cut = last_break
+            elif last_slash > line_start:
+                cut = last_slash
             else:
                 cut = index
                 while cut - 1 > line_start and (text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END):
                     cut -= 1
             offsets.append(cut)
-            line_start, last_break = cut, -1
+            line_start, last_break, last_slash = cut, -1, -1
             cells = cell_len(text[cut:index])
         cells += char_cells
     return offsets

@@ -13,6 +13,8 @@ from rich.text import Text
 from advisor.models import Advice, Effect
 from advisor.texts.catalog import catalog
 from advisor.texts.sanitise import clean
+from advisor.ui.prose import Prose
+from advisor.ui.sources import SourceKeys, supporting
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
@@ -41,34 +43,17 @@ def topic_severity(topic: str, effects: list[Effect]) -> str:
     return "calm"
 
 
-MAX_SOURCES_SHOWN = 3
-
-
-def _short_document(document: str) -> str:
-    # "003_d99dc14840eb8d50.txt" -> "003"; the JSON keeps the full file name.
-    return document.split("_", 1)[0] if document[:3].isdigit() else document.rsplit(".", 1)[0]
-
-
-def _sources_line(label: str, sources, limit: int | None = MAX_SOURCES_SHOWN) -> Text:
-    """The first sources (those of the strongest reasons come first), then a count."""
-    shown = list(sources) if limit is None else list(sources)[:limit]
-    line = Text(label, style="dim")
-    line.append("; ".join(f"[{_short_document(s.document)}] «{s.locator}»" for s in shown), style="dim")
-    if len(sources) > len(shown):
-        line.append(f" (+{len(sources) - len(shown)})", style="dim")
-    return line
-
-
-def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
+def _debts_line(label: str, debts: list[int], advice: Advice) -> Prose | None:
     if not debts:
         return None
     names = [terminal_safe(advice.debt_labels[i]) if i < len(advice.debt_labels) else f"#{i}" for i in debts]
     separator = "、" if advice.language == "zh" else ", "
-    return Text(label + separator.join(names), style="cyan")
+    return Prose(Text(label + separator.join(names), style="cyan"))
 
 
-def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
+def topic_panel(topic: str, advice: Advice, show_sources: bool = True, keys: SourceKeys | None = None) -> Panel:
     text = catalog(advice.language).on(advice.as_of)
+    keys = keys or SourceKeys(advice.language)
     block = advice.topics[topic]
     level = topic_severity(topic, block.effects)
     parts = []
@@ -77,39 +62,40 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
         head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
         head.append(effect.label, style="bold")
         head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
-        parts.append(head)
-        parts.append(Text(effect.explanation))
+        parts.append(Prose(head))
+        parts.append(Prose(effect.explanation))
         debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
         if debts is not None:
             parts.append(debts)
         if effect.conflicts:
-            parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
+            parts.append(keys.quotes_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
         if show_sources:
-            parts.append(_sources_line(text.ui("report_sources"), effect.sources))
+            parts.append(keys.quotes_line(text.ui("report_sources"), supporting(effect.sources, effect.conflicts)))
     title = Text(f"{block.title} · ")
     title.append(text.ui(f"severity_{level}"), style=SEVERITY_STYLE[level])
     return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
 
 
-def actions_block(advice: Advice, show_sources: bool = True) -> Group:
+def actions_block(advice: Advice, show_sources: bool = True, keys: SourceKeys | None = None) -> Group:
     text = catalog(advice.language).on(advice.as_of)
+    keys = keys or SourceKeys(advice.language)
     parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
-        details = [
-            Text(action.text),
-            Text(text.ui("report_because"), style="italic").append(action.because, style="not italic"),
+        details: list[RenderableType] = [
+            Prose(action.text),
+            Prose(Text(text.ui("report_because"), style="italic").append(action.because, style="not italic")),
         ]
         debts = _debts_line(text.ui("report_concerns"), action.debts, advice)
         if debts is not None:
             details.append(debts)
         if show_sources:
-            details.append(_sources_line(text.ui("report_sources"), action.sources))
+            details.append(keys.quotes_line(text.ui("report_sources"), action.sources))
         # A grid gives a hanging indent that also works for Chinese, which has no spaces to wrap at.
         row = Table.grid(padding=(0, 1))
         row.add_column(justify="right", no_wrap=True)
-        row.add_column(ratio=1, overflow="fold")
+        row.add_column(ratio=1)
         row.add_row(Text(f"{action.priority}.", style="bold"), Group(*details))
         parts.append(row)
     return Group(*parts)
@@ -145,14 +131,17 @@ def render_advice(advice: Advice, console: Console, show_trace: bool = False, sh
     text = catalog(advice.language).on(advice.as_of)
     console.print(Text(text.ui("report_title"), style="bold"))
     for warning in advice.warnings:
-        console.print(Text(f"! {warning}", style="yellow"))
+        console.print(Prose(Text(f"! {warning}", style="yellow")))
+    keys = SourceKeys(advice.language)
     for topic in advice.topics:
-        console.print(topic_panel(topic, advice, show_sources))
-    console.print(actions_block(advice, show_sources))
+        console.print(topic_panel(topic, advice, show_sources, keys))
+    console.print(actions_block(advice, show_sources, keys))
     if advice.timeline:
         from advisor.analysis.timeline import timeline_block
 
         console.print(timeline_block(advice))
+    if show_sources and keys.entries:
+        console.print(keys.section())
     if show_trace:
         console.print(trace_table(advice))
-    console.print(Text(advice.disclaimer, style="dim"))
+    console.print(Prose(Text(advice.disclaimer, style="dim")))
