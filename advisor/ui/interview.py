@@ -161,7 +161,9 @@ def why(answers: Answers, slot: Slot, as_of: date | None = None) -> Why:
     rules = sorted(strength) or reading
     registry = rules_by_id()
     info = Why(question=question.id, rules=rules, reading=len(reading))
-    for rule_id in rules:
+    # Every conclusion the answer can change: those of every rule reading the field (the
+    # rules that depend on it given the answers so far are among them), grouped by topic.
+    for rule_id in sorted(set(rules) | set(reading)):
         for concluded in registry[rule_id].concludes:
             group, code = concluded.split(".", 1)
             if group == "finding":

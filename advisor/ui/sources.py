@@ -75,6 +75,13 @@ class SourceKeys:
         line.append(f"[{self.key(source)}]")
         return line
 
+    def described(self, source: Source) -> Text:
+        """«the shown passage»[key] — the document's title or the page's kind · address."""
+        line = self.quote(source)
+        line.append(self.text.ui("sources_dash"))
+        line.append_text(self._describe(self.entries[self.key(source)]))
+        return line
+
     def quotes_line(self, label: str, sources: Sequence[Source], limit: int | None = MAX_QUOTES_SHOWN) -> Prose:
         """The first quotes (those of the strongest reasons come first), then a count."""
         shown_here = list(sources) if limit is None else list(sources)[:limit]
