@@ -59,7 +59,7 @@ def in_address_path(text: str, index: int) -> bool:
     return 0 <= host_end < index - 1 or host_end == index - 1
 
 
-def break_offsets(text: str, width: int) -> list[int]:
+def break_offsets(text: str, width: int, kept: frozenset[int] = frozenset()) -> list[int]:
     """Where to break one paragraph (no newlines) so that each line fits `width` cells
     (trailing spaces excepted), greedily.  A web address breaks at a slash only when it
     does not fit a line of its own; a run with no break point in a whole line is folded,
@@ -68,7 +68,9 @@ def break_offsets(text: str, width: int) -> list[int]:
     offsets: list[int] = []
     line_start, cells, last_break, last_slash = 0, 0, -1, -1
     for index, char in enumerate(text):
-        if index > line_start and may_break_before(text, index):
+        if index in kept:
+            pass
+        elif index > line_start and may_break_before(text, index):
             last_break = index
         elif index > line_start and in_address_path(text, index):
             last_slash = index
@@ -89,11 +91,24 @@ def break_offsets(text: str, width: int) -> list[int]:
     return offsets
 
 
-def wrap(text: Text, width: int) -> list[Text]:
-    """`text` as lines of at most `width` cells, styles kept, line ends without spaces."""
+def kept_together(text: str, whole: Iterable[str]) -> frozenset[int]:
+    """The offsets inside an occurrence of one of the `whole` phrases (no break there)."""
+    kept: set[int] = set()
+    for phrase in whole:
+        start = text.find(phrase) if phrase else -1
+        while start >= 0:
+            kept.update(range(start + 1, start + len(phrase)))
+            start = text.find(phrase, start + len(phrase))
+    return frozenset(kept)
+
+
+def wrap(text: Text, width: int, whole: Iterable[str] = ()) -> list[Text]:
+    """`text` as lines of at most `width` cells, styles kept, line ends without spaces;
+    no line breaks inside one of the `whole` phrases (e.g. a likelihood, 很可能)."""
     lines: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):
-        for line in paragraph.divide(break_offsets(paragraph.plain, width)):
+        kept = kept_together(paragraph.plain, whole)
+        for line in paragraph.divide(break_offsets(paragraph.plain, width, kept)):
             line.rstrip()
             line.end = "\n"
             line.no_wrap = True
@@ -115,11 +130,12 @@ class Prose:
     """A paragraph (or several, separated by newlines) wrapped for people, not at the
     column edge: see the module docstring."""
 
-    def __init__(self, text: Text | str, style: str = "") -> None:
+    def __init__(self, text: Text | str, style: str = "", whole: Iterable[str] = ()) -> None:
         self.text = text if isinstance(text, Text) else Text(text, style=style)
+        self.whole = tuple(whole)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from wrap(self.text, options.max_width)
+        yield from wrap(self.text, options.max_width, self.whole)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
@@ -128,5 +144,5 @@ class Prose:
         return Measurement(narrowest, widest).with_maximum(options.max_width)
 
 
-def prose(text: Text | str, style: str = "") -> Prose:
-    return Prose(text, style)
+def prose(text: Text | str, style: str = "", whole: Iterable[str] = ()) -> Prose:
+    return Prose(text, style, whole)

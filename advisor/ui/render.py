@@ -62,7 +62,7 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True, keys: Sou
         head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
         head.append(effect.label, style="bold")
         head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
-        parts.append(Prose(head))
+        parts.append(Prose(head, whole=[text.likelihood(effect.likelihood.value)]))
         parts.append(Prose(effect.explanation))
         debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
         if debts is not None:
