@@ -101,18 +101,11 @@ def actions_block(advice: Advice, show_sources: bool = True, keys: SourceKeys | 
     return Group(*parts)
 
 
-def trace_table(advice: Advice) -> Table:
-    text = catalog(advice.language).on(advice.as_of)
-    table = Table(title=text.ui("report_trace"), show_lines=False, expand=False)
-    table.add_column("#", justify="right")
-    table.add_column(text.ui("trace_rule"))
-    table.add_column(text.ui("trace_salience"), justify="right")
-    table.add_column(text.ui("trace_matched"))
-    table.add_column(text.ui("trace_declared"))
-    for entry in advice.trace:
-        matched = "\n".join(f"{m.fact} {m.values}" for m in entry.matched)
-        table.add_row(str(entry.seq), entry.rule, str(entry.salience), Text(matched), Text("\n".join(entry.declared)))
-    return table
+def trace_table(advice: Advice) -> RenderableType:
+    """The rule trace (`--trace`): advisor.ui.trace_view."""
+    from advisor.ui.trace_view import trace_block
+
+    return trace_block(advice)
 
 
 def terminal_safe_advice(advice: Advice) -> Advice:
