@@ -43,6 +43,9 @@ def may_break_before(text: str, index: int) -> bool:
     if before.isspace():
         # "显示 5 年": a number and its unit stay on one line.
         rest = text[:index].rstrip()
+        # "— 很可能": a dash stays with the words after it.
+        if rest and rest[-1] in "—–":
+            return False
         return not (wide(char) and rest and rest[-1].isalnum() and not wide(rest[-1]))
     return wide(before) or wide(char)
 
