@@ -4,6 +4,8 @@ word for its severity.  User data goes in as rich `Text`, never as markup."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -11,10 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.models import Advice, Effect
-from advisor.texts.catalog import catalog
+from advisor.texts.catalog import LANGUAGES, catalog
 from advisor.texts.sanitise import clean
 from advisor.ui.prose import Prose
-from advisor.ui.sources import SourceKeys, supporting
+from advisor.ui.sources import MAX_QUOTES_SHOWN, SourceKeys, supporting
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
@@ -43,20 +45,39 @@ def topic_severity(topic: str, effects: list[Effect]) -> str:
     return "calm"
 
 
-def _debts_line(label: str, debts: list[int], advice: Advice) -> Prose | None:
+# The keys of one report's sources, collected as its blocks are drawn (render_advice sets
+# them, then explains every key in the sources section); a block drawn on its own keys its
+# quotes afresh.
+_REPORT_KEYS: ContextVar[SourceKeys | None] = ContextVar("report_keys", default=None)
+
+
+def _sources_line(label: str, sources, limit: int | None = MAX_QUOTES_SHOWN) -> Prose:
+    """The first quotes (those of the strongest reasons come first), each with its key, then a count."""
+    keys = _REPORT_KEYS.get() or SourceKeys(_language_of(label))
+    return keys.quotes_line(label, sources, limit)
+
+
+def _language_of(label: str) -> str:
+    """The language whose catalog words `label` (a block drawn outside render_advice)."""
+    for lang in LANGUAGES:
+        if label in (catalog(lang).ui("report_sources"), catalog(lang).ui("report_conflicts")):
+            return lang
+    return LANGUAGES[0]
+
+
+def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
     if not debts:
         return None
     names = [terminal_safe(advice.debt_labels[i]) if i < len(advice.debt_labels) else f"#{i}" for i in debts]
     separator = "、" if advice.language == "zh" else ", "
-    return Prose(Text(label + separator.join(names), style="cyan"))
+    return Text(label + separator.join(names), style="cyan")
 
 
-def topic_panel(topic: str, advice: Advice, show_sources: bool = True, keys: SourceKeys | None = None) -> Panel:
+def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
     text = catalog(advice.language).on(advice.as_of)
-    keys = keys or SourceKeys(advice.language)
     block = advice.topics[topic]
     level = topic_severity(topic, block.effects)
-    parts = []
+    parts: list[RenderableType] = []
     for effect in block.effects:
         level_of_effect = severity(topic, effect)
         head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
@@ -68,17 +89,16 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True, keys: Sou
         if debts is not None:
             parts.append(debts)
         if effect.conflicts:
-            parts.append(keys.quotes_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
+            parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
         if show_sources:
-            parts.append(keys.quotes_line(text.ui("report_sources"), supporting(effect.sources, effect.conflicts)))
+            parts.append(_sources_line(text.ui("report_sources"), supporting(effect.sources, effect.conflicts)))
     title = Text(f"{block.title} · ")
     title.append(text.ui(f"severity_{level}"), style=SEVERITY_STYLE[level])
     return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
 
 
-def actions_block(advice: Advice, show_sources: bool = True, keys: SourceKeys | None = None) -> Group:
+def actions_block(advice: Advice, show_sources: bool = True) -> Group:
     text = catalog(advice.language).on(advice.as_of)
-    keys = keys or SourceKeys(advice.language)
     parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
@@ -91,7 +111,7 @@ def actions_block(advice: Advice, show_sources: bool = True, keys: SourceKeys | 
         if debts is not None:
             details.append(debts)
         if show_sources:
-            details.append(keys.quotes_line(text.ui("report_sources"), action.sources))
+            details.append(_sources_line(text.ui("report_sources"), action.sources))
         # A grid gives a hanging indent that also works for Chinese, which has no spaces to wrap at.
         row = Table.grid(padding=(0, 1))
         row.add_column(justify="right", no_wrap=True)
@@ -126,9 +146,13 @@ def render_advice(advice: Advice, console: Console, show_trace: bool = False, sh
     for warning in advice.warnings:
         console.print(Prose(Text(f"! {warning}", style="yellow")))
     keys = SourceKeys(advice.language)
-    for topic in advice.topics:
-        console.print(topic_panel(topic, advice, show_sources, keys))
-    console.print(actions_block(advice, show_sources, keys))
+    token = _REPORT_KEYS.set(keys)
+    try:
+        for topic in advice.topics:
+            console.print(topic_panel(topic, advice, show_sources))
+        console.print(actions_block(advice, show_sources))
+    finally:
+        _REPORT_KEYS.reset(token)
     if advice.timeline:
         from advisor.analysis.timeline import timeline_block
 
