@@ -157,7 +157,7 @@ def render_advice(advice: Advice, console: Console, show_trace: bool = False, sh
         from advisor.analysis.timeline import timeline_block
 
         console.print(timeline_block(advice))
-    if show_sources and keys.entries:
+    if keys.entries:  # every key shown is explained
         console.print(keys.section())
     if show_trace:
         console.print(trace_table(advice))
