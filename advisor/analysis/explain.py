@@ -345,10 +345,11 @@ def render_chain(chain: Chain, advice: Advice, console: Console) -> None:
     parts.append(bullets(steps, [f"{number}." for number in range(1, len(chain.steps) + 1)]))
     keys = SourceKeys(lang)
     parts.append(Text(_t(lang, "how_sources"), style="bold"))
-    parts.append(bullets([keys.described(s) for s in supporting(chain.sources, chain.conflicts)]))
+    whole = keys.whole_phrases
+    parts.append(bullets([Prose(keys.described(s), whole=whole) for s in supporting(chain.sources, chain.conflicts)]))
     if chain.conflicts:
         parts.append(Text(_t(lang, "how_conflicts"), style="bold yellow"))
-        parts.append(bullets([keys.described(s) for s in chain.conflicts]))
+        parts.append(bullets([Prose(keys.described(s), whole=whole) for s in chain.conflicts]))
     if chain.item.kind == "effect" and chain.likelihood:
         strengths = {level for step in chain.steps for level in _likelihoods(step, chain.item)}
         key = "how_likelihood" if len(strengths) <= 1 else "how_likelihood_strongest"

@@ -106,15 +106,15 @@ class SourceKeys:
         grid.add_column(ratio=1)
         for entry in sorted(self.entries.values(), key=_order):
             if len(entry.key) <= 4:
-                grid.add_row(Text(f"[{entry.key}]"), Prose(self._describe(entry), whole=self._whole))
+                grid.add_row(Text(f"[{entry.key}]"), Prose(self._describe(entry), whole=self.whole_phrases))
             else:
                 line = Text(f"[{entry.key}] ", style="bold").append_text(self._describe(entry))
-                parts.append(Prose(line, whole=self._whole))
+                parts.append(Prose(line, whole=self.whole_phrases))
         parts.insert(1, grid)
         return Group(*parts)
 
     @property
-    def _whole(self) -> tuple[str, ...]:
+    def whole_phrases(self) -> tuple[str, ...]:
         """Phrases a line never breaks inside."""
         return tuple(self.text.ui(f"sources_no_address_{kind}") for kind in ("article", "notes"))
 
