@@ -245,3 +245,28 @@ def test_styles_survive_the_line_breaks():
     out = stream.getvalue()
     assert ANSI.sub("", out).splitlines() == ["花呗被降额", "— 很可能"]
     assert "\x1b[1m花呗被降额" in out and "\x1b[1;31m— 很可能" in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_why_not_keeps_its_indents(lang, width):
+    from advisor.analysis.whynot import VERDICT_STYLE, render_why_not, why_not
+
+    situation = Situation.model_validate(
+        {
+            "as_of": "2026-11-30",
+            "debts": [
+                {"product": "online_loan", "lender": "licensed", "overdue_days": 100},
+                {"product": "credit_card", "overdue_days": 40, "settled": True, "months_since_settled": 3},
+            ],
+        }
+    )
+    for target in ("action.rebuild_record", "huabei.suspended"):
+        result = why_not(situation, target, lang=lang, debt=0)
+        out = both_ways(lambda console, result=result: render_why_not(result, console), width)
+        assert layout_problems(out, width) == []
+        marks = tuple(mark for _, mark in VERDICT_STYLE.values())
+        lines = out.splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith(marks))
+        for line in lines[first:]:
+            assert line.startswith(marks) or line.startswith("  "), f"lost its indent: {line!r}"

@@ -149,3 +149,16 @@ class Prose:
 
 def prose(text: Text | str, style: str = "", whole: Iterable[str] = ()) -> Prose:
     return Prose(text, style, whole)
+
+
+def hanging(mark: Text | str, body: Text | str, indent: int = 0, whole: Iterable[str] = ()):
+    """`mark` (after `indent` spaces) with `body` beside it: wrapped lines of the body stay
+    right of the mark (a hanging indent, also for Chinese, which has no spaces)."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1) if str(mark) else 0)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    shown_mark = Text(" " * indent) + (mark if isinstance(mark, Text) else Text(mark))
+    grid.add_row(shown_mark, Prose(body, whole=whole))
+    return grid
