@@ -712,30 +712,30 @@ def render_what_if(result: WhatIf, console) -> None:
     labels = result.before.debt_labels
     console.print(Text(t("whatif.title"), style="bold"))
     console.print(_marked([("•", change_words(change, text, labels), "cyan") for change in result.changes], text))
-    table = Table(show_lines=True)
-    table.add_column(t("whatif.col_topic"), no_wrap=True)
-    table.add_column(t("whatif.col_before"), ratio=1)
-    table.add_column(t("whatif.col_after"), ratio=1)
-    for topic in result.before.topics:
-        block = result.differences["topics"].get(topic, {"effects": []})
-        changed = {c["code"]: c["direction"] for c in block["effects"]}
-        gone = {c["code"]: c["direction"] for c in block["effects"] if c["change"] == "disappeared"}
-        table.add_row(
-            Text(result.before.topics[topic].title, style="bold" if topic in result.differences["topics"] else ""),
-            _effects_cell(result.before, topic, gone, text),
-            _effects_cell(result.after, topic, {k: v for k, v in changed.items() if k not in gone}, text),
-        )
-    console.print(table)
-    actions = Table(show_lines=False, title=t("whatif.actions_title"))
-    actions.add_column(t("whatif.col_before"), ratio=1)
-    actions.add_column(t("whatif.col_after"), ratio=1)
+    # Side by side, the topics that changed; the others named in one line.
+    changed_topics = [topic for topic in result.before.topics if topic in result.differences["topics"]]
+    if changed_topics:
+        table = Table(show_lines=True)
+        table.add_column(t("whatif.col_topic"), no_wrap=True)
+        table.add_column(t("whatif.col_before"), ratio=1)
+        table.add_column(t("whatif.col_after"), ratio=1)
+        for topic in changed_topics:
+            block = result.differences["topics"][topic]
+            changed = {c["code"]: c["direction"] for c in block["effects"]}
+            gone = {c["code"]: c["direction"] for c in block["effects"] if c["change"] == "disappeared"}
+            table.add_row(
+                Text(result.before.topics[topic].title, style="bold"),
+                _effects_cell(result.before, topic, gone, text),
+                _effects_cell(result.after, topic, {k: v for k, v in changed.items() if k not in gone}, text),
+            )
+        console.print(table)
+    same = [result.before.topics[topic].title for topic in result.before.topics if topic not in changed_topics]
+    if same:
+        console.print(Prose(Text(t("whatif.unchanged_topics", topics=t("words.list_sep").join(same)), style="dim")))
+    # What to do after the change, in its order: what is new marked, what is dropped after it.
     added = {a["code"] for a in result.differences["actions"]["added"]}
-    removed = {a["code"] for a in result.differences["actions"]["removed"]}
-    actions.add_row(
-        _actions_cell(result.before.actions, removed, t("whatif.action_removed"), "−", "red"),
-        _actions_cell(result.after.actions, added, t("whatif.action_added"), "+", "green"),
-    )
-    console.print(actions)
+    console.print(Text(t("whatif.actions_after"), style="bold"))
+    console.print(_actions_cell(result.after.actions, added, t("whatif.action_added"), "+", "green"))
     console.print(Text(t("whatif.differences_title"), style="bold"))
     console.print(_marked(difference_items(result.differences, text, result.after.debt_labels), text))
     differences = result.differences
