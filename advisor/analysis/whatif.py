@@ -635,7 +635,7 @@ def likelihood_words(text: Catalog) -> tuple[str, ...]:
     return tuple(text.likelihood(item.value) for item in Likelihood)
 
 
-def _marked(items: list[tuple[str, str, str]], text: Catalog, indent: int = 2):
+def _marked(items: list[tuple[str, str, str]], text: Catalog, labels: list[str], indent: int = 2):
     """Marked lines with a hanging indent: wrapped words stay right of the marker."""
     from rich.table import Table
     from rich.text import Text
@@ -711,7 +711,9 @@ def render_what_if(result: WhatIf, console) -> None:
     t = lambda key, **v: audit_text(text, key, **v)
     labels = result.before.debt_labels
     console.print(Text(t("whatif.title"), style="bold"))
-    console.print(_marked([("•", change_words(change, text, labels), "cyan") for change in result.changes], text))
+    console.print(
+        _marked([("•", change_words(change, text, labels), "cyan") for change in result.changes], text, labels)
+    )
     # Side by side, the topics that changed; the others named in one line.
     changed_topics = [topic for topic in result.before.topics if topic in result.differences["topics"]]
     if changed_topics:
@@ -737,7 +739,7 @@ def render_what_if(result: WhatIf, console) -> None:
     console.print(Text(t("whatif.actions_after"), style="bold"))
     console.print(_actions_cell(result.after.actions, added, t("whatif.action_added"), "+", "green"))
     console.print(Text(t("whatif.differences_title"), style="bold"))
-    console.print(_marked(difference_items(result.differences, text, result.after.debt_labels), text))
+    console.print(_marked(difference_items(result.differences, text, result.after.debt_labels), text, labels))
     differences = result.differences
     score = t(
         "whatif.score",
@@ -774,7 +776,9 @@ def render_suggestions(result: Suggestions, console) -> None:
         body = [
             Prose(head),
             Prose(Text(changes, style="dim")),
-            _marked(difference_items(suggestion.differences, text, result.debt_labels), text, indent=0),
+            _marked(
+                difference_items(suggestion.differences, text, result.debt_labels), text, result.debt_labels, indent=0
+            ),
             Prose(Text(after, style="bold green" if helps else "dim"), whole=likelihood_words(text)),
         ]
         row = Table.grid(padding=(0, 1))
