@@ -10,6 +10,8 @@ import io
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 from rich.panel import Panel
@@ -19,7 +21,7 @@ from advisor.analysis import explain as how
 from advisor.analysis.whatif import render_suggestions, render_what_if, suggest, what_if
 from advisor.api import advise
 from advisor.texts.catalog import catalog
-from advisor.ui.prose import NO_LINE_START, Prose, break_offsets
+from advisor.ui.prose import NO_LINE_START, Prose, break_offsets, wrap
 from advisor.ui.render import render_advice
 from credit_advisor.facts.situation import Situation
 
@@ -270,3 +272,43 @@ def test_why_not_keeps_its_indents(lang, width):
         first = next(i for i, line in enumerate(lines) if line.startswith(marks))
         for line in lines[first:]:
             assert line.startswith(marks) or line.startswith("  "), f"lost its indent: {line!r}"
+
+
+# Text of the kinds the reports hold: Chinese, punctuation of both widths, numbers, words, spaces.
+PIECES = st.sampled_from(
+    [
+        "逾期",
+        "花呗",
+        "征信报告",
+        "，",
+        "。",
+        "；",
+        "（",
+        "）",
+        "“",
+        "”",
+        "0.05%",
+        "12378",
+        "2026-11-30",
+        " ",
+        "App",
+        "the",
+        "report",
+        "—",
+        "!!",
+    ]
+)
+
+
+@given(st.lists(PIECES, min_size=1, max_size=60), st.integers(min_value=8, max_value=100))
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+def test_any_text_wraps_within_the_width_and_loses_nothing(pieces, width):
+    text = "".join(pieces)
+    lines = [line.plain for line in wrap(Text(text), width)]
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # only the spaces at a break go
+    for line in lines[1:]:
+        # A line starts with closing punctuation only when the text left no other way (a run
+        # of marks wider than the line).
+        if line and line[0] in NO_LINE_START:
+            assert width < 12, (text, width, lines)
