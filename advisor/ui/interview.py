@@ -40,6 +40,7 @@ from advisor.numbers import choice_number
 from advisor.service.private_files import FileRefused, describe, write_private_text
 from advisor.texts.catalog import catalog, check_language
 from advisor.texts.sanitise import clean, visible
+from advisor.ui.prose import Prose
 from advisor.ui.questions import (
     CHOICE,
     INTEGER,
@@ -289,9 +290,9 @@ class Interview:
     def intro(self) -> None:
         tips = self.text.lookup("interview", "intro_tips")
         body = Group(
-            Text(self.t("intro")),
+            Prose(self.t("intro")),
             how.bullets([Text(tip) for tip in tips], indent=0),
-            Text(self.t("intro_privacy"), style="dim"),
+            Prose(self.t("intro_privacy"), style="dim"),
         )
         self.console.print(
             Panel(body, title=Text(self.t("title"), style="bold"), title_align="left", border_style="cyan")
@@ -389,7 +390,7 @@ class Interview:
     def show_why(self, slot: Slot) -> None:
         info = why(self.answers, slot, self.as_of)
         text = self.text
-        parts: list = [Text(self.qt(slot.question, "why"))]
+        parts: list = [Prose(self.qt(slot.question, "why"))]
         if slot.question.loop_control:
             # Whether there is (another) debt feeds nearly every rule: name the topics only.
             line = Text(self.t("why_topics") + self.t("colon"), style="bold")
