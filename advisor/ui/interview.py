@@ -238,7 +238,7 @@ class Interview:
         return self.text.lookup("interview", "q", question.id, key, default=default)
 
     def say(self, message: str, style: str = "") -> None:
-        self.console.print(Text(message, style=style))
+        self.console.print(Prose(message, style=style))
 
     def read(self, prompt: str) -> str:
         self.console.print(Text(prompt, style="bold"), end="")
