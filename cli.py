@@ -12,6 +12,7 @@ import os
 import sys
 
 LANGS = ("zh", "en")
+LETTER_KINDS = ("dispute", "negotiation", "complaint")  # advisor.documents.letters.KINDS, kept light here
 # The exit statuses of every command (README, "Exit status"): 1 means "done, with a
 # difference or a failed line" (replay changed, batch error records, coverage under
 # --fail-under, interview input ended early) and never a crash.
@@ -44,14 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(interview)
     interview.add_argument("--answers", metavar="FILE", help="start from the answers saved in FILE (a Situation JSON)")
     interview.add_argument("--save", metavar="FILE", help="save the answers to FILE (mode 0600) as a Situation JSON")
+    interview.add_argument(
+        "--plan", metavar="PLAN.html", help="also write the printable action plan to PLAN.html (mode 0600)"
+    )
 
     advise = commands.add_parser("advise", help="advice for a Situation JSON file (or - for standard input)")
     advise.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
     advise.add_argument(
         "--format",
-        choices=("json", "text"),
+        choices=("json", "text", "html"),
         default=None,
-        help="json (default when the output is not a terminal) or text (the readable report)",
+        help="json (default when the output is not a terminal), text (the readable report) or html "
+        "(the printable action plan: one self-contained page)",
+    )
+    advise.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=None,
+        help="write to OUT (mode 0600) instead of standard output",
     )
     advise.add_argument("--trace", action="store_true", help="add the rule trace to the text report")
     advise.add_argument(
@@ -119,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--debt", type=int, default=None, metavar="N", help="only ask about debts[N]")
     explain.add_argument("--format", choices=("json", "text"), default=None)
     _add_lang(explain)
+
+    letter = commands.add_parser(
+        "letter",
+        help="a letter the advice recommends, filled from the situation: dispute, negotiation or complaint "
+        "(exit 1 when the advice does not recommend it)",
+    )
+    letter.add_argument("kind", choices=LETTER_KINDS, metavar="KIND", help="dispute, negotiation or complaint")
+    letter.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
+    letter.add_argument("--format", choices=("text", "html"), default="text", help="text (default) or html")
+    letter.add_argument("-o", "--output", metavar="OUT", default=None, help="write to OUT (mode 0600)")
+    letter.add_argument(
+        "--debt", type=int, default=None, metavar="N", help="the debt the letter is about (default: the most urgent)"
+    )
+    _add_lang(letter)
 
     whatif = commands.add_parser(
         "whatif", help="advice for a changed situation side by side; --suggest ranks what you can do"
@@ -197,17 +223,41 @@ def cmd_advise(args) -> int:
             write_trace(args.trace_out, situation, advice, inputs=(args.file,))
         except OSError as exc:
             return _fail(_file_problem(exc, lang))
-    output = args.format or ("text" if sys.stdout.isatty() else "json")
+    output = args.format or ("text" if sys.stdout.isatty() and not args.output else "json")
+    if output == "html":
+        from advisor.documents.plan import plan_html
+
+        return _deliver(plan_html(advice), args.output, (args.file,), lang)
     if output == "json":
         from advisor.texts.sanitise import json_visible
 
-        sys.stdout.write(json_visible(advice.model_dump_json(indent=2)) + "\n")
-    else:
-        from rich.console import Console
+        return _deliver(json_visible(advice.model_dump_json(indent=2)) + "\n", args.output, (args.file,), lang)
+    from rich.console import Console
 
-        from advisor.ui.render import render_advice
+    from advisor.ui.render import render_advice
 
-        render_advice(advice, Console(), show_trace=args.trace)
+    if args.output:
+        import io
+
+        buffer = io.StringIO()
+        render_advice(advice, Console(file=buffer, width=100, color_system=None), show_trace=args.trace)
+        return _deliver(buffer.getvalue(), args.output, (args.file,), lang)
+    render_advice(advice, Console(), show_trace=args.trace)
+    return EXIT_OK
+
+
+def _deliver(content: str, output: str | None, inputs: tuple[str, ...], lang: str) -> int:
+    """`content` to standard output, or to the file the person named (0600, through the
+    one writer: never over an input, atomically, under the output's lock)."""
+    if output is None:
+        sys.stdout.write(content)
+        return EXIT_OK
+    from advisor.service.private_files import write_private_text
+
+    try:
+        write_private_text(output, content, inputs=inputs)
+    except OSError as exc:
+        return _fail(_file_problem(exc, lang))
     return EXIT_OK
 
 
@@ -253,7 +303,29 @@ def cmd_schema(args) -> int:
 def cmd_interview(args) -> int:
     from advisor.ui.interview import run_interview
 
-    return run_interview(lang=_lang(args), answers_path=args.answers, save_path=args.save)
+    return run_interview(lang=_lang(args), answers_path=args.answers, save_path=args.save, plan_path=args.plan)
+
+
+def cmd_letter(args) -> int:
+    from advisor.api import advise
+    from advisor.documents.letters import LetterRefused, build_letter, letter_html, letter_text
+
+    lang = _lang(args)
+    situation, status = _load_situation(args, lang)
+    if situation is None:
+        return status
+    advice = advise(situation, lang=lang)
+    try:
+        letter = build_letter(args.kind, situation, advice, debt=args.debt)
+    except LetterRefused as refused:
+        print("\n".join(refused.lines), file=sys.stderr)
+        return refused.status
+    if args.format == "html":
+        return _deliver(letter_html(letter), args.output, (args.file,), lang)
+    status = _deliver(letter_text(letter), args.output, (args.file,), lang)
+    if status == EXIT_OK:
+        print("\n".join(letter.note), file=sys.stderr)  # for the person: the page shows it on screen
+    return status
 
 
 def cmd_batch(args) -> int:
@@ -418,6 +490,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "explain": cmd_explain,
     "whatif": cmd_whatif,
+    "letter": cmd_letter,
 }
 
 
@@ -449,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "interview"
-        args.answers = args.save = None
+        args.answers = args.save = args.plan = None
     lang = _lang(args)
     if sys.stdout is None and args.command != "batch":
         from advisor.texts.catalog import catalog

@@ -133,8 +133,15 @@ def test_interview_in_a_terminal(tmp_path, no_color):
     term.type("")
     term.expect("Enter to skip> ")
     term.type("")
+    term.expect("printable action plan")  # offered in a terminal only (advisor.documents.plan)
+    term.expect("Enter to skip> ")
+    term.type("plan.html")
+    term.expect("open it in a browser to print")
     term.expect("All the best")
     assert term.wait() == 0
+    plan = tmp_path / "plan.html"
+    assert oct(plan.stat().st_mode & 0o777) == "0o600"
+    assert plan.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     screen = term.text
     assert "Traceback" not in screen
     for line in screen.splitlines():

@@ -212,6 +212,7 @@ class Interview:
         echo: bool = False,
         save_path: str | None = None,
         answers: Answers | None = None,
+        plan_path: str | None = None,
     ):
         self.lang = check_language(lang)
         # The day of the whole interview, fixed at its start: the questions, WHY and the
@@ -223,6 +224,7 @@ class Interview:
         self.interactive = interactive
         self.echo = echo
         self.save_path = save_path
+        self.plan_path = plan_path  # the printable action plan (advisor.documents.plan)
         self.answers: Answers = dict(answers or {})
         self.history: list[Key] = []
         self.previous: dict[Key, Any] = {}
@@ -276,9 +278,13 @@ class Interview:
 
             self.console.print()
             render_advice(advice, self.console, show_sources=False)
+            if self.plan_path:
+                self.write_plan(self.plan_path)
             self.how_menu()
             if not self.saved_to:
                 self.offer_save()
+            if self.interactive and not self.plan_path:
+                self.offer_plan()
         except KeyboardInterrupt:
             return self.interrupted()
         except EOFError:
@@ -528,6 +534,45 @@ class Interview:
             if self.save(path):
                 return
 
+    # the printable plan
+    def dt(self, key: str, **values) -> str:
+        return self.text.text("documents", "interview", key, **values)
+
+    def write_plan(self, path: str) -> bool:
+        from advisor.documents.plan import plan_html
+
+        assert self.advice is not None  # the plan follows the advice
+        try:
+            write_private_text(os.path.expanduser(path), plan_html(self.advice))
+        except OSError as error:
+            detail = describe(error, self.lang) if isinstance(error, FileRefused) else error.strerror or str(error)
+            self.say(self.dt("plan_failed", path=visible(path), detail=detail), "red")
+            return False
+        self.say(self.dt("plan_saved", path=visible(path)), "green")
+        return True
+
+    def offer_plan(self) -> None:
+        """Ask for a file name for the printable plan (empty: no); a terminal only."""
+        self.console.print()
+        while True:
+            try:
+                path = self.read(self.dt("plan_offer")).strip()
+                if not path or normalize(path) in words("no") | words("quit"):
+                    return
+                target = os.path.expanduser(path)
+                if os.path.isdir(target):
+                    self.say(self.t("save_is_dir", path=visible(path)), "yellow")
+                    continue
+                if os.path.exists(target):
+                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
+                    if answer not in words("yes"):
+                        continue
+            except (EOFError, KeyboardInterrupt):
+                self.console.print()
+                return
+            if self.write_plan(path):
+                return
+
     def has_answers(self) -> bool:
         """Something worth saving: "has debts" alone would be saved as "no debts"."""
         if not self.answered_slots():
@@ -656,8 +701,8 @@ def _stdin_reader(interactive: bool) -> Callable[[], str]:
     return bounded_reader(sys.stdin)
 
 
-def run_interview(lang: str, answers_path: str | None, save_path: str | None) -> int:
-    """`credit-advisor [interview] [--answers FILE] [--save FILE]`: the exit status."""
+def run_interview(lang: str, answers_path: str | None, save_path: str | None, plan_path: str | None = None) -> int:
+    """`credit-advisor [interview] [--answers FILE] [--save FILE] [--plan FILE]`: the exit status."""
     from advisor.validation import SituationError
 
     check_language(lang)
@@ -690,5 +735,6 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
         echo=not interactive,
         save_path=save_path,
         answers=answers,
+        plan_path=plan_path,
     )
     return interview.run()
