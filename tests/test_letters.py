@@ -46,7 +46,7 @@ def evidence_sections() -> dict[str, str]:
 
 
 def test_the_command_line_offers_exactly_the_kinds():
-    from credit_advisor.cli import LETTER_KINDS
+    from advisor.ui.cli_parser import LETTER_KINDS
 
     assert LETTER_KINDS == tuple(KINDS)
 
