@@ -80,6 +80,6 @@ def test_a_broken_agreement_on_a_debt_never_overdue_is_warned_about_naming_both_
         advice = consult(situation(debt("online_loan", overdue_days=0, negotiation="agreement_broken")), lang=lang)
         warning = next(w for w in advice.warnings if "debts[0].negotiation" in w)
         assert "debts[0].overdue_days" in warning
-        assert warning in report(advice).replace("\n", "")
+        assert "".join(warning.split()) in "".join(report(advice).split())  # shown, however wrapped
     kept = consult(situation(debt("online_loan", overdue_days=40, negotiation="agreement_broken")))
     assert not kept.warnings
