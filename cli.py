@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-LANGS = ("zh", "en")
+LANGS = ("zh", "zh-Hant", "en")  # advisor.texts.catalog.LANGUAGES, without importing it
 # The exit statuses of every command (README, "Exit status"): 1 means "done, with a
 # difference or a failed line" (replay changed, batch error records, coverage under
 # --fail-under, interview input ended early) and never a crash.
@@ -27,7 +27,7 @@ def _add_lang(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
         "--lang",
         choices=LANGS,
         default=None if top else argparse.SUPPRESS,
-        help="language of the texts: zh (default) or en",
+        help="language of the texts: zh (Simplified Chinese, default), zh-Hant (Traditional) or en",
     )
 
 

@@ -39,7 +39,7 @@ def ruleset_version() -> str:
 
 
 def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFAULT_LANGUAGE) -> Advice:
-    """Advice for a situation (a Situation, a dict or JSON text) in `lang` ("zh" or "en").
+    """Advice for a situation (a Situation, a dict or JSON text) in `lang` ("zh", "zh-Hant" or "en").
 
     Raises `SituationError` (a ValueError) naming every invalid field.
     """
