@@ -138,6 +138,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     whatif.add_argument("--format", choices=("json", "text"), default=None)
     _add_lang(whatif)
+
+    serve = commands.add_parser(
+        "serve", help="a local HTTP service with the same answers (JSON; OpenAPI at /openapi.json)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (situations are sensitive: a warning is printed)",
+    )
+    serve.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1: a thread)")
+    serve.add_argument(
+        "--access-log", action="store_true", help="log each request's method, path and status (never its body)"
+    )
+    _add_lang(serve)
     return parser
 
 
@@ -212,25 +228,18 @@ def cmd_advise(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from advisor.api import rules_by_id, ruleset_version
-    from advisor.texts.catalog import catalog
-    from credit_advisor.facts.situation import run_day
+    from advisor.api import rules_listing
 
-    text = catalog(_lang(args)).on(run_day())  # no situation: the parameters of today
-    rules = []
-    for meta in rules_by_id().values():
-        entry = meta.as_dict()
-        entry["explanation"] = text.rule(meta.id)
-        rules.append(entry)
+    payload = rules_listing(_lang(args))
+    rules, ruleset_version = payload["rules"], payload["ruleset_version"]
     if args.format == "json":
-        payload = {"ruleset_version": ruleset_version(), "rules": rules}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"{len(rules)} rules · ruleset {ruleset_version()}", show_lines=True)
+    table = Table(title=f"{len(rules)} rules · ruleset {ruleset_version}", show_lines=True)
     for column in ("id", "topic", "summary", "knowledge", "sources"):
         table.add_column(column)
     for rule in rules:
@@ -241,10 +250,9 @@ def cmd_rules(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from advisor.models import Advice
-    from credit_advisor.facts.situation import Situation
+    from advisor.api import json_schemas
 
-    schemas = {"situation": Situation.model_json_schema(), "advice": Advice.model_json_schema()}
+    schemas = json_schemas()
     payload = schemas if args.which == "both" else schemas[args.which]
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
@@ -409,6 +417,25 @@ def cmd_whatif(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from advisor.service.serve import run_server
+    from advisor.texts.catalog import catalog
+
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as error:  # the [serve] extra is not installed
+        return _fail([catalog(_lang(args)).text("service", "err_extra", module=error.name or "fastapi")])
+    return run_server(
+        args.host,
+        args.port,
+        allow_remote=args.allow_remote,
+        workers=args.workers,
+        access_log=args.access_log,
+        lang=_lang(args),
+    )
+
+
 COMMANDS = {
     "advise": cmd_advise,
     "rules": cmd_rules,
@@ -418,6 +445,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "explain": cmd_explain,
     "whatif": cmd_whatif,
+    "serve": cmd_serve,
 }
 
 

@@ -19,7 +19,9 @@ DAY = date(2026, 11, 30)
 
 # Characters that exist only in Simplified writing (each has a different Traditional form),
 # common in the advice: none may be left in a zh-Hant report.
-SIMPLIFIED_ONLY = "们这说还贷债务钉呗个会为时间记录应该问题银对发现过没请电话联让给账单处动经济条协议规则进认号码关闭额产网络结论办"
+SIMPLIFIED_ONLY = (
+    "们这说还贷债务钉呗个会为时间记录应该问题银对发现过没请电话联让给账单处动经济条协议规则进认号码关闭额产网络结论办"
+)
 CODE = re.compile(r"\$\([^()]*\)|\{[^{}]*\}")
 
 
