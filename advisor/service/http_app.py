@@ -22,7 +22,6 @@ a bug → 500 with its kind in one line, never a traceback.  The work runs in a 
 from __future__ import annotations
 
 import asyncio
-import collections
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from enum import Enum
@@ -265,7 +264,7 @@ def create_app(executor: Executor, workers: int) -> FastAPI:
         }
     }
 
-    @app.post("/batch", openapi_extra=batch_body, response_class=RecordStream, responses=problems)
+    @app.post("/batch", status_code=200, openapi_extra=batch_body, response_class=RecordStream, responses=problems)
     async def batch(request: Request, lang: Language = lang_query) -> RecordStream:
         """One record per non-blank line, in input order, streamed: {"line": N, "advice": {…}} or
         {"line": N, "error": {"kind", "problems"}}; a bad line never loses the others."""
@@ -319,31 +318,47 @@ class RecordStream(Response):
 
 
 async def _batch_records(request: Request, lang: str, executor: Executor, workers: int) -> AsyncIterator[bytes]:
-    """The batch module's per-line work (`advise_line`) for each line as it arrives, a
-    window of lines in flight, the records given back in input order."""
+    """The batch module's per-line work (`advise_line`) for each line as it arrives, the
+    records given back in input order as soon as each is done.
+
+    A reader task reads the lines and hands each one's work to the pool; at most a window
+    of lines is in flight (the reader waits when it is full, so memory stays flat).  This
+    generator waits for the oldest line's record and sends it: the first records go out
+    while the client is still sending the rest."""
     from advisor.service.batch import advise_line, error_record
 
     loop = asyncio.get_running_loop()
-    window: collections.deque[Awaitable[tuple[bool, bytes]]] = collections.deque()
-    limit = max(1, workers) * BATCH_WINDOW_PER_WORKER
-    last = given = 0
+    window: asyncio.Queue[Awaitable[tuple[bool, bytes]] | BaseException | None] = asyncio.Queue(
+        maxsize=max(1, workers) * BATCH_WINDOW_PER_WORKER
+    )
+    last = 0
+
+    async def read() -> None:
+        nonlocal last
+        try:
+            async for number, raw in request_lines(request.stream(), MAX_INPUT_BYTES):
+                last = number
+                await window.put(loop.run_in_executor(executor, advise_line, number, raw, lang))
+        except Exception as error:  # noqa: BLE001 - handed to the sending side, which decides
+            await window.put(error)
+            return
+        await window.put(None)
+
+    reader = asyncio.create_task(read())
+    given = 0
     try:
-        async for number, raw in request_lines(request.stream(), MAX_INPUT_BYTES):
-            last = number
-            window.append(loop.run_in_executor(executor, advise_line, number, raw, lang))
-            while len(window) >= limit:
-                given += 1
-                yield (await window.popleft())[1]
-    except BodyTooLarge as error:
-        if not given:  # nothing sent yet: the whole request is refused with 413
-            raise
-        while window:
-            yield (await window.popleft())[1]
-        message = catalog(lang).text("service", "err_batch_too_large", limit=error.limit)
-        yield error_record(last + 1, "too_large", [("(body)", message)])
-        return
-    while window:
-        yield (await window.popleft())[1]
+        while (item := await window.get()) is not None:
+            if isinstance(item, BodyTooLarge) and given:
+                # Records were sent already: the answer ends with one saying where reading stopped.
+                message = catalog(lang).text("service", "err_batch_too_large", limit=item.limit)
+                yield error_record(last + 1, "too_large", [("(body)", message)])
+                return
+            if isinstance(item, BaseException):
+                raise item  # nothing sent yet: a body over the limit gets its 413
+            given += 1
+            yield (await item)[1]
+    finally:
+        reader.cancel()
 
 
 def _schemas() -> bytes:

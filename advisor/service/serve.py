@@ -61,20 +61,30 @@ def _executor(workers: int, lang: str) -> Executor:
         pool: Executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="advisor")
         pool.submit(http_work.warm_up, lang).result()
         return pool
-    import multiprocessing
     import os
 
-    from advisor.service.batch import _worker_init
+    from advisor.service.batch import _mp_context
 
-    # forkserver, not fork: the service has threads; each worker imports and warms up once.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # The batch's choice: fork while this process has one thread (it has: the pool is made
+    # before uvicorn starts, and a forking pool starts all its workers at the first submit).
+    context = _mp_context()
+    parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(lang, os.getpid())
+        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(lang, parent)
     )
     for future in [pool.submit(http_work.warm_up, lang) for _ in range(workers)]:
         future.result()
     return pool
+
+
+def _worker_start(lang: str, parent: int | None) -> None:
+    """A worker process's start: the batch workers' (signals left to the service, die with
+    it, engine built); under forkserver its parent is the fork server, which dies with the service."""
+    import os
+
+    from advisor.service.batch import _worker_init
+
+    _worker_init(lang, os.getppid() if parent is None else parent)
 
 
 def run_server(
