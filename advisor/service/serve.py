@@ -24,6 +24,7 @@ from advisor.texts.catalog import catalog
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+BACKLOG = 2048  # uvicorn's default
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
@@ -42,13 +43,19 @@ def is_loopback(host: str) -> bool:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio then sets TCP_NODELAY on each connection it accepts
+    # (it checks the protocol), so a keep-alive answer is not held back 40 ms by Nagle's
+    # algorithm waiting on the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
     except OSError:
         sock.close()
         raise
+    # Listening from here on: connections wait in the backlog until uvicorn accepts them,
+    # so the address printed below answers as soon as it is printed.
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
 
@@ -129,6 +136,7 @@ def run_server(
             server_header=False,
             proxy_headers=False,
             timeout_graceful_shutdown=5,
+            backlog=BACKLOG,
         )
         server = uvicorn.Server(config)
         bound_host, bound_port = sock.getsockname()[:2]
