@@ -402,7 +402,7 @@ def test_invalid_answers_reprompt_with_a_hint():
     hints = texts("zh")
     for key, values in [
         ("hint_yesno", {}),
-        ("hint_choice", {"n": 7}),
+        ("out_of_range_choice", {"n": 7}),
         ("hint_integer", {"minimum": 0, "maximum": 36500}),
         ("hint_no_dont_know", {}),
     ]:
@@ -530,7 +530,8 @@ def test_with_save_the_answers_are_saved_before_the_report(tmp_path):
 def test_how_menu_rejects_bad_numbers():
     status, transcript, _ = interview(["否", "0", "", "99", "abc", "q"])
     assert status == EXIT_OK
-    assert transcript.count(texts("zh")["invalid"].split("。")[0]) == 2
+    assert transcript.count(texts("zh")["invalid"].split("。")[0]) == 1  # abc
+    assert transcript.count(texts("zh")["out_of_range_choice"].format(n=7)) == 1  # 99
 
 
 # --- --answers files ------------------------------------------------------------------------
