@@ -208,7 +208,11 @@ def _add_lang(parser: argparse.ArgumentParser, help: Callable[[str], str], *, to
     # Both `credit-advisor --lang en advise F` and `credit-advisor advise F --lang en` work:
     # a subcommand that is not given --lang must not overwrite the top level's with its
     # default (argparse copies a subparser's defaults over the values parsed before it).
-    parser.add_argument("--lang", choices=LANGS, default=None if top else argparse.SUPPRESS, help=help("lang"))
+    # Shown as LANG: the help lists the languages (three of them, with zh-Hant, would widen
+    # every help's option column); a wrong one is still refused naming them all.
+    parser.add_argument(
+        "--lang", choices=LANGS, metavar="LANG", default=None if top else argparse.SUPPRESS, help=help("lang")
+    )
 
 
 INTERVIEW_OPTIONS = ("answers", "save", "plan")
