@@ -102,8 +102,8 @@ def same_advice(session):
 
 CLEAN_ZH = """\
 ╭─ 信用问答 ───────────────────────────────────────────────╮
-│ 我会问你几个关于借款的问题，然后告诉你花呗、微粒贷、微信 │
-│ 、钉钉和征信会受到什么影响，以及先做什么。               │
+│ 我会问你几个关于借款的问题，然后告诉你花呗、微粒贷、微   │
+│ 信、钉钉和征信会受到什么影响，以及先做什么。             │
 │ • 任何问题都可以输入“?”或“为什么”，看看这个回答会影响哪  │
 │   些结论。                                               │
 │ • 输入“返回”回到上一题；最后还可以检查并修改所有回答。   │
@@ -183,9 +183,10 @@ def test_huabei_overdue():
         "1",
         "否",  # the debt
         "1",
+        "不知道",  # cause, what can be paid
         "否",
         "否",
-        "否",  # cause, collection
+        "否",  # collection
         "2",
         "0",
         "否",
@@ -221,12 +222,14 @@ LICENSED_45 = [
     "为什么",
     "3",  # reported: WHY, then don't know
     "1",
-    "否",  # no negotiation, no other debt
+    "不知道",
+    "否",  # no negotiation, court stage not known, no other debt
     "4",
     "否",
+    "不知道",  # job loss without documents, what can be paid not known
     "否",
     "否",
-    "否",  # job loss without documents, no collection problems
+    "否",  # no collection problems
     "不知道",
     "3",
     "3",
@@ -315,12 +318,14 @@ def test_dingtalk_employer_case_in_english():
         "no",
         "1",
         "1",
-        "no",  # a credit card, 60 days, on the report
+        "don't know",
+        "no",  # a credit card, 60 days, on the report, court stage not known
         "2",
         "yes",
+        "don't know",  # illness, with documents; what can be paid not known
         "n",
         "n",
-        "n",  # illness, with documents; no collection problems
+        "n",  # no collection problems
         "680",
         "1",
         "1",  # zhima, inquiries, plans Weilidai
@@ -363,7 +368,8 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
         "2",
         "否",
         "3",
-        "1",  # unlicensed, 100 days, unpaid
+        "1",
+        "不知道",  # unlicensed, 100 days, unpaid, court stage not known
         "是",
         "1",
         "",
@@ -559,7 +565,7 @@ def test_answers_from_a_tool_ask_only_what_is_missing():
 
     answers = answers_from_situation(Situation.model_validate(path_data), path_data)
     status, transcript, session = interview(
-        ["", "否", "1", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
+        ["", "不知道", "否", "1", "不知道", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
     )
     first_question = transcript.split("\n第 ")[1]
     assert q("zh", "label") in first_question

@@ -75,11 +75,9 @@ NOT_ASKED = {"as_of", "debts[].amount_cny"}
 AWAITING_RULES = {
     "debts[].principal_received_cny",
     "debts[].annual_cost_percent",
-    "debts[].legal_stage",
     "collection.impersonated_authority",
     "collection.night_calls",
     "collection.visited_home_or_work",
-    "repayment_capacity",
     "credit_repair_offer",
 }
 

@@ -29,7 +29,16 @@ from pydantic import ValidationError
 from advisor.numbers import choice_number, decimal_number, whole_number, with_arabic_numerals
 from advisor.texts.catalog import LANGUAGES, catalog
 from advisor.ui import relevance
-from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
+from credit_advisor.facts.enums import (
+    Hardship,
+    LegalStage,
+    Lender,
+    Negotiation,
+    Plan,
+    Product,
+    RepaymentCapacity,
+    Reported,
+)
 from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Collection, Debt, Situation, dated
 
 Key = tuple[str, "int | None"]
@@ -237,11 +246,21 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
     ),
     _q("negotiation", "debts[].negotiation", CHOICE, False, debt_overdue, options=_codes(Negotiation)),
     _q("overdue_amount_cny", "debts[].overdue_amount_cny", NUMBER, True, always, probes=(5000.0, 50000.0)),
+    # A lender goes to court over an overdue: a debt never overdue is not asked.
+    _q("legal_stage", "debts[].legal_stage", CHOICE, True, debt_overdue, options=_codes(LegalStage)),
 )
 
 PERSON_QUESTIONS: tuple[Question, ...] = (
     _q("hardship", "hardship", CHOICE, True, any_overdue, options=_codes(Hardship)),
     _q("hardship_proof", "hardship_proof", YESNO, True, any_overdue),
+    _q(
+        "repayment_capacity",
+        "repayment_capacity",
+        CHOICE,
+        True,
+        any_overdue,
+        options=_codes(RepaymentCapacity),
+    ),
     _q("contacts_harassed", "collection.contacts_harassed", YESNO, True, any_overdue),
     _q("threatened_or_insulted", "collection.threatened_or_insulted", YESNO, True, any_overdue),
     _q("contacted_on_wechat", "collection.contacted_on_wechat", YESNO, True, any_overdue),
