@@ -98,7 +98,13 @@ def test_each_override_is_needed_and_applied(simplified):
     wanted = overrides()[simplified]
     assert to_traditional(simplified) == wanted
     # Needed: OpenCC alone writes it otherwise, in the phrase or in the context it was found in.
-    contexts = {"只有": "最多只有一笔", "发起": "牵头发起的", "发卡": "向发卡银行", "天后": "30天后"}
+    contexts = {
+        "只有": "最多只有一笔",
+        "发起": "牵头发起的",
+        "发卡": "向发卡银行",
+        "天后": "30天后",
+        "卡里": "银行卡里的钱",
+    }
     context = contexts.get(simplified, simplified)
     assert opencc_alone(context) != to_traditional(context), f"{simplified}: OpenCC already gets it right"
     assert wanted in to_traditional(context)
