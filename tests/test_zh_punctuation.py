@@ -1,7 +1,7 @@
 """Chinese texts use full-width punctuation (，；：（）？), as a Chinese reader expects; the
 half-width forms stay only where they are not Chinese text: parameter placeholders
-`$(…)`, format fields `{…}` and argparse's `%(…)s`, command-line options (`--debt`), codes (`debts.0.x`),
-clock times (22:00) and addresses."""
+`$(…)`, format fields `{…}`, argparse's `%(…)s`, JSON keys (`"suggest": true`),
+command-line options (`--debt`), codes (`debts.0.x`), clock times (22:00) and addresses."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from test_catalogs import CJK, flatten, texts
 
 # What is not Chinese text inside a Chinese sentence, and so keeps its own punctuation.
 NOT_PROSE = re.compile(
-    r"%\([^)]*\)[a-z]|\$\([^)]*\)|\{[^{}]*\}|\d:\d\d|https?://\S+|--?[a-z][\w-]*|\b[A-Za-z_]+\.[A-Za-z_.]+\b"
+    r"\"[A-Za-z_]\w*\"\s*:|%\([^)]*\)[a-z]|\$\([^)]*\)|\{[^{}]*\}|\d:\d\d|https?://\S+|--?[a-z][\w-]*|\b[A-Za-z_]+\.[A-Za-z_.]+\b"
 )
 # "?" alone is the command a person types for "why"; after Chinese words it is a question mark.
 HALF_WIDTH = re.compile(r"[,;:()]|(?<=[\u4e00-\u9fff”])\?")
@@ -45,6 +45,7 @@ def test_every_chinese_text_uses_full_width_punctuation():
         ("--debt {debt}：情况中有 {count} 笔债务", []),
         ("晚上22:00到早上8:00之间", []),
         ("%(prog)s：错误：%(message)s", []),
+        ('或设置 "suggest": true', []),
         ("为什么没有“{label}”?", ["?"]),
     ],
 )

@@ -22,7 +22,7 @@ class SaidOnce:
     """What a report has said so far; `fresh` gives what of a text is new."""
 
     def __init__(self, language: str) -> None:
-        self.joiner = "" if language == "zh" else " "
+        self.joiner = "" if language.startswith("zh") else " "  # Chinese, Simplified or Traditional
         self.said: set[str] = set()
 
     def fresh(self, text: str) -> str:
