@@ -12,6 +12,7 @@ SOME_CHANCE = reduce(or_, (L(item.value) for item in Likelihood.down_to(Likeliho
 OVERDUE = ~L("none")  # band: the debt has been overdue at some time
 OVER_30_DAYS = L("medium") | L("long")
 NOT_LICENSED = L("unlicensed") | L("unknown")
+PAID_OUT_LOAN = ~L("huabei") & ~L("credit_card")  # product: a loan paid out at once, not a credit line
 STILL_VISIBLE = ~L("aged_off")  # age: settled less than five years ago, or not settled
 MANY_INQUIRIES = L("grey") | L("overload")
 # No official inquiry limit exists: 6-10 in six months is a grey zone, more is overload (E8).

@@ -13,19 +13,21 @@ from __future__ import annotations
 from functools import cache
 
 STEPS: tuple[str, ...] = (
-    # safety: threats, intimidation, impersonation, intrusion
+    # safety: threats, intimidation, impersonation, intrusion; the evidence with them
     "report_to_police",
+    "keep_evidence_of_threats",
     "avoid_credit_repair_scams",
     # a court has started
     "respond_to_court",
-    # an agreement already made
-    "honor_agreement",
-    # the one-time repair's deadline, then the oldest overdue
-    "settle_before_repair_deadline",
-    "settle_long_overdue",
-    # an unlicensed or unknown lender: check before any payment
+    # before any payment: check what is lawfully owed (an unlicensed or unknown lender,
+    # interest taken up front, a cost above the line) and pay only that
     "verify_debt",
     "pay_lawful_amount_only",
+    # an agreement already made
+    "honor_agreement",
+    # the one-time repair's deadline, then the oldest overdue (licensed or unknown lenders)
+    "settle_before_repair_deadline",
+    "settle_long_overdue",
     "check_platform_license",
     "dispute_wrong_record",
     "refuse_illegal_collection",

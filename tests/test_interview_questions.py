@@ -67,20 +67,13 @@ def test_every_situation_field_has_a_question():
     assert covered & AWAITING_RULES == set(), "asked now: remove from AWAITING_RULES"
 
 
-# `as_of` is the day the advice is for: the interview gives today's, never asks.  The
-# loan's size (`amount_cny`) is read by no rule: policy thresholds use the overdue amount.
-NOT_ASKED = {"as_of", "debts[].amount_cny"}
+# `as_of` is the day the advice is for: the interview gives today's, never asks.
+NOT_ASKED = {"as_of"}
 # Contract version 2 fields that no rule reads yet (the issue "What happens next, by
 # law" adds their rules); the interview asks only what some rule needs.
 AWAITING_RULES = {
-    "debts[].principal_received_cny",
-    "debts[].annual_cost_percent",
     "debts[].legal_stage",
-    "collection.impersonated_authority",
-    "collection.night_calls",
-    "collection.visited_home_or_work",
     "repayment_capacity",
-    "credit_repair_offer",
 }
 
 
