@@ -46,7 +46,6 @@ UNNOTICED_PARAMETERS = {
     "repair.early_hidden_from": "only the timeline's month reads it (tests/test_timeline.py)",
     "law.limitation_years": "K7 awaits its rules",
     "law.dishonest_list_years": "K6 awaits its rules",
-    "law.platform_cost_line_percent": "K9 awaits its rules",
     "law.card_overdraft_crime_min_cny": "K12 awaits its rules",
     "law.card_installment_max_years": "a text states it (request_card_installment); no rule decides by it",
     "zhima.high_from": "banded, but no rule asks whether a score is high rather than middling (W3 awaits one)",
