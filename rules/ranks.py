@@ -19,6 +19,8 @@ STEPS: tuple[str, ...] = (
     "avoid_credit_repair_scams",
     # a court has started
     "respond_to_court",
+    # unlawful collection is refused, never paid off
+    "refuse_illegal_collection",
     # before any payment: check what is lawfully owed (an unlicensed or unknown lender,
     # interest taken up front, a cost above the line) and pay only that
     "verify_debt",
@@ -30,7 +32,6 @@ STEPS: tuple[str, ...] = (
     "settle_long_overdue",
     "check_platform_license",
     "dispute_wrong_record",
-    "refuse_illegal_collection",
     "complain_to_regulator",
     "keep_collection_evidence",
     "seek_legal_help",

@@ -186,6 +186,9 @@ def test_huabei_overdue():
         "否",
         "否",
         "否",  # cause, collection
+        "否",
+        "否",
+        "否",  # no impersonation, no night calls, no paid "repair" offer
         "2",
         "0",
         "否",
@@ -220,13 +223,18 @@ LICENSED_45 = [
     "否",
     "为什么",
     "3",  # reported: WHY, then don't know
-    "1",
-    "否",  # no negotiation, no other debt
+    "1",  # no negotiation
+    "不知道",
+    "不知道",  # the contract amount (so what was received is not asked), the annual cost
+    "否",  # no other debt
     "4",
     "否",
     "否",
     "否",
     "否",  # job loss without documents, no collection problems
+    "否",
+    "否",
+    "否",  # no impersonation, no night calls, no paid "repair" offer
     "不知道",
     "3",
     "3",
@@ -321,6 +329,9 @@ def test_dingtalk_employer_case_in_english():
         "n",
         "n",
         "n",  # illness, with documents; no collection problems
+        "no",
+        "no",
+        "no",  # no impersonation, no night calls, no paid "repair" offer
         "680",
         "1",
         "1",  # zhima, inquiries, plans Weilidai
@@ -364,6 +375,8 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
         "否",
         "3",
         "1",  # unlicensed, 100 days, unpaid
+        "不知道",
+        "不知道",  # the contract amount (so what was received is not asked), the annual cost
         "是",
         "1",
         "",
@@ -375,6 +388,10 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
         "是",
         "是",
         "是",  # job loss; contacts harassed, threatened, on WeChat
+        "否",
+        "否",
+        "否",
+        "否",  # no impersonation, no night calls, no visit, no paid "repair" offer
         "不知道",
         "6",
         "0",
@@ -558,7 +575,7 @@ def test_answers_from_a_tool_ask_only_what_is_missing():
 
     answers = answers_from_situation(Situation.model_validate(path_data), path_data)
     status, transcript, session = interview(
-        ["", "否", "1", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
+        ["", "否", "1", "否", "否", "否", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
     )
     first_question = transcript.split("\n第 ")[1]
     assert q("zh", "label") in first_question

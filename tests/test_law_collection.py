@@ -51,7 +51,13 @@ def example(name: str) -> dict:
 def test_threats_from_an_unlicensed_lender_bring_the_police_and_the_evidence_first_then_checking():
     advice = advise(UNLICENSED_THREATS, lang="zh")
     steps = order(advice)
-    assert steps[:4] == ["report_to_police", "keep_evidence", "verify_debt", "pay_lawful_amount_only"]
+    assert steps[:5] == [
+        "report_to_police",
+        "keep_evidence",
+        "refuse_illegal_collection",
+        "verify_debt",
+        "pay_lawful_amount_only",
+    ]
     assert "settle_overdue" not in steps  # an unlicensed lender is paid what is lawfully owed, checked first
     assert effects(advice, "collection")["criminal_collection"] == "possible"
     assert effects(advice, "collection")["illegal_collection"] == "certain"
