@@ -126,13 +126,12 @@ class RemediationRules(Conclusions):
             cite("evidence-law", "中国人民银行使用的全国性金融消费咨询投诉公益性服务专用号码"),
             cite("evidence-law", "自受理之日起30日内书面答复投诉人。"),
         ],
-        concludes=["action.credit_dispute", "action.complain_to_regulator"],
+        concludes=["action.credit_dispute"],
         salience=ACTION,
     )
     def dispute_wrong_record(self, debt):
-        """An overdue on the report for a debt never overdue is an error: dispute it, and complain if it stays."""
+        """An overdue on the report for a debt never overdue is an error: dispute it (400-810-8866), then 12363."""
         self.advise_action("credit_dispute", rank("dispute_wrong_record"), debt)
-        self.advise_action("complain_to_regulator", rank("complain_to_regulator"), debt)
 
     @knowledge_rule(
         record_kept_past_five_years(),
@@ -144,13 +143,12 @@ class RemediationRules(Conclusions):
             cite("evidence-law", "请及时拨打征信中心唯一客服电话400-810-8866举报"),
             cite("evidence-law", "中国人民银行使用的全国性金融消费咨询投诉公益性服务专用号码"),
         ],
-        concludes=["action.credit_dispute", "action.complain_to_regulator"],
+        concludes=["action.credit_dispute"],
         salience=ACTION,
     )
     def dispute_record_past_five_years(self, debt):
-        """A record still shown five years after settlement is kept too long: dispute it, and complain if it stays."""
+        """A record still shown five years after settlement is kept too long: dispute it (400-810-8866), then 12363."""
         self.advise_action("credit_dispute", rank("dispute_wrong_record"), debt)
-        self.advise_action("complain_to_regulator", rank("complain_to_regulator"), debt)
 
     @knowledge_rule(
         Effect(topic="huabei", harmful=True, likelihood=STRONG, debt=MATCH.debt),
@@ -258,7 +256,7 @@ class RemediationRules(Conclusions):
         self.advise_action("check_platform_license", rank("check_platform_license"), debt)
 
     @knowledge_rule(
-        any_person_flag("threatened", "contacts_harassed", "wechat_contacted"),
+        any_person_flag("threatened", "contacts_harassed", "wechat_contacted", "visited", "night_calls"),
         id="remediation.keep_collection_evidence",
         knowledge=["L3"],
         sources=[
@@ -345,13 +343,29 @@ class RemediationRules(Conclusions):
         ],
         # Not in the conditions: read through the collection effect it reacts to.
         reads=["debts.principal_received_cny", "debts.amount_cny", "debts.annual_cost_percent", "debts.lender"],
-        concludes=["action.verify_debt", "action.pay_lawful_amount_only"],
+        concludes=["action.pay_lawful_amount_only"],
         salience=ACTION,
     )
     def pay_received_principal_only(self, debt):
-        """Charges that are not owed: check the amount before any payment and pay only the lawful part."""
-        self.advise_action("verify_debt", rank("verify_debt"), debt)
+        """Charges that are not owed: pay only the lawful part, worked out from what was received."""
         self.advise_action("pay_lawful_amount_only", rank("pay_lawful_amount_only"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="excess_charges_not_owed", likelihood=STRONG, debt=MATCH.debt),
+        id="remediation.verify_before_paying_excess",
+        knowledge=["K8", "K15"],
+        sources=[
+            cite("003", "核对贷款合同、借款金额、利率及还款计划"),
+            cite("evidence-law", "实际仅得5.5万元,却需按7万元偿还"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["debts.principal_received_cny", "debts.amount_cny", "debts.annual_cost_percent", "debts.lender"],
+        concludes=["action.verify_debt"],
+        salience=ACTION,
+    )
+    def verify_before_paying_excess(self, debt):
+        """Charges that are not owed: before any payment, compare the contract with what actually reached you."""
+        self.advise_action("verify_debt", rank("verify_debt"), debt)
 
     @knowledge_rule(
         Effect(topic="collection", code="excess_charges_not_owed", likelihood="possible", debt=MATCH.debt),
@@ -364,13 +378,29 @@ class RemediationRules(Conclusions):
         ],
         # Not in the conditions: read through the collection effect it reacts to.
         reads=["debts.annual_cost_percent", "debts.lender", "debts.product"],
-        concludes=["action.verify_debt", "action.complain_to_regulator"],
+        concludes=["action.complain_to_regulator"],
         salience=ACTION,
     )
     def contest_platform_cost(self, debt):
-        """A platform loan costing above the 24% line: check the cost, contest it with the lender, then 12378."""
-        self.advise_action("verify_debt", rank("verify_debt"), debt)
+        """A platform loan costing above the 24% line: contest it with the lender, then 12378."""
         self.advise_action("complain_to_regulator", rank("complain_to_regulator"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="excess_charges_not_owed", likelihood="possible", debt=MATCH.debt),
+        id="remediation.check_platform_cost",
+        knowledge=["K9"],
+        sources=[
+            cite("evidence-law", "借款人单笔贷款支付的综合融资成本上限不得超过年化24%"),
+            cite("003", "核对贷款合同、借款金额、利率及还款计划"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["debts.annual_cost_percent", "debts.lender", "debts.product"],
+        concludes=["action.verify_debt"],
+        salience=ACTION,
+    )
+    def check_platform_cost(self, debt):
+        """A platform loan costing above the 24% line: work out its full annual cost, every fee included."""
+        self.advise_action("verify_debt", rank("verify_debt"), debt)
 
     @knowledge_rule(
         Effect(topic="collection", code="criminal_collection", likelihood=SOME_CHANCE),
@@ -386,12 +416,32 @@ class RemediationRules(Conclusions):
             "collection.contacts_harassed",
             "collection.impersonated_authority",
         ],
-        concludes=["action.report_to_police", "action.keep_evidence"],
+        concludes=["action.report_to_police"],
         salience=ACTION,
     )
     def report_crime_to_police(self):
-        """Collection that may be a crime: keep the evidence and report it to the police (110) before paying anything."""
+        """Collection that may be a crime: report it to the police (110) before paying anything."""
         self.advise_action("report_to_police", rank("report_to_police"))
+
+    @knowledge_rule(
+        Effect(topic="collection", code="criminal_collection", likelihood=SOME_CHANCE),
+        id="remediation.keep_evidence_for_the_police",
+        knowledge=["K10", "K15"],
+        sources=[
+            cite("003", "与催收人员的所有沟通记录都应妥善保存"),
+            cite("evidence", "截图短信所有威胁、辱骂、骚扰的短信截图保存"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=[
+            "collection.threatened_or_insulted",
+            "collection.contacts_harassed",
+            "collection.impersonated_authority",
+        ],
+        concludes=["action.keep_evidence"],
+        salience=ACTION,
+    )
+    def keep_evidence_for_the_police(self):
+        """Collection that may be a crime: keep the evidence for the police, with the report."""
         self.advise_action("keep_evidence", rank("keep_evidence_of_threats"))
 
     @knowledge_rule(
@@ -403,13 +453,12 @@ class RemediationRules(Conclusions):
             cite("evidence-law", "（二）限制他人人身自由或者侵入他人住宅的；"),
             cite("evidence-law", "若骚扰行为严重干扰生活,构成治安违法行为,可直接报警"),
         ],
-        concludes=["action.report_to_police", "action.keep_evidence"],
+        concludes=["action.report_to_police"],
         salience=ACTION,
     )
     def police_if_unlicensed_collectors_visit(self, debt):
         """Collectors of a lender without a known licence came to your home or work: do not let them in; call 110 if they intrude."""
         self.advise_action("report_to_police", rank("report_to_police"), debt)
-        self.advise_action("keep_evidence", rank("keep_evidence_of_threats"), debt)
 
     @knowledge_rule(
         Effect(topic="collection", code="illegal_collection", likelihood=STRONG),
