@@ -256,7 +256,7 @@ class RemediationRules(Conclusions):
         self.advise_action("check_platform_license", rank("check_platform_license"), debt)
 
     @knowledge_rule(
-        any_person_flag("threatened", "contacts_harassed", "wechat_contacted", "visited", "night_calls"),
+        any_person_flag("threatened", "contacts_harassed", "wechat_contacted", "night_calls"),
         id="remediation.keep_collection_evidence",
         knowledge=["L3"],
         sources=[
