@@ -37,6 +37,8 @@ STEPS: tuple[str, ...] = (
     "seek_legal_help",
     "settle_medium_overdue",
     "settle_short_overdue",
+    # an unlicensed lender's debt: checked and paid lawfully above, settled after the licensed ones
+    "settle_unlicensed_after_checking",
     "stop_borrowing_to_repay",
     "negotiate_repayment",
     "request_card_installment",

@@ -24,8 +24,8 @@ SETTLE_STEP = {"long": "settle_long_overdue", "medium": "settle_medium_overdue",
 
 class RemediationRules(Conclusions):
     @knowledge_rule(
-        # An unlicensed lender is paid what is lawfully owed, after checking it
-        # (remediation.pay_unlicensed_lawful_amount_only), never "first because oldest" (K15).
+        # An unlicensed lender is paid what is lawfully owed, after checking it, never
+        # "first because oldest" (K15): remediation.settle_unlicensed_after_checking.
         DebtFact(
             debt=MATCH.debt,
             open=True,
@@ -45,6 +45,21 @@ class RemediationRules(Conclusions):
     def settle_oldest_overdue_first(self, debt, band):
         """Repay unpaid overdues now, those over 90 days first."""
         self.advise_action("settle_overdue", rank(SETTLE_STEP[band]), debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, band=OVERDUE, negotiation=~L("agreement_honored"), lender="unlicensed"),
+        id="remediation.settle_unlicensed_after_checking",
+        knowledge=["K15", "E9"],
+        sources=[
+            cite("003", "确保没有被套路贷或虚假平台欺骗"),
+            cite("evidence", "大部分非持牌网贷平台因未获得央行征信授权"),
+        ],
+        concludes=["action.settle_overdue"],
+        salience=ACTION,
+    )
+    def settle_unlicensed_after_checking(self, debt):
+        """An unlicensed lender's overdue is repaid after checking, in its lawful amount, after the licensed debts."""
+        self.advise_action("settle_overdue", rank("settle_unlicensed_after_checking"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, open=True, negotiation=~L("agreement_honored")),

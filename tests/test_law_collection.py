@@ -58,7 +58,9 @@ def test_threats_from_an_unlicensed_lender_bring_the_police_and_the_evidence_fir
         "verify_debt",
         "pay_lawful_amount_only",
     ]
-    assert "settle_overdue" not in steps  # an unlicensed lender is paid what is lawfully owed, checked first
+    # An unlicensed lender is paid what is lawfully owed, checked first: settling it comes last.
+    assert steps.index("pay_lawful_amount_only") < steps.index("settle_overdue")
+    assert "unlicensed" in action(advice, "settle_overdue").text or "无牌" in action(advice, "settle_overdue").text
     assert effects(advice, "collection")["criminal_collection"] == "possible"
     assert effects(advice, "collection")["illegal_collection"] == "certain"
     assert "110" in action(advice, "report_to_police").text
@@ -71,7 +73,7 @@ def test_several_debts_with_an_unlicensed_one_oldest_check_it_before_any_payment
     assert action(advice, "report_to_police").debts == [0]
     assert steps.index("verify_debt") < min(steps.index(code) for code in PAYMENTS if code in steps)
     settle = action(advice, "settle_overdue")
-    assert settle.debts == [1, 2]  # the licensed card first, then Huabei; never the unlicensed loan
+    assert settle.debts == [1, 2, 0]  # the licensed card, then Huabei; the unlicensed loan, oldest, last
     assert action(advice, "pay_lawful_amount_only").debts == [0]
     assert effects(advice, "collection")["excess_charges_not_owed"] == "likely"
     assert "stop_borrowing_to_repay" in steps
@@ -116,8 +118,9 @@ def test_safety_comes_first_and_checking_before_any_payment_in_any_situation(dat
     if unlicensed:
         payments = [steps.index(code) for code in PAYMENTS if code in steps]
         assert steps.index("verify_debt") < min(payments)
-        if "settle_overdue" in steps:
-            assert not set(action(advice, "settle_overdue").debts) & set(unlicensed)
+        assert steps.index("pay_lawful_amount_only") < steps.index("settle_overdue")
+        settled = action(advice, "settle_overdue").debts
+        assert settled[-len(unlicensed) :] == sorted(unlicensed)  # never ahead of another debt
 
 
 # --- the channel fits the lender and the problem (K2) ----------------------------------
