@@ -39,6 +39,7 @@ from .enums import (
     ACTION_CODES,
     ALIPAY_MICRO_LOANS,
     EFFECT_CODES,
+    LegalStage,
     Lender,
     Likelihood,
     Negotiation,
@@ -46,6 +47,7 @@ from .enums import (
     Product,
     RecordStatus,
     RepairStatus,
+    RepaymentCapacity,
     Reported,
     Topic,
 )
@@ -171,6 +173,13 @@ DEBT = Template(
             ("debts.annual_cost_percent", "as_of"),
             lambda d, day: cost_band(d.annual_cost_percent, day.values),
         ),
+        # How far the lender has gone towards court (contract v2); null: not known.
+        Slot(
+            "stage",
+            (*_codes(LegalStage), "unknown"),
+            ("debts.legal_stage",),
+            lambda d, day: d.legal_stage.value if d.legal_stage is not None else "unknown",
+        ),
     ),
 )
 
@@ -251,6 +260,18 @@ PERSON = Template(
         Slot("night_calls", TRI, ("collection.night_calls",), lambda s, day: s.collection.night_calls),
         Slot("visited", TRI, ("collection.visited_home_or_work",), lambda s, day: s.collection.visited_home_or_work),
         Slot("repair_offer", TRI, ("credit_repair_offer",), lambda s, day: s.credit_repair_offer),
+        # Whether a law the advice states is in force on `as_of` (its parameter has a value
+        # that day): a rule that states it says nothing on earlier days.
+        Slot("limitation_law", BOOL, ("as_of",), lambda s, day: "law.limitation_years" in day.values),
+        Slot("dishonest_term_law", BOOL, ("as_of",), lambda s, day: "law.dishonest_list_years" in day.values),
+        Slot("card_plan_law", BOOL, ("as_of",), lambda s, day: "law.card_installment_max_years" in day.values),
+        # What the person can pay now of what is overdue (contract v2); null: not known.
+        Slot(
+            "capacity",
+            (*_codes(RepaymentCapacity), "unknown"),
+            ("repayment_capacity",),
+            lambda s, day: s.repayment_capacity.value if s.repayment_capacity is not None else "unknown",
+        ),
     ),
 )
 

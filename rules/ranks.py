@@ -27,6 +27,9 @@ STEPS: tuple[str, ...] = (
     "pay_lawful_amount_only",
     # an agreement already made
     "honor_agreement",
+    # cannot pay in full (or hardship): ask for a plan before paying what one can
+    "negotiate_when_cannot_pay",
+    "request_card_installment",
     # the one-time repair's deadline, then the oldest overdue (licensed or unknown lenders)
     "settle_before_repair_deadline",
     "settle_long_overdue",
@@ -41,7 +44,6 @@ STEPS: tuple[str, ...] = (
     "settle_unlicensed_after_checking",
     "stop_borrowing_to_repay",
     "negotiate_repayment",
-    "request_card_installment",
     "non_malicious_proof",
     "non_malicious_proof_needs_cause",
     "check_report_repair_record_shown",
