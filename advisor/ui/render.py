@@ -69,7 +69,7 @@ def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
     if not debts:
         return None
     names = [terminal_safe(advice.debt_labels[i]) if i < len(advice.debt_labels) else f"#{i}" for i in debts]
-    separator = "、" if advice.language == "zh" else ", "
+    separator = "、" if advice.language.startswith("zh") else ", "
     return Text(label + separator.join(names), style="cyan")
 
 
