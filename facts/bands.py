@@ -76,3 +76,21 @@ def hardship_kind(hardship: Hardship | None) -> str:
     if hardship is Hardship.none:
         return "none"
     return "other"
+
+
+def upfront_interest(received: float | None, amount: float | None) -> str:
+    """Less received than the loan's stated amount: interest was taken up front (砍头息, K8)."""
+    if received is None or amount is None:
+        return "unknown"
+    return "yes" if received < amount else "no"
+
+
+def cost_band(percent: float | None, values: Mapping[str, Value]) -> str:
+    """The loan's annual cost against the platform-lending cost line (K9); `no_line` on a
+    day the line was not in force."""
+    line = values["law.platform_cost_line_percent"]
+    if line is False:
+        return "no_line"
+    if percent is None:
+        return "unknown"
+    return "above_line" if percent > line else "within_line"  # type: ignore[operator]

@@ -177,11 +177,16 @@ EFFECT_CODES: dict[Topic, tuple[str, ...]] = {
     ),
 }
 CALM_CODES = {topic: codes[0] for topic, codes in EFFECT_CODES.items()}
-# Codes that are no harm: each topic's calm code, and good news beside it (a record the
-# one-time repair hides).  They never block a calm fallback and weigh nothing in what-if.
+# Good news beside a topic's calm code: a record the one-time repair hides; charges the
+# person need not pay (砍头息, cost above the lawful line).
+GOOD_NEWS_CODES: dict[Topic, tuple[str, ...]] = {
+    Topic.credit_report: ("hidden_by_repair",),
+    Topic.collection: ("excess_charges_not_owed",),
+}
+# Codes that are no harm: each topic's calm code, and its good news.  They never block a
+# calm fallback and weigh nothing in what-if.
 HARMLESS_CODES: dict[Topic, frozenset[str]] = {
-    topic: frozenset({calm, *(("hidden_by_repair",) if topic is Topic.credit_report else ())})
-    for topic, calm in CALM_CODES.items()
+    topic: frozenset({calm, *GOOD_NEWS_CODES.get(topic, ())}) for topic, calm in CALM_CODES.items()
 }
 
 ACTION_CODES: tuple[str, ...] = (

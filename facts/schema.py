@@ -25,7 +25,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .bands import count_band, hardship_kind, inquiry_band, overdue_band, settled_age, zhima_band
+from .bands import (
+    cost_band,
+    count_band,
+    hardship_kind,
+    inquiry_band,
+    overdue_band,
+    settled_age,
+    upfront_interest,
+    zhima_band,
+)
 from .enums import (
     ACTION_CODES,
     ALIPAY_MICRO_LOANS,
@@ -150,6 +159,20 @@ DEBT = Template(
             ("debts.overdue_days", "debts.settled", "debts.months_since_settled", "as_of"),
             lambda d, day: repaid_band(d.settled, d.overdue_days, d.months_since_settled, day.as_of, day.values),
         ),
+        # What the loan costs against the law (K8, K9): interest taken up front (砍头息),
+        # and the annual cost against the platform-lending cost line in force on `as_of`.
+        Slot(
+            "upfront_interest",
+            ("yes", "no", "unknown"),
+            ("debts.principal_received_cny", "debts.amount_cny"),
+            lambda d, day: upfront_interest(d.principal_received_cny, d.amount_cny),
+        ),
+        Slot(
+            "cost",
+            ("above_line", "within_line", "no_line", "unknown"),
+            ("debts.annual_cost_percent", "as_of"),
+            lambda d, day: cost_band(d.annual_cost_percent, day.values),
+        ),
         # How far the lender has gone towards court (contract v2); null: not known.
         Slot(
             "stage",
@@ -235,6 +258,16 @@ PERSON = Template(
             ("collection.contacted_on_wechat",),
             lambda s, day: s.collection.contacted_on_wechat,
         ),
+        # Collection conduct and scams (contract version 2; K5, K10, K11).
+        Slot(
+            "impersonated",
+            TRI,
+            ("collection.impersonated_authority",),
+            lambda s, day: s.collection.impersonated_authority,
+        ),
+        Slot("night_calls", TRI, ("collection.night_calls",), lambda s, day: s.collection.night_calls),
+        Slot("visited", TRI, ("collection.visited_home_or_work",), lambda s, day: s.collection.visited_home_or_work),
+        Slot("repair_offer", TRI, ("credit_repair_offer",), lambda s, day: s.credit_repair_offer),
         # Whether a law the advice states is in force on `as_of` (its parameter has a value
         # that day): a rule that states it says nothing on earlier days.
         Slot("limitation_law", BOOL, ("as_of",), lambda s, day: "law.limitation_years" in day.values),

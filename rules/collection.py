@@ -5,7 +5,7 @@ from credit_advisor.facts.experta_compat import MATCH, NOT, OR, L
 from credit_advisor.facts.kb import DebtFact, PersonFact
 
 from .base import Conclusions
-from .conditions import BEFORE_COURT, COURT_STAGES, JUDGED, OVER_30_DAYS, alarming, any_person_flag
+from .conditions import BEFORE_COURT, COURT_STAGES, JUDGED, OVER_30_DAYS, PAID_OUT_LOAN, alarming, any_person_flag
 from .registry import FALLBACK, cite, knowledge_rule
 
 CO = Topic.collection
@@ -85,7 +85,7 @@ class CollectionRules(Conclusions):
         self.conclude(CO, "lawsuit_risk", Likelihood.possible, debt)
 
     @knowledge_rule(
-        any_person_flag("threatened", "contacts_harassed"),
+        any_person_flag("threatened", "contacts_harassed", "impersonated"),
         id="collection.threats_are_illegal",
         knowledge=["L4", "L5"],
         sources=[
@@ -97,7 +97,7 @@ class CollectionRules(Conclusions):
         concludes=["collection.illegal_collection"],
     )
     def threats_are_illegal(self):
-        """Threats, insults or harassing your contacts are illegal collection."""
+        """Threats, insults, posing as police or a court, or harassing your contacts are illegal collection."""
         self.conclude(CO, "illegal_collection", Likelihood.certain)
 
     @knowledge_rule(
@@ -127,6 +127,123 @@ class CollectionRules(Conclusions):
     def collection_none(self):
         """No unpaid overdue and no collection problem: no fees, suits or collection."""
         self.conclude(CO, "none", Likelihood.likely)
+
+    # --- what is lawfully owed (K8, K9) ---------------------------------------------------
+
+    @knowledge_rule(
+        # A loan paid out at once: a credit line (Huabei, a card) is drawn bit by bit.
+        DebtFact(debt=MATCH.debt, open=True, upfront_interest="yes", product=PAID_OUT_LOAN),
+        id="collection.upfront_interest_not_principal",
+        knowledge=["K8"],
+        sources=[
+            cite("evidence-law", "借款的利息不得预先在本金中扣除。"),
+            cite("evidence-law", "应当按照实际借款数额返还借款并计算利息。"),
+            cite("evidence-law", "人民法院应当将实际出借的金额认定为本金。"),
+            cite("evidence-law", "实际仅得5.5万元,却需按7万元偿还"),
+        ],
+        concludes=["collection.excess_charges_not_owed"],
+    )
+    def upfront_interest_not_principal(self, debt):
+        """Interest taken out of the loan up front (砍头息) is not principal: only what was received is owed."""
+        # Likely, not certain: part of the difference may be a fee the contract names,
+        # which a court weighs on its own (Civil Code art. 670 covers the interest).
+        self.conclude(CO, "excess_charges_not_owed", Likelihood.likely, debt)
+
+    @knowledge_rule(
+        # The 4x LPR line (L9) has no value in the sources, so no rule compares a cost with
+        # it; a cost above the 24% line is above it: regulators bring small lenders'
+        # loans costing more than 24% down to within 4x LPR (L14), so 4x LPR lies below 24%.
+        DebtFact(debt=MATCH.debt, open=True, lender="unlicensed", cost="above_line"),
+        id="collection.unlicensed_cost_above_protected_line",
+        knowledge=["K9"],
+        sources=[
+            cite("evidence-law", "合同成立时一年期贷款市场报价利率四倍的除外。"),
+            cite("evidence-law", "超出部分不受法律保护"),
+            cite("evidence-law", "降至1年期贷款市场报价利率的4倍以内"),
+        ],
+        concludes=["collection.excess_charges_not_owed"],
+    )
+    def unlicensed_cost_above_protected_line(self, debt):
+        """An unlicensed lender's interest above 4x the one-year LPR is not protected by law."""
+        self.conclude(CO, "excess_charges_not_owed", Likelihood.likely, debt)
+
+    @knowledge_rule(
+        # Bank lending through platforms (助贷) reaches people as a licensed online loan.
+        DebtFact(debt=MATCH.debt, open=True, lender="licensed", product="online_loan", cost="above_line"),
+        id="collection.platform_cost_above_line_disputed",
+        knowledge=["K9"],
+        sources=[
+            cite("evidence-law", "借款人单笔贷款支付的综合融资成本上限不得超过年化24%"),
+            cite("evidence-law", "经金融监管部门批准设立的从事贷款业务的金融机构"),
+        ],
+        conflicts={
+            "collection.excess_charges_not_owed": [
+                cite("evidence-law", "可解读为商业银行互联网助贷业务中"),
+                cite("evidence-law", "Text of the notice's own 24% clause"),
+            ]
+        },
+        concludes=["collection.excess_charges_not_owed"],
+    )
+    def platform_cost_above_line_disputed(self, debt):
+        """A licensed platform loan costing above the 24% line: the excess may be contested; the line's basis is disputed."""
+        self.conclude(CO, "excess_charges_not_owed", Likelihood.possible, debt)
+
+    # --- collection that may be a crime (K10, K11) ----------------------------------------
+
+    @knowledge_rule(
+        # Threats, insults and harassing the contacts are the conduct art. 293-1 names and
+        # the conduct prosecuted as 寻衅滋事 even for lawful debts (L10, L11): "possible",
+        # since a crime needs a serious case (and, under 293-1, an illegal debt).
+        any_person_flag("threatened", "contacts_harassed"),
+        id="collection.threats_may_be_a_crime",
+        knowledge=["K10"],
+        sources=[
+            cite("evidence-law", "（三）恐吓、跟踪、骚扰他人的。"),
+            cite("evidence-law", "债务与手段的双重非法性是是否成立本罪的关键"),
+            cite("evidence-law", "以及与债务无关的第三方"),
+            cite("evidence-law", "应当认定为寻衅滋事罪"),
+        ],
+        concludes=["collection.criminal_collection"],
+    )
+    def threats_may_be_a_crime(self):
+        """Threatening you or harassing your contacts to collect a debt may be a crime: a matter for the police."""
+        self.conclude(CO, "criminal_collection", Likelihood.possible)
+
+    @knowledge_rule(
+        # Posing as police, a court or a lawyer's office to frighten someone into paying is
+        # intimidation and coercion (art. 293-1 (一), (三)); a real police officer or court
+        # never collects a debt by phone.
+        PersonFact(impersonated=True),
+        id="collection.impersonating_authority_may_be_a_crime",
+        knowledge=["K10"],
+        sources=[
+            cite("evidence-law", "（一）使用暴力、胁迫方法的；"),
+            cite("evidence-law", "（三）恐吓、跟踪、骚扰他人的。"),
+            cite("evidence-law", "若骚扰行为严重干扰生活,构成治安违法行为,可直接报警"),
+        ],
+        concludes=["collection.criminal_collection"],
+    )
+    def impersonating_authority_may_be_a_crime(self):
+        """A collector posing as police, a court or a government office to frighten you may be committing a crime."""
+        self.conclude(CO, "criminal_collection", Likelihood.possible)
+
+    @knowledge_rule(
+        # Calls at night are a breach of the collection guidelines (self-regulation, with
+        # the debtor's consent as the exception) and of the Civil Code's protection of
+        # private life; alone they are no crime (K11).
+        PersonFact(night_calls=True),
+        id="collection.night_calls_breach_the_rules",
+        knowledge=["K11"],
+        sources=[
+            cite("evidence-law", "严禁在每日晚22:00至次日早8:00进行电话催收"),
+            cite("evidence-law", "晚10點至早8點間不應催收"),
+            cite("evidence-law", "侵扰他人的私人生活安宁"),
+        ],
+        concludes=["collection.illegal_collection"],
+    )
+    def night_calls_breach_the_rules(self):
+        """Collection calls between 22:00 and 08:00 without your consent break the collection rules."""
+        self.conclude(CO, "illegal_collection", Likelihood.likely)
 
 
 class CourtRules(Conclusions):

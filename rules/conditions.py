@@ -12,6 +12,7 @@ SOME_CHANCE = reduce(or_, (L(item.value) for item in Likelihood.down_to(Likeliho
 OVERDUE = ~L("none")  # band: the debt has been overdue at some time
 OVER_30_DAYS = L("medium") | L("long")
 NOT_LICENSED = L("unlicensed") | L("unknown")
+PAID_OUT_LOAN = ~L("huabei") & ~L("credit_card")  # product: a loan paid out at once, not a credit line
 # How far the lender has gone towards court (DebtFact.stage; contract v2 legal_stage).
 # The court rules read it past 30 days overdue only: lenders almost never sue sooner (E10),
 # so a short overdue is not asked about courts.

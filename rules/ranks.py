@@ -13,30 +13,35 @@ from __future__ import annotations
 from functools import cache
 
 STEPS: tuple[str, ...] = (
-    # safety: threats, intimidation, impersonation, intrusion
+    # safety: threats, intimidation, impersonation, intrusion; the evidence with them
     "report_to_police",
+    "keep_evidence_of_threats",
     "avoid_credit_repair_scams",
     # a court has started
     "respond_to_court",
+    # unlawful collection is refused, never paid off
+    "refuse_illegal_collection",
+    # before any payment: check what is lawfully owed (an unlicensed or unknown lender,
+    # interest taken up front, a cost above the line) and pay only that
+    "verify_debt",
+    "pay_lawful_amount_only",
     # an agreement already made
     "honor_agreement",
     # cannot pay in full (or hardship): ask for a plan before paying what one can
     "negotiate_when_cannot_pay",
     "request_card_installment",
-    # the one-time repair's deadline, then the oldest overdue
+    # the one-time repair's deadline, then the oldest overdue (licensed or unknown lenders)
     "settle_before_repair_deadline",
     "settle_long_overdue",
-    # an unlicensed or unknown lender: check before any payment
-    "verify_debt",
-    "pay_lawful_amount_only",
     "check_platform_license",
     "dispute_wrong_record",
-    "refuse_illegal_collection",
     "complain_to_regulator",
     "keep_collection_evidence",
     "seek_legal_help",
     "settle_medium_overdue",
     "settle_short_overdue",
+    # an unlicensed lender's debt: checked and paid lawfully above, settled after the licensed ones
+    "settle_unlicensed_after_checking",
     "stop_borrowing_to_repay",
     "negotiate_repayment",
     "non_malicious_proof",

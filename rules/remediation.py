@@ -6,9 +6,11 @@ from credit_advisor.facts.kb import DebtFact, Effect, PersonFact
 from .base import Conclusions
 from .conditions import (
     COURT_STAGES,
+    MANY_INQUIRIES,
     NOT_LICENSED,
     OVER_30_DAYS,
     OVERDUE,
+    SOME_CHANCE,
     STILL_VISIBLE,
     STRONG,
     any_person_flag,
@@ -24,7 +26,15 @@ SETTLE_STEP = {"long": "settle_long_overdue", "medium": "settle_medium_overdue",
 
 class RemediationRules(Conclusions):
     @knowledge_rule(
-        DebtFact(debt=MATCH.debt, open=True, band=MATCH.band & OVERDUE, negotiation=~L("agreement_honored")),
+        # An unlicensed lender is paid what is lawfully owed, after checking it, never
+        # "first because oldest" (K15): remediation.settle_unlicensed_after_checking.
+        DebtFact(
+            debt=MATCH.debt,
+            open=True,
+            band=MATCH.band & OVERDUE,
+            negotiation=~L("agreement_honored"),
+            lender=~L("unlicensed"),
+        ),
         id="remediation.settle_oldest_overdue_first",
         knowledge=["R1", "R10"],
         sources=[
@@ -37,6 +47,21 @@ class RemediationRules(Conclusions):
     def settle_oldest_overdue_first(self, debt, band):
         """Repay unpaid overdues now, those over 90 days first."""
         self.advise_action("settle_overdue", rank(SETTLE_STEP[band]), debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, band=OVERDUE, negotiation=~L("agreement_honored"), lender="unlicensed"),
+        id="remediation.settle_unlicensed_after_checking",
+        knowledge=["K15", "E9"],
+        sources=[
+            cite("003", "确保没有被套路贷或虚假平台欺骗"),
+            cite("evidence", "大部分非持牌网贷平台因未获得央行征信授权"),
+        ],
+        concludes=["action.settle_overdue"],
+        salience=ACTION,
+    )
+    def settle_unlicensed_after_checking(self, debt):
+        """An unlicensed lender's overdue is repaid after checking, in its lawful amount, after the licensed debts."""
+        self.advise_action("settle_overdue", rank("settle_unlicensed_after_checking"), debt)
 
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, open=True, negotiation=~L("agreement_honored")),
@@ -111,29 +136,37 @@ class RemediationRules(Conclusions):
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, reported="yes", band="none"),
         id="remediation.dispute_wrong_record",
-        knowledge=["E6", "K1"],
+        knowledge=["E6", "K1", "K2"],
         sources=[
             cite("evidence", "真实的不良信息没法删除,只能通过正常渠道异议更正"),
             cite("evidence-law", "有权向征信机构或者信息提供者提出异议，要求更正。"),
             cite("evidence-law", "自收到异议之日起20日内进行核查和处理，并将结果书面答复异议人。"),
+            cite("evidence-law", "请及时拨打征信中心唯一客服电话400-810-8866举报"),
+            cite("evidence-law", "中国人民银行使用的全国性金融消费咨询投诉公益性服务专用号码"),
+            cite("evidence-law", "自受理之日起30日内书面答复投诉人。"),
         ],
         concludes=["action.credit_dispute"],
         salience=ACTION,
     )
     def dispute_wrong_record(self, debt):
-        """An overdue on the report for a debt never overdue is an error: dispute it."""
+        """An overdue on the report for a debt never overdue is an error: dispute it (400-810-8866), then 12363."""
         self.advise_action("credit_dispute", rank("dispute_wrong_record"), debt)
 
     @knowledge_rule(
         record_kept_past_five_years(),
         id="remediation.dispute_record_past_five_years",
-        knowledge=["E4", "E6"],
-        sources=[cite("evidence", "超过5年期限后从信用报告中删除"), cite("evidence", "异议是纠错,修复是造假")],
+        knowledge=["E4", "E6", "K2"],
+        sources=[
+            cite("evidence", "超过5年期限后从信用报告中删除"),
+            cite("evidence", "异议是纠错,修复是造假"),
+            cite("evidence-law", "请及时拨打征信中心唯一客服电话400-810-8866举报"),
+            cite("evidence-law", "中国人民银行使用的全国性金融消费咨询投诉公益性服务专用号码"),
+        ],
         concludes=["action.credit_dispute"],
         salience=ACTION,
     )
     def dispute_record_past_five_years(self, debt):
-        """A record still shown five years after settlement is kept too long: dispute it."""
+        """A record still shown five years after settlement is kept too long: dispute it (400-810-8866), then 12363."""
         self.advise_action("credit_dispute", rank("dispute_wrong_record"), debt)
 
     @knowledge_rule(
@@ -243,7 +276,7 @@ class RemediationRules(Conclusions):
         self.advise_action("check_platform_license", rank("check_platform_license"), debt)
 
     @knowledge_rule(
-        any_person_flag("threatened", "contacts_harassed", "wechat_contacted"),
+        any_person_flag("threatened", "contacts_harassed", "wechat_contacted", "night_calls"),
         id="remediation.keep_collection_evidence",
         knowledge=["L3"],
         sources=[
@@ -268,7 +301,7 @@ class RemediationRules(Conclusions):
         salience=ACTION,
     )
     def refuse_illegal_collection(self):
-        """Refuse threats and harassment and complain (12378, the internet-finance association)."""
+        """Refuse threats and harassment: unlawful collection is no reason to pay more or borrow."""
         self.advise_action("refuse_illegal_collection", rank("refuse_illegal_collection"))
 
     @knowledge_rule(
@@ -301,6 +334,238 @@ class RemediationRules(Conclusions):
     def talk_to_hr(self):
         """When the employer's rules react to credit, explain to HR in writing with income proof."""
         self.advise_action("talk_to_hr", rank("talk_to_hr"))
+
+    # --- unlawful charges, crimes, complaint channels, scams (K2, K5, K8-K11, K14, K15) ---
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, band=OVERDUE, lender="unlicensed"),
+        id="remediation.pay_unlicensed_lawful_amount_only",
+        knowledge=["K9", "K15"],
+        sources=[
+            cite("evidence-law", "超出部分不受法律保护"),
+            cite("003", "确保没有被套路贷或虚假平台欺骗"),
+            cite("evidence-law", "诱导或逼迫债务人通过新增借贷或非法渠道筹集资金偿还债务"),
+        ],
+        concludes=["action.pay_lawful_amount_only"],
+        salience=ACTION,
+    )
+    def pay_unlicensed_lawful_amount_only(self, debt):
+        """An unlicensed lender is paid only what is lawfully owed, checked first, with transfer records."""
+        self.advise_action("pay_lawful_amount_only", rank("pay_lawful_amount_only"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="excess_charges_not_owed", likelihood=STRONG, debt=MATCH.debt),
+        id="remediation.pay_received_principal_only",
+        knowledge=["K8", "K15"],
+        sources=[
+            cite("evidence-law", "应当按照实际借款数额返还借款并计算利息。"),
+            cite("003", "核对贷款合同、借款金额、利率及还款计划"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["debts.principal_received_cny", "debts.amount_cny", "debts.annual_cost_percent", "debts.lender"],
+        concludes=["action.pay_lawful_amount_only"],
+        salience=ACTION,
+    )
+    def pay_received_principal_only(self, debt):
+        """Charges that are not owed: pay only the lawful part, worked out from what was received."""
+        self.advise_action("pay_lawful_amount_only", rank("pay_lawful_amount_only"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="excess_charges_not_owed", likelihood=STRONG, debt=MATCH.debt),
+        id="remediation.verify_before_paying_excess",
+        knowledge=["K8", "K15"],
+        sources=[
+            cite("003", "核对贷款合同、借款金额、利率及还款计划"),
+            cite("evidence-law", "实际仅得5.5万元,却需按7万元偿还"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["debts.principal_received_cny", "debts.amount_cny", "debts.annual_cost_percent", "debts.lender"],
+        concludes=["action.verify_debt"],
+        salience=ACTION,
+    )
+    def verify_before_paying_excess(self, debt):
+        """Charges that are not owed: before any payment, compare the contract with what actually reached you."""
+        self.advise_action("verify_debt", rank("verify_debt"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="excess_charges_not_owed", likelihood="possible", debt=MATCH.debt),
+        id="remediation.contest_platform_cost",
+        knowledge=["K9", "K2"],
+        sources=[
+            cite("evidence-law", "借款人单笔贷款支付的综合融资成本上限不得超过年化24%"),
+            cite("evidence-law", "原則上應先向金融機構投訴"),
+            cite("evidence-law", "拨打 12378 银行保险消费者投诉维权热线"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["debts.annual_cost_percent", "debts.lender", "debts.product"],
+        concludes=["action.complain_to_regulator"],
+        salience=ACTION,
+    )
+    def contest_platform_cost(self, debt):
+        """A platform loan costing above the 24% line: contest it with the lender, then 12378."""
+        self.advise_action("complain_to_regulator", rank("complain_to_regulator"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="excess_charges_not_owed", likelihood="possible", debt=MATCH.debt),
+        id="remediation.check_platform_cost",
+        knowledge=["K9"],
+        sources=[
+            cite("evidence-law", "借款人单笔贷款支付的综合融资成本上限不得超过年化24%"),
+            cite("003", "核对贷款合同、借款金额、利率及还款计划"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["debts.annual_cost_percent", "debts.lender", "debts.product"],
+        concludes=["action.verify_debt"],
+        salience=ACTION,
+    )
+    def check_platform_cost(self, debt):
+        """A platform loan costing above the 24% line: work out its full annual cost, every fee included."""
+        self.advise_action("verify_debt", rank("verify_debt"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="criminal_collection", likelihood=SOME_CHANCE),
+        id="remediation.report_crime_to_police",
+        knowledge=["K10", "K15"],
+        sources=[
+            cite("evidence-law", "若骚扰行为严重干扰生活,构成治安违法行为,可直接报警"),
+            cite("003", "与催收人员的所有沟通记录都应妥善保存"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=[
+            "collection.threatened_or_insulted",
+            "collection.contacts_harassed",
+            "collection.impersonated_authority",
+        ],
+        concludes=["action.report_to_police"],
+        salience=ACTION,
+    )
+    def report_crime_to_police(self):
+        """Collection that may be a crime: report it to the police (110) before paying anything."""
+        self.advise_action("report_to_police", rank("report_to_police"))
+
+    @knowledge_rule(
+        Effect(topic="collection", code="criminal_collection", likelihood=SOME_CHANCE),
+        id="remediation.keep_evidence_for_the_police",
+        knowledge=["K10", "K15"],
+        sources=[
+            cite("003", "与催收人员的所有沟通记录都应妥善保存"),
+            cite("evidence", "截图短信所有威胁、辱骂、骚扰的短信截图保存"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=[
+            "collection.threatened_or_insulted",
+            "collection.contacts_harassed",
+            "collection.impersonated_authority",
+        ],
+        concludes=["action.keep_evidence"],
+        salience=ACTION,
+    )
+    def keep_evidence_for_the_police(self):
+        """Collection that may be a crime: keep the evidence for the police, with the report."""
+        self.advise_action("keep_evidence", rank("keep_evidence_of_threats"))
+
+    @knowledge_rule(
+        PersonFact(visited=True),
+        DebtFact(debt=MATCH.debt, open=True, lender=NOT_LICENSED),
+        id="remediation.police_if_unlicensed_collectors_visit",
+        knowledge=["K10", "K15"],
+        sources=[
+            cite("evidence-law", "（二）限制他人人身自由或者侵入他人住宅的；"),
+            cite("evidence-law", "若骚扰行为严重干扰生活,构成治安违法行为,可直接报警"),
+        ],
+        concludes=["action.report_to_police"],
+        salience=ACTION,
+    )
+    def police_if_unlicensed_collectors_visit(self, debt):
+        """Collectors of a lender without a known licence came to your home or work: do not let them in; call 110 if they intrude."""
+        self.advise_action("report_to_police", rank("report_to_police"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="illegal_collection", likelihood=STRONG),
+        DebtFact(debt=MATCH.debt, open=True, lender="licensed"),
+        id="remediation.complain_licensed_lender",
+        knowledge=["K2"],
+        sources=[
+            cite("evidence-law", "原則上應先向金融機構投訴"),
+            cite("evidence-law", "拨打 12378 银行保险消费者投诉维权热线"),
+            cite("evidence", "银保监会金融消费投诉热线12378"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "collection.night_calls"],
+        concludes=["action.complain_to_regulator"],
+        salience=ACTION,
+    )
+    def complain_licensed_lender(self, debt):
+        """Unlawful collection on a licensed lender's debt: complain to the lender, then to 12378."""
+        self.advise_action("complain_to_regulator", rank("complain_to_regulator"), debt)
+
+    @knowledge_rule(
+        Effect(topic="collection", code="illegal_collection", likelihood=STRONG),
+        DebtFact(debt=MATCH.debt, open=True, lender=NOT_LICENSED),
+        id="remediation.report_unlicensed_lender",
+        knowledge=["K2"],
+        sources=[
+            cite("evidence-law", "举报平台网址:https://jubao.nifa.org.cn"),
+            cite("evidence-law", "同一举报人每天最多提交5件举报"),
+        ],
+        # Not in the conditions: read through the collection effect it reacts to.
+        reads=["collection.threatened_or_insulted", "collection.contacts_harassed", "collection.night_calls"],
+        concludes=["action.complain_to_regulator"],
+        salience=ACTION,
+    )
+    def report_unlicensed_lender(self, debt):
+        """Unlawful collection by a lender without a licence: 12378 does not cover it; report it to the NIFA platform."""
+        self.advise_action("complain_to_regulator", rank("complain_to_regulator"), debt)
+
+    @knowledge_rule(
+        any_person_flag("contacts_harassed", "night_calls"),
+        id="remediation.report_harassing_calls",
+        knowledge=["K2", "K11"],
+        sources=[
+            cite("evidence-law", "为中国互联网协会受工业和信息化部委托设立的举报受理机构"),
+            cite("evidence-law", "垃圾短信、騷擾電話"),
+            cite("evidence-law", "原则上严禁对无关第三人进行催收。"),
+        ],
+        concludes=["action.complain_to_regulator"],
+        salience=ACTION,
+    )
+    def report_harassing_calls(self):
+        """Harassing calls and messages, to you at night or to your contacts: report them to 12321."""
+        self.advise_action("complain_to_regulator", rank("complain_to_regulator"))
+
+    @knowledge_rule(
+        # The offers target people with an overdue to hide (L5).
+        PersonFact(repair_offer=True, overdue=True),
+        id="remediation.avoid_credit_repair_scams",
+        knowledge=["K5"],
+        sources=[
+            cite("evidence-law", "征信中心不对外提供逾期记录处理、违规网贷账户关闭、征信修复等相关服务。"),
+            cite("evidence-law", "凡是聲稱合法的、收費的『徵信修復』都是騙局"),
+            cite("evidence-law", "any request for money or information"),
+        ],
+        concludes=["action.avoid_credit_repair_scams"],
+        salience=ACTION,
+    )
+    def avoid_credit_repair_scams(self):
+        """Nobody can be paid to delete a true record: a paid "credit repair" offer is a scam."""
+        self.advise_action("avoid_credit_repair_scams", rank("avoid_credit_repair_scams"))
+
+    @knowledge_rule(
+        # No answer says "I borrow to repay"; several debts overdue at once with many recent
+        # applications is the frequent, stacked borrowing the regulator's warning names.
+        PersonFact(overdue_debts="many", inquiries=MANY_INQUIRIES),
+        id="remediation.stop_borrowing_to_repay",
+        knowledge=["K14"],
+        sources=[
+            cite("evidence-law", "“以貸養貸”“以卡養卡”不可取"),
+            cite("evidence-law", "易引发过度负债、征信受损等风险"),
+        ],
+        concludes=["action.stop_borrowing_to_repay"],
+        salience=ACTION,
+    )
+    def stop_borrowing_to_repay(self):
+        """Several debts overdue and many recent applications: stop borrowing new loans to repay old ones."""
+        self.advise_action("stop_borrowing_to_repay", rank("stop_borrowing_to_repay"))
 
 
 class CourtRemediationRules(Conclusions):

@@ -86,6 +86,11 @@ def amounts() -> st.SearchStrategy[float | int]:
     )
 
 
+def percents() -> st.SearchStrategy[float | int]:
+    """Annual costs, at and around the platform-lending line (24%)."""
+    return st.sampled_from([0, 23.99, 24, 24.01, 36, 365]) | st.floats(0, 1_000, allow_nan=False)
+
+
 def labels() -> st.SearchStrategy[str]:
     """Labels in any script, emoji, and control/bidi characters the model must strip."""
     return st.one_of(
@@ -109,6 +114,8 @@ def debts(draw) -> dict:
         "months_since_settled": _maybe(months()),
         "negotiation": _codes(Negotiation),
         "amount_cny": _maybe(amounts()),
+        "principal_received_cny": _maybe(amounts()),
+        "annual_cost_percent": _maybe(percents()),
     }
     for name, strategy in optional.items():
         if draw(st.booleans()) or name in ("overdue_days", "settled"):
@@ -131,7 +138,14 @@ def collections() -> st.SearchStrategy[dict | None]:
     return _maybe(
         st.fixed_dictionaries(
             {},
-            optional={"contacts_harassed": flag, "threatened_or_insulted": flag, "contacted_on_wechat": flag},
+            optional={
+                "contacts_harassed": flag,
+                "threatened_or_insulted": flag,
+                "contacted_on_wechat": flag,
+                "impersonated_authority": flag,
+                "night_calls": flag,
+                "visited_home_or_work": flag,
+            },
         )
     )
 
@@ -153,6 +167,7 @@ def situations(draw, debt_list: st.SearchStrategy[list[dict]] | None = None) -> 
         "enterprise_owner": bool_or_null,
         "collection": collections(),
         "plans": _maybe(st.lists(_codes(Plan), max_size=len(Plan))),
+        "credit_repair_offer": bool_or_null,
     }
     for name, strategy in optional.items():
         if draw(st.booleans()):

@@ -186,7 +186,10 @@ def test_huabei_overdue():
         "不知道",  # cause, what can be paid
         "否",
         "否",
-        "否",  # collection
+        "否",  # cause, collection
+        "否",
+        "否",
+        "否",  # no impersonation, no night calls, no paid "repair" offer
         "2",
         "0",
         "否",
@@ -222,14 +225,19 @@ LICENSED_45 = [
     "为什么",
     "3",  # reported: WHY, then don't know
     "1",
+    "不知道",  # no negotiation, court stage not known
     "不知道",
-    "否",  # no negotiation, court stage not known, no other debt
+    "不知道",  # the contract amount (so what was received is not asked), the annual cost
+    "否",  # no other debt
     "4",
     "否",
     "不知道",  # job loss without documents, what can be paid not known
     "否",
     "否",
     "否",  # no collection problems
+    "否",
+    "否",
+    "否",  # no impersonation, no night calls, no paid "repair" offer
     "不知道",
     "3",
     "3",
@@ -326,6 +334,9 @@ def test_dingtalk_employer_case_in_english():
         "n",
         "n",
         "n",  # no collection problems
+        "no",
+        "no",
+        "no",  # no impersonation, no night calls, no paid "repair" offer
         "680",
         "1",
         "1",  # zhima, inquiries, plans Weilidai
@@ -370,6 +381,8 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
         "3",
         "1",
         "不知道",  # unlicensed, 100 days, unpaid, court stage not known
+        "不知道",
+        "不知道",  # the contract amount (so what was received is not asked), the annual cost
         "是",
         "1",
         "",
@@ -381,6 +394,10 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
         "是",
         "是",
         "是",  # job loss; contacts harassed, threatened, on WeChat
+        "否",
+        "否",
+        "否",
+        "否",  # no impersonation, no night calls, no visit, no paid "repair" offer
         "不知道",
         "6",
         "0",
@@ -565,7 +582,8 @@ def test_answers_from_a_tool_ask_only_what_is_missing():
 
     answers = answers_from_situation(Situation.model_validate(path_data), path_data)
     status, transcript, session = interview(
-        ["", "不知道", "否", "1", "不知道", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
+        ["", "不知道", "否", "1", "不知道", "否", "否", "否", "否", "否", "否", "650", "2", "0", "否", ""],
+        answers=answers,
     )
     first_question = transcript.split("\n第 ")[1]
     assert q("zh", "label") in first_question

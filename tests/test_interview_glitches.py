@@ -57,7 +57,7 @@ OUT_OF_RANGE_ZH = """
 超出范围，请输入 0–36,500 之间的数。
 （0–36500 的整数 · ? 为什么 · 返回）> 四十天
 
-第 5 题，约 21 题 · 债务1（网贷）
+第 5 题，约 28 题 · 债务1（网贷）
 """
 
 OUT_OF_RANGE_EN = """
@@ -96,7 +96,7 @@ example 45.
 Out of range: please type a number from 0 to 36,500.
 (whole number 0–36500 · ? why · back)> 40
 
-question 5 of about 21 · debt 1 (online loan)
+question 5 of about 28 · debt 1 (online loan)
 """
 
 

@@ -202,7 +202,7 @@ def test_ctrl_d_at_a_question_ends_the_prompts_line(tmp_path):
 
 # --- answers piped on standard input -------------------------------------------------------
 
-SCRIPT_ZH = "是\n4\n某网贷\n45\n1\n否\n?\n3\n1\n不知道\n否\n4\n否\n不知道\n否\n否\n否\n不知道\n3\n3\n否\n\n1\n\n"
+SCRIPT_ZH = "是\n4\n某网贷\n45\n1\n否\n?\n3\n1\n不知道\n不知道\n不知道\n否\n4\n否\n不知道\n否\n否\n否\n否\n否\n否\n不知道\n3\n3\n否\n\n1\n\n"
 
 
 def run_piped(args, stdin: str, cwd, **env):

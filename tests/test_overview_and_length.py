@@ -79,3 +79,20 @@ def test_a_product_the_person_does_not_use_is_no_serious_topic():
         .topics["weilidai"]
         .if_used
     )
+
+
+def test_the_default_report_words_the_first_steps_and_names_the_later_ones():
+    from advisor.texts.catalog import catalog
+    from advisor.ui.render import ACTIONS_IN_FULL
+
+    advice = consult(example("unlicensed_platform_harassment"), lang="zh")
+    assert len(advice.actions) > ACTIONS_IN_FULL
+    printed = "".join(report(advice, width=100).split())
+    names = catalog("zh").data["interview"]["action_names"]
+    for action in advice.actions[:ACTIONS_IN_FULL]:
+        assert "".join(action.text.split()) in printed
+    for action in advice.actions[ACTIONS_IN_FULL:]:
+        assert f"{action.priority}.{names[action.code]}" in printed
+        assert "".join(action.text.split()) not in printed
+    detailed = "".join(report(advice, width=100, details=True).split())
+    assert all("".join(action.text.split()) in detailed for action in advice.actions)

@@ -248,11 +248,13 @@ def test_an_unlicensed_platform_harassing_contacts_on_wechat_is_certain_social_a
     assert likelihood_of(advice, "credit_report", "negative_record") == "unlikely"
 
 
-def test_the_harassed_borrower_refuses_illegal_collection_before_settling():
+def test_the_harassed_borrower_refuses_illegal_collection_before_paying():
     codes = action_codes(consult(HARASSED))
     assert {"refuse_illegal_collection", "keep_evidence", "verify_debt", "check_platform_license"} <= set(codes)
-    assert codes.index("refuse_illegal_collection") < codes.index("settle_overdue")
-    assert codes.index("verify_debt") < codes.index("settle_overdue")
+    # An unlicensed lender is paid only what is lawfully owed, checked first (K15).
+    assert codes[:2] == ["report_to_police", "keep_evidence"]
+    assert codes.index("refuse_illegal_collection") < codes.index("pay_lawful_amount_only")
+    assert codes.index("verify_debt") < codes.index("pay_lawful_amount_only") < codes.index("settle_overdue")
 
 
 # --- (g) a person with no debts -----------------------------------------------------------------
@@ -314,7 +316,11 @@ def test_an_action_for_two_debts_appears_once_naming_both():
 
 
 def test_settling_lists_the_debt_over_ninety_days_first():
-    settle = action(consult(SEVERAL), "settle_overdue")
-    assert settle.priority == 1
+    advice = consult(SEVERAL)
+    settle = action(advice, "settle_overdue")
+    # Checking the debts of lenders not known to be licensed comes before any payment; the
+    # unlicensed lender's debt is paid lawfully and settled after the others (K15).
+    assert action(advice, "verify_debt").priority < action(advice, "pay_lawful_amount_only").priority < settle.priority
     assert settle.debts[0] == 2
-    assert sorted(settle.debts) == [0, 1, 2, 3]
+    assert sorted(settle.debts) == [0, 1, 2, 3] and settle.debts[-1] == 1
+    assert action(advice, "pay_lawful_amount_only").debts == [1]

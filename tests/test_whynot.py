@@ -134,9 +134,13 @@ def test_each_alternative_of_an_or_is_reported():
         assert "settled" in slots
     person = why_not(situation(), "collection.illegal_collection", "en")
     threats = rule_result(person, "collection.threats_are_illegal")
-    assert len(threats.alternatives) == 2
+    assert len(threats.alternatives) == 3
     fields = [f.fields[0]["field"] for a in threats.alternatives for s in a.subjects for f in s.failures]
-    assert fields == ["collection.threatened_or_insulted", "collection.contacts_harassed"]
+    assert fields == [
+        "collection.threatened_or_insulted",
+        "collection.contacts_harassed",
+        "collection.impersonated_authority",
+    ]
 
 
 def test_fired_but_a_stronger_conclusion_won():

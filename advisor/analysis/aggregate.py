@@ -371,7 +371,8 @@ def build_advice(
             {
                 "code": code,
                 "priority": priority,
-                "text": text.action(code),
+                # Worded for the rules that advised it (the lender, the problem).
+                "text": text.action_for(code, group.direct_rules()),
                 # The action's own reasons; the findings behind them stay in `rules` for audit.
                 "because": _explain(group.direct_rules(), text),
                 "rules": rule_ids,

@@ -120,6 +120,16 @@ class Catalog:
     def action(self, code: str) -> str:
         return self.template("actions", code)
 
+    def action_for(self, code: str, rule_ids: Iterable[str]) -> str:
+        """The action's text as the rules that advised it word it: a rule's own wording
+        where the catalog has one (`[action_variants.<code>]`, keyed by rule id: which
+        number to call depends on the lender and the problem), else the action's text;
+        each once, in the rules' order."""
+        texts = [
+            self.lookup("action_variants", code, rule_id, default=None) or self.action(code) for rule_id in rule_ids
+        ]
+        return self.template("ui", "sentence_join").join(dict.fromkeys(texts)) or self.action(code)
+
     def rule(self, rule_id: str) -> str:
         return self.template("rules", rule_id)
 

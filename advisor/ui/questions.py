@@ -248,6 +248,9 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
     _q("overdue_amount_cny", "debts[].overdue_amount_cny", NUMBER, True, always, probes=(5000.0, 50000.0)),
     # A lender goes to court over an overdue: a debt never overdue is not asked.
     _q("legal_stage", "debts[].legal_stage", CHOICE, True, debt_overdue, options=_codes(LegalStage)),
+    _q("amount_cny", "debts[].amount_cny", NUMBER, True, debt_overdue, probes=(10000.0,)),
+    _q("principal_received_cny", "debts[].principal_received_cny", NUMBER, True, debt_overdue, probes=(7000.0,)),
+    _q("annual_cost_percent", "debts[].annual_cost_percent", NUMBER, True, debt_overdue, probes=(18.0, 36.0)),
 )
 
 PERSON_QUESTIONS: tuple[Question, ...] = (
@@ -264,6 +267,11 @@ PERSON_QUESTIONS: tuple[Question, ...] = (
     _q("contacts_harassed", "collection.contacts_harassed", YESNO, True, any_overdue),
     _q("threatened_or_insulted", "collection.threatened_or_insulted", YESNO, True, any_overdue),
     _q("contacted_on_wechat", "collection.contacted_on_wechat", YESNO, True, any_overdue),
+    _q("impersonated_authority", "collection.impersonated_authority", YESNO, True, any_overdue),
+    _q("night_calls", "collection.night_calls", YESNO, True, any_overdue),
+    _q("visited_home_or_work", "collection.visited_home_or_work", YESNO, True, any_overdue),
+    # A paid "repair" offer targets people with an overdue to hide.
+    _q("credit_repair_offer", "credit_repair_offer", YESNO, True, any_overdue),
     _q("zhima_score", "zhima_score", INTEGER, True, always, probes=(550, 650, 750)),
     _q("credit_inquiries_6m", "credit_inquiries_6m", INTEGER, True, always, probes=(2, 5, 8, 15)),
     _q("plans", "plans", MULTI, False, always, options=_codes(Plan), probes=((), ("mortgage",), ("weilidai",))),

@@ -119,6 +119,8 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True, said: Sai
     return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
 
 
+ACTIONS_IN_FULL = 5
+
 OVERVIEW_MARK = {"act": ("→", "bold"), "risk": ("!", "bold red"), "calm": ("✓", "green")}
 
 
@@ -144,7 +146,10 @@ def actions_block(advice: Advice, show_sources: bool = True, said: SaidOnce | No
     parts: list[RenderableType] = [Rule(Text(text.ui("report_actions"), style="bold"), align="left")]
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
-    for action in advice.actions:
+    # The default report words the first steps in full and names the later ones (their
+    # texts come with the details, --trace): a long list would push the first steps off screen.
+    shown = advice.actions if show_sources else advice.actions[:ACTIONS_IN_FULL]
+    for action in shown:
         details: list[RenderableType] = [Prose(said.fresh(action.text) or action.text)]
         # The reason is the per-rule detail, shown with the sources; given once.
         because = said.fresh(action.because) if show_sources else ""
@@ -161,6 +166,13 @@ def actions_block(advice: Advice, show_sources: bool = True, said: SaidOnce | No
         row.add_column(ratio=1)
         row.add_row(Text(f"{action.priority}.", style="bold"), Group(*details))
         parts.append(row)
+    later = advice.actions[len(shown) :]
+    if later:
+        steps = text.ui("report_steps_join").join(
+            text.ui("report_step_name", n=action.priority, name=text.lookup("interview", "action_names", action.code))
+            for action in later
+        )
+        parts.append(Prose(text.ui("report_later_steps", steps=steps)))
     return Group(*parts)
 
 
