@@ -69,8 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of Situation and Advice")
     schema.add_argument("--which", choices=("both", "situation", "advice"), default="both")
+    schema.add_argument(
+        "--compact", action="store_true", help="the JSON Schema of one line of `batch --detail compact` output instead"
+    )
 
-    batch = commands.add_parser("batch", help="advice for many situations: one JSON per line in, one per line out")
+    batch = commands.add_parser(
+        "batch",
+        help="advice for many situations: one JSON per line in, one per line out "
+        "(`batch merge OUT SHARD...` merges the outputs of --shard runs)",
+    )
     batch.add_argument("input", metavar="IN.jsonl", help="one Situation JSON per line")
     batch.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="where to write one Advice per line")
     batch.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
@@ -78,6 +85,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue an interrupted run without redoing finished lines"
     )
     batch.add_argument("--format", choices=("json",), default="json")
+    batch.add_argument(
+        "--detail",
+        choices=("full", "compact"),
+        default="full",
+        help="full: the whole Advice (default); compact: codes, likelihoods, actions and fired rules only "
+        "(`credit-advisor schema --compact`)",
+    )
+    batch.add_argument(
+        "--shard",
+        metavar="K/N",
+        default=None,
+        help="do only shard K of N (blocks of 1,024 lines dealt round-robin; line numbers stay global); "
+        "join the N outputs with `batch merge`",
+    )
+    batch.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run on the Dask scheduler at ADDRESS, or local:N for a local cluster of N processes "
+        "(pip install 'credit-advisor[dask]')",
+    )
     _add_lang(batch)
 
     audit = commands.add_parser(
@@ -244,6 +272,11 @@ def cmd_schema(args) -> int:
     from advisor.models import Advice
     from credit_advisor.facts.situation import Situation
 
+    if args.compact:
+        from advisor.service.compact import compact_record_schema
+
+        sys.stdout.write(json.dumps(compact_record_schema(), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
     schemas = {"situation": Situation.model_json_schema(), "advice": Advice.model_json_schema()}
     payload = schemas if args.which == "both" else schemas[args.which]
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -260,8 +293,32 @@ def cmd_batch(args) -> int:
     from advisor.service.batch import run_batch
 
     return run_batch(
-        args.input, args.output, workers=args.workers, resume=args.resume, lang=_lang(args), output_format=args.format
+        args.input,
+        args.output,
+        workers=args.workers,
+        resume=args.resume,
+        lang=_lang(args),
+        output_format=args.format,
+        detail=args.detail,
+        shard=args.shard,
+        dask=args.dask,
     )
+
+
+def _batch_merge_argv(argv: list[str]) -> tuple[list[str], str | None] | None:
+    """For `[--lang L] batch merge ...`: (the arguments after "merge", the top-level
+    language); None for any other command line.  (`batch` takes one input file: an
+    input named "merge" is given as ./merge.)"""
+    lang = None
+    index = 0
+    while index < len(argv) and argv[index].startswith("--lang"):
+        if argv[index] == "--lang" and index + 1 < len(argv):
+            lang, index = argv[index + 1], index + 2
+        else:
+            lang, index = argv[index].partition("=")[2], index + 1
+    if argv[index : index + 2] == ["batch", "merge"]:
+        return argv[index + 2 :], lang
+    return None
 
 
 def _output(args) -> str:
@@ -445,6 +502,12 @@ def _output_failed(lang: str, detail: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with standard error closed: messages go nowhere, not into a crash
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    merge = _batch_merge_argv(sys.argv[1:] if argv is None else argv)
+    if merge is not None:
+        from advisor.service.shards import main as merge_main
+
+        merge_args, merge_lang = merge
+        return merge_main(merge_args, merge_lang if merge_lang in LANGS else "zh")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
