@@ -61,6 +61,7 @@ stderr, in the chosen language.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import gc
 import itertools
@@ -806,44 +807,38 @@ class _ClusterFailed(Exception):
 
 def _run_dask(tasks, options: RunOptions, sink, counts: dict, bar: _Progress, start_bar) -> None:
     """The chunks on a Dask cluster: the same chunks, the same function, the results in
-    submission order, at most WINDOW_PER_WORKER chunks per worker thread in flight."""
+    submission order, at most WINDOW_PER_WORKER chunks per worker thread in flight.
+    What the cluster raises (cannot connect, a worker lost, …) is `_ClusterFailed`; what
+    our own files raise stays an OSError."""
     from advisor.dask import cluster_client
 
-    try:
-        with cluster_client(options.dask or "") as client:
-            limit = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
-            window: collections.deque = collections.deque()
+    def cluster_step(step, *args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - distributed's own errors (KilledWorker, CommClosedError, …)
+            raise _ClusterFailed(f"{type(error).__name__}: {error}") from None
 
-            def fill() -> None:
-                for chunk, nbytes in tasks:
-                    future = client.submit(advise_chunk, chunk, options.lang, options.detail, pure=False)
-                    window.append((future, nbytes))
-                    if len(window) >= limit:
-                        return
+    with contextlib.ExitStack() as stack:
+        client = cluster_step(stack.enter_context, cluster_client(options.dask or ""))
+        limit = max(1, sum(cluster_step(client.nthreads).values())) * WINDOW_PER_WORKER
+        window: collections.deque = collections.deque()
+        stack.callback(lambda: [future.cancel() for future, _ in window])
 
-            def results():
+        def fill() -> None:
+            for chunk, nbytes in tasks:
+                future = cluster_step(client.submit, advise_chunk, chunk, options.lang, options.detail, pure=False)
+                window.append((future, nbytes))
+                if len(window) >= limit:
+                    return
+
+        def results():
+            fill()
+            start_bar()
+            while window:
+                future, nbytes = window.popleft()
+                records = cluster_step(future.result)
+                future.release()
                 fill()
-                start_bar()
-                while window:
-                    future, nbytes = window.popleft()
-                    records = future.result()
-                    future.release()
-                    fill()
-                    yield records, nbytes
+                yield records, nbytes
 
-            try:
-                _drain(results(), sink, counts, bar)
-            finally:
-                for future, _ in window:
-                    future.cancel()
-    except (KeyboardInterrupt, OSError) as error:
-        if isinstance(error, KeyboardInterrupt) or not _from_cluster(error):
-            raise
-        raise _ClusterFailed(str(error) or type(error).__name__) from None
-    except Exception as error:  # noqa: BLE001 - distributed's own errors (KilledWorker, CommClosedError, …)
-        raise _ClusterFailed(f"{type(error).__name__}: {error}") from None
-
-
-def _from_cluster(error: OSError) -> bool:
-    """Whether an OSError came from the cluster's connections rather than our files."""
-    return isinstance(error, (TimeoutError, ConnectionError)) or type(error).__module__.startswith("distributed")
+        _drain(results(), sink, counts, bar)

@@ -20,16 +20,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-from advisor.service.batch import (
-    _RECORD_HEAD,
-    EXIT_CANNOT_RUN,
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    SHARD_BLOCK_LINES,
-    _fsync_dir,
-    _say,
-    _t,
-)
+from advisor.service import batch
+from advisor.service.batch import _RECORD_HEAD, EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, _fsync_dir, _say, _t
 from advisor.service.compressed import kind_of, reader, writer
 from advisor.service.private_files import (
     FileRefused,
@@ -58,7 +50,7 @@ def _records(stream, path: str, k: int, n: int) -> Iterator[tuple[int, bool, byt
         if match is None or not record.endswith(b"\n") or int(match.group(1)) <= last:
             raise _NotAShard("err_merge_record", path=shown(path), number=number)
         line = last = int(match.group(1))
-        owner = (line - 1) // SHARD_BLOCK_LINES % n + 1
+        owner = (line - 1) // batch.SHARD_BLOCK_LINES % n + 1  # read here: tests use smaller blocks
         if owner != k:
             raise _NotAShard("err_merge_order", path=shown(path), k=k, n=n, line=line, owner=owner)
         yield line, match.group(2) == b"advice", record
