@@ -5,8 +5,9 @@ Shard K holds the records of the input's blocks K-1, K-1+N, … (blocks of
 `batch.SHARD_BLOCK_LINES` lines), with their global line numbers, so the merge takes
 records from the shards in line order: a streaming merge that holds one record per
 shard in memory.  Each record is checked to belong to the shard it was read from (the
-shards must be given in shard order, all N of them) and line numbers must rise; any
-doubt and nothing is written (exit 2).  Shards and OUT may each be compressed (`.gz`,
+shards must be given in shard order) and line numbers must rise; a whole block with
+no record means a shard is missing (a block of 1,024 blank lines would be refused too:
+blank lines get no record).  Any doubt and nothing is written (exit 2).  Shards and OUT may each be compressed (`.gz`,
 `.zst`, by name); OUT is written as a batch output is (0600, locked, renamed when
 complete).  Exit status as the batch: 0, 1 when some records are error records, 2.
 """
@@ -82,7 +83,13 @@ def merge_shards(output_path: str, shard_paths: list[str], lang: str = DEFAULT_L
                     merged = heapq.merge(
                         *(_records(stream, path, k, n) for k, (stream, path) in enumerate(zip(streams, shard_paths), 1))
                     )
-                    for _line, ok, record in merged:
+                    expected_block = 0
+                    for line, ok, record in merged:
+                        block = (line - 1) // batch.SHARD_BLOCK_LINES
+                        if block > expected_block:  # a whole block without a record: its shard is missing
+                            first = expected_block * batch.SHARD_BLOCK_LINES + 1
+                            raise _NotAShard("err_merge_gap", first=first, last=block * batch.SHARD_BLOCK_LINES)
+                        expected_block = block + 1
                         sink.write(record)
                         counts["ok" if ok else "failed"] += 1
                     sink.flush()
