@@ -118,7 +118,6 @@ def compact_advice(situation) -> CompactAdvice:
     from advisor.analysis import aggregate
     from advisor.api import ruleset_version
     from advisor.engine.core import cyclic_gc_paused, engine
-    from advisor.engine.experta_door import FACT_ID
     from credit_advisor.facts.enums import ACTION_CODES, STRENGTH
     from credit_advisor.facts.kb import Action, Effect
     from credit_advisor.facts.situation import dated
@@ -128,27 +127,19 @@ def compact_advice(situation) -> CompactAdvice:
         firings = engine().consult(situation)
         effects: dict[tuple[str, str], aggregate._Group] = {}
         actions: dict[str, aggregate._Group] = {}
-        declared_by: dict = {}
         fired: dict[str, None] = {}
-        for firing in firings:
-            seq, rule, _salience, matched, declared = firing
+        for seq, rule, _salience, _matched, declared in firings:
             fired[rule] = None
-            upstream: tuple[str, ...] | None = None
             for fact in declared:
-                declared_by[fact[FACT_ID]] = firing
                 kind = type(fact)
-                if kind is not Effect and kind is not Action:
-                    continue
-                if upstream is None:
-                    derived = any(type(f) in aggregate.CONCLUSIONS for f in matched)
-                    upstream = aggregate._upstream(firing, declared_by) if derived else ()
+                # No upstream rules: they only feed the texts and by_debt's rules, which compact leaves out.
                 if kind is Effect:
                     key = (fact["topic"], fact["code"])
                     group = effects.get(key) or effects.setdefault(key, aggregate._Group())
-                    group.add(-STRENGTH[fact["likelihood"]], seq, rule, fact["debt"], upstream)
-                else:
+                    group.add(-STRENGTH[fact["likelihood"]], seq, rule, fact["debt"], ())
+                elif kind is Action:
                     group = actions.get(fact["code"]) or actions.setdefault(fact["code"], aggregate._Group())
-                    group.add(fact["rank"], seq, rule, fact["debt"], upstream)
+                    group.add(fact["rank"], seq, rule, fact["debt"], ())
         del firings
     topics: dict[str, list[dict]] = {}
     for topic, codes in aggregate.TOPICS:
