@@ -415,3 +415,10 @@ def test_dask_unreachable_is_a_message(mixed, tmp_path, monkeypatch, capsys):
     assert "the Dask cluster at 127.0.0.1:1 failed" in err and "Traceback" not in err
     assert run_batch(str(mixed), str(tmp_path / "o"), lang="en", dask="local:x", progress=False) == 2
     assert "--dask local:N" in capsys.readouterr().err
+
+
+def test_readme_shows_the_compact_schema_as_generated():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The compact output", 1)[1]
+    block = section.split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == compact_record_schema()
