@@ -33,7 +33,7 @@ run aimed at the same output is refused at once. A fresh partial is created excl
 (never through a planted symlink); a resumed one is reopened without following links and
 only if it is a regular file of ours. ``OUT.partial.meta`` (0600) records what the
 partial was made with (input path, size, modification time and SHA-256, language,
-format, ruleset version). ``--resume`` re-reads the partial, drops a torn or damaged
+format, detail, shard, ruleset version). ``--resume`` re-reads the partial, drops a torn or damaged
 tail, counts what is done, and continues after the last complete record; it refuses
 (exit 2) when the meta does not match this run — another input, or the same input
 changed since (its size, time or hash differ), or standard input (which cannot be
@@ -52,6 +52,26 @@ input size, and results are written in submission order. Output is byte-identica
 any number of workers. Workers die with the batch process: on Linux the kernel kills
 them when it dies (PR_SET_PDEATHSIG), and each also watches its parent and exits when
 it is gone; they ignore Ctrl-C and SIGTERM, which the batch process handles.
+
+Detail (``--detail``): ``full`` (the Advice, as above) or ``compact`` (the compact Advice
+of advisor/service/compact.py under ``"advice"``: codes, likelihoods, ``by_debt``,
+actions, fired rules, ``as_of``, ``ruleset_version``; built without texts).  Error
+records are the same in both.
+
+Compression: an input or output whose name ends in ``.gz`` or ``.zst`` is read or
+written compressed (advisor/service/compressed.py); the partial output is compressed in
+whole frames, and ``--resume`` keeps every complete frame.
+
+Shards (``--shard K/N``): the input's physical lines are cut into blocks of
+``SHARD_BLOCK_LINES``; shard K does blocks K-1, K-1+N, …, with global line numbers, so N
+machines split one file without a coordinator; ``--resume`` works per shard (the meta
+records the shard), and ``batch merge`` (advisor/service/shards.py) joins the N outputs
+into exactly the single-machine output.
+
+Dask (``--dask ADDRESS`` or ``local:N``): the same chunks go to the workers of a Dask
+cluster (advisor/dask.py) instead of local processes; this process still reads,
+orders and writes, so output, resume and shards work the same.  A cluster that cannot be
+reached or loses a task ends the run with exit 2 (partial kept).
 
 Progress: a rich progress bar (lines, lines/s, ETA) on stderr when stderr is a terminal;
 nothing otherwise. The summary (ok, failed, blank, output path, time) always goes to
