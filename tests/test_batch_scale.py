@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -422,3 +423,67 @@ def test_readme_shows_the_compact_schema_as_generated():
     section = readme.split("### The compact output", 1)[1]
     block = section.split("```json\n", 1)[1].split("\n```", 1)[0]
     assert json.loads(block) == compact_record_schema()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid` (from /proc: Linux)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_dask_local_killed_leaves_no_worker_and_resumes_anywhere(tmp_path):
+    """SIGKILL of `batch --dask local:2` once it has written records: its cluster's processes
+    die with it, and the partial resumes (here on one machine, without Dask) into the
+    single-machine output."""
+    import signal
+    import time
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(gen.jsonl(900, 1, 3, seed=5, bad_every=50))
+    expected = tmp_path / "expected.jsonl"
+    run_batch(str(path), str(expected), lang="en", detail="compact", progress=False)
+    out, partial = tmp_path / "out.jsonl", tmp_path / "out.jsonl.partial"
+    command = [sys.executable, "-m", "advisor", "--lang", "en", "batch", str(path), "-o", str(out)]
+    command += ["--detail", "compact"]
+    process = subprocess.Popen(command + ["--dask", "local:2"], stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if partial.exists() and partial.stat().st_size > 0:
+                break
+            time.sleep(0.05)
+        below = _descendants(process.pid)
+        if process.poll() is not None:
+            pytest.skip("the run finished before it could be stopped")
+        os.kill(process.pid, signal.SIGKILL)  # the batch process alone: its cluster must follow it
+        process.communicate(timeout=60)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(map(_alive, below)):
+            time.sleep(0.1)
+        assert not any(map(_alive, below)), "a Dask process outlived its batch"
+        assert below  # the cluster's processes were there
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=60)
+    resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=180, check=False)
+    assert resumed.returncode == 1 and "Resuming after line" in resumed.stderr, resumed.stderr
+    assert out.read_bytes() == expected.read_bytes()
