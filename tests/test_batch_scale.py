@@ -434,7 +434,8 @@ def _descendants(pid: int) -> set[int]:
                 parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, ValueError, IndexError):
                 continue
-    found, frontier = set(), {pid}
+    found: set[int] = set()
+    frontier = {pid}
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
@@ -487,3 +488,50 @@ def test_dask_local_killed_leaves_no_worker_and_resumes_anywhere(tmp_path):
     resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=180, check=False)
     assert resumed.returncode == 1 and "Resuming after line" in resumed.stderr, resumed.stderr
     assert out.read_bytes() == expected.read_bytes()
+
+
+def _pretend_rule_set(version: str | None) -> None:
+    """On a worker: make advisor.api.ruleset_version say `version` (None: put the real one back)."""
+    from advisor import api
+
+    real = getattr(api, "_real_ruleset_version", api.ruleset_version)
+    api._real_ruleset_version = real  # type: ignore[attr-defined]
+    api.ruleset_version = real if version is None else (lambda: version)  # type: ignore[assignment]
+
+
+def test_dask_refuses_workers_of_another_rule_set(mixed, tmp_path, cluster, capsys):
+    cluster.run(_pretend_rule_set, "0000000000000000")
+    try:
+        status = run_batch(str(mixed), str(tmp_path / "o.jsonl"), lang="en", dask=cluster.scheduler.address)
+    finally:
+        cluster.run(_pretend_rule_set, None)
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "the workers run rule set 0000000000000000" in err and "Traceback" not in err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_reader_reads_every_frame_and_tells_damage(suffix):
+    """Input made by other tools: several frames (gzip members with a name and time in
+    their headers, zstd frames); readline works across their bounds; damage is an OSError."""
+    import io
+
+    from advisor.service.compressed import Damaged, compress, reader
+
+    kind = kind_of("x" + suffix) or ""
+    lines = [b'{"debts": []}\n' * 3, b'{"debts": [{"product": "huabei", "over', b'due_days": 5}]}\n', b"\n"]
+    if kind == "gzip":
+        frames = [gzip.compress(part, mtime=1_700_000_000) for part in lines]
+    else:
+        frames = [compress(part, kind) for part in lines]
+    stream = reader(io.BytesIO(b"".join(frames)), kind)
+    assert list(stream) == [b'{"debts": []}\n'] * 3 + [
+        b'{"debts": [{"product": "huabei", "overdue_days": 5}]}\n',
+        b"\n",
+    ]
+    whole = b"".join(frames)
+    with pytest.raises(Damaged):
+        list(reader(io.BytesIO(whole[:-3]), kind))  # cut short
+    with pytest.raises(Damaged):
+        list(reader(io.BytesIO(whole + b"garbage!"), kind))  # not a frame after the last one

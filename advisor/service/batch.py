@@ -841,6 +841,13 @@ def _run_dask(tasks, options: RunOptions, sink, counts: dict, bar: _Progress, st
     with contextlib.ExitStack() as stack:
         client = cluster_step(stack.enter_context, cluster_client(options.dask or ""))
         limit = max(1, sum(cluster_step(client.nthreads).values())) * WINDOW_PER_WORKER
+        # Every worker must run this rule set: records of two rule sets must never mix in one output.
+        from advisor.api import ruleset_version
+
+        theirs = set(cluster_step(client.run, ruleset_version).values())
+        if theirs - {ruleset_version()}:
+            versions = ", ".join(sorted(theirs))
+            raise _ClusterFailed(f"the workers run rule set {versions}, this machine {ruleset_version()}")
         window: collections.deque = collections.deque()
         stack.callback(lambda: [future.cancel() for future, _ in window])
 

@@ -67,14 +67,15 @@ class _Decompressing(io.RawIOBase):
     def __init__(self, stream: BinaryIO, kind: str):
         self.stream, self.kind = stream, kind
         self.decompressor = _decompressor(kind)
-        self.pending = b""
+        self.pending = b""  # decompressed, handed out up to `taken`
+        self.taken = 0
         self.started = False  # inside a frame: the stream may not end here
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self.pending:
+        while self.taken >= len(self.pending):
             if self.decompressor.eof:
                 rest = self.decompressor.unused_data
                 self.decompressor = _decompressor(self.kind)
@@ -88,15 +89,16 @@ class _Decompressing(io.RawIOBase):
                     raise Damaged(errno.EIO, "the compressed input is cut short")
                 return 0
             self._feed(block)
-        count = min(len(buffer), len(self.pending))
-        buffer[:count] = self.pending[:count]
-        self.pending = self.pending[count:]
+        # Handed out from an offset: a block decompresses to a megabyte, read in pieces.
+        count = min(len(buffer), len(self.pending) - self.taken)
+        buffer[:count] = self.pending[self.taken : self.taken + count]
+        self.taken += count
         return count
 
     def _feed(self, block: bytes) -> None:
         self.started = True
         try:
-            self.pending += self.decompressor.decompress(block)
+            self.pending, self.taken = self.decompressor.decompress(block), 0
         except Exception as error:  # noqa: BLE001 - zlib.error, zstd.ZstdError: damaged input
             raise Damaged(errno.EIO, f"the compressed input is damaged ({error})") from None
         if self.decompressor.eof:
