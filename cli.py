@@ -305,6 +305,12 @@ def cmd_batch(args) -> int:
     )
 
 
+def cmd_batch_merge(args) -> int:
+    from advisor.service.shards import main as merge_main
+
+    return merge_main(args.merge_args, _lang(args))
+
+
 def _batch_merge_argv(argv: list[str]) -> tuple[list[str], str | None] | None:
     """For `[--lang L] batch merge ...`: (the arguments after "merge", the top-level
     language); None for any other command line.  (`batch` takes one input file: an
@@ -472,6 +478,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "interview": cmd_interview,
     "batch": cmd_batch,
+    "batch merge": cmd_batch_merge,
     "audit": cmd_audit,
     "explain": cmd_explain,
     "whatif": cmd_whatif,
@@ -503,18 +510,17 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with standard error closed: messages go nowhere, not into a crash
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     merge = _batch_merge_argv(sys.argv[1:] if argv is None else argv)
-    if merge is not None:
-        from advisor.service.shards import main as merge_main
-
-        merge_args, merge_lang = merge
-        return merge_main(merge_args, merge_lang if merge_lang in LANGS else "zh")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if merge is not None:  # `batch merge`: its own arguments, the same handling of signals and errors
+        args = argparse.Namespace(
+            command="batch merge", merge_args=merge[0], lang=merge[1] if merge[1] in LANGS else None
+        )
+    else:
+        args = build_parser().parse_args(argv)
     if args.command is None:
         args.command = "interview"
         args.answers = args.save = None
     lang = _lang(args)
-    if sys.stdout is None and args.command != "batch":
+    if sys.stdout is None and not args.command.startswith("batch"):
         from advisor.texts.catalog import catalog
 
         return _output_failed(lang, catalog(lang).text("files", "stdout_closed"))
