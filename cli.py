@@ -6,167 +6,19 @@ argument errors stay fast.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 
-LANGS = ("zh", "en")
+from advisor.ui.cli_parser import build_parser, parse_arguments
+
+__all__ = ["build_parser", "main"]  # tools build the parser from here
+
 # The exit statuses of every command (README, "Exit status"): 1 means "done, with a
 # difference or a failed line" (replay changed, batch error records, coverage under
 # --fail-under, interview input ended early) and never a crash.
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
-
-
-def _add_lang(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    # Both `credit-advisor --lang en advise F` and `credit-advisor advise F --lang en` work:
-    # a subcommand that is not given --lang must not overwrite the top level's with its
-    # default (argparse copies a subparser's defaults over the values parsed before it).
-    parser.add_argument(
-        "--lang",
-        choices=LANGS,
-        default=None if top else argparse.SUPPRESS,
-        help="language of the texts: zh (default) or en",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="credit-advisor",
-        description="What debt trouble really does to Huabei, Weilidai, WeChat, DingTalk and your credit report — "
-        "explained and sourced. Run without a command for the guided interview.",
-    )
-    _add_lang(parser, top=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    interview = commands.add_parser("interview", help="guided question-and-answer interview (the default)")
-    _add_lang(interview)
-    interview.add_argument("--answers", metavar="FILE", help="start from the answers saved in FILE (a Situation JSON)")
-    interview.add_argument("--save", metavar="FILE", help="save the answers to FILE (mode 0600) as a Situation JSON")
-
-    advise = commands.add_parser("advise", help="advice for a Situation JSON file (or - for standard input)")
-    advise.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
-    advise.add_argument(
-        "--format",
-        choices=("json", "text"),
-        default=None,
-        help="json (default when the output is not a terminal) or text (the readable report)",
-    )
-    advise.add_argument("--trace", action="store_true", help="add the rule trace to the text report")
-    advise.add_argument(
-        "--trace-out",
-        metavar="TRACE.jsonl",
-        default=None,
-        help="also write an audit trace (header, one line per firing, the advice; mode 0600) "
-        "for `credit-advisor audit replay`",
-    )
-    _add_lang(advise)
-
-    rules = commands.add_parser("rules", help="list every rule: id, topic, docstring, sources, knowledge items")
-    rules.add_argument("--format", choices=("json", "text"), default="text")
-    _add_lang(rules)
-
-    schema = commands.add_parser("schema", help="print the JSON Schema of Situation and Advice")
-    schema.add_argument("--which", choices=("both", "situation", "advice"), default="both")
-    schema.add_argument(
-        "--compact", action="store_true", help="the JSON Schema of one line of `batch --detail compact` output instead"
-    )
-
-    batch = commands.add_parser(
-        "batch",
-        help="advice for many situations: one JSON per line in, one per line out "
-        "(`batch merge OUT SHARD...` merges the outputs of --shard runs)",
-    )
-    batch.add_argument("input", metavar="IN.jsonl", help="one Situation JSON per line")
-    batch.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="where to write one Advice per line")
-    batch.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    batch.add_argument(
-        "--resume", action="store_true", help="continue an interrupted run without redoing finished lines"
-    )
-    batch.add_argument("--format", choices=("json",), default="json")
-    batch.add_argument(
-        "--detail",
-        choices=("full", "compact"),
-        default="full",
-        help="full: the whole Advice (default); compact: codes, likelihoods, actions and fired rules only "
-        "(`credit-advisor schema --compact`)",
-    )
-    batch.add_argument(
-        "--shard",
-        metavar="K/N",
-        default=None,
-        help="do only shard K of N (blocks of 1,024 lines dealt round-robin; line numbers stay global); "
-        "join the N outputs with `batch merge`",
-    )
-    batch.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        default=None,
-        help="run on the Dask scheduler at ADDRESS, or local:N for a local cluster of N processes "
-        "(pip install 'credit-advisor[dask]')",
-    )
-    _add_lang(batch)
-
-    audit = commands.add_parser(
-        "audit", help="audit the rule base: replay a recorded trace, or rule coverage of a corpus"
-    )
-    audit_commands = audit.add_subparsers(dest="audit_command", metavar="AUDIT_COMMAND", required=True)
-    replay = audit_commands.add_parser(
-        "replay",
-        help="re-run a trace's recorded input on the current rule base and report what changed "
-        "(exit 0 identical, 1 changed, 2 unreadable trace)",
-    )
-    replay.add_argument("trace", metavar="TRACE.jsonl", help="a trace written by `advise --trace-out`")
-    replay.add_argument("--format", choices=("json", "text"), default=None)
-    _add_lang(replay)
-    coverage = audit_commands.add_parser(
-        "coverage", help="run a corpus of situations and report how often each rule fired, and what never happened"
-    )
-    coverage.add_argument(
-        "path", metavar="PATH", help="a folder of Situation JSON files, or a JSONL file (one per line)"
-    )
-    coverage.add_argument("--format", choices=("json", "text"), default=None)
-    coverage.add_argument(
-        "--fail-under",
-        type=float,
-        default=None,
-        metavar="PCT",
-        help="exit 1 when fewer than PCT percent of the rules fired",
-    )
-    _add_lang(coverage)
-
-    explain = commands.add_parser("explain", help="why a conclusion was not (or was) reached: --why-not topic.code")
-    explain.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
-    explain.add_argument(
-        "--why-not",
-        required=True,
-        metavar="TOPIC.CODE",
-        help="an effect (e.g. huabei.suspended), an action (action.settle_overdue) or finding.on_report",
-    )
-    explain.add_argument("--debt", type=int, default=None, metavar="N", help="only ask about debts[N]")
-    explain.add_argument("--format", choices=("json", "text"), default=None)
-    _add_lang(explain)
-
-    whatif = commands.add_parser(
-        "whatif", help="advice for a changed situation side by side; --suggest ranks what you can do"
-    )
-    whatif.add_argument("file", metavar="FILE|-", help="a Situation JSON file, or - to read standard input")
-    whatif.add_argument(
-        "--set",
-        dest="changes",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="change one field, e.g. debts.0.settled=true or credit_inquiries_6m=0 (repeatable; "
-        "values are JSON when they parse, else text)",
-    )
-    whatif.add_argument(
-        "--suggest", action="store_true", help="rank the changes within your power by how much they improve the outlook"
-    )
-    whatif.add_argument("--format", choices=("json", "text"), default=None)
-    _add_lang(whatif)
-    return parser
 
 
 def _lang(args) -> str:
@@ -225,17 +77,41 @@ def cmd_advise(args) -> int:
             write_trace(args.trace_out, situation, advice, inputs=(args.file,))
         except OSError as exc:
             return _fail(_file_problem(exc, lang))
-    output = args.format or ("text" if sys.stdout.isatty() else "json")
+    output = args.format or ("text" if sys.stdout.isatty() and not args.output else "json")
+    if output == "html":
+        from advisor.documents.plan import plan_html
+
+        return _deliver(plan_html(advice), args.output, (args.file,), lang)
     if output == "json":
         from advisor.texts.sanitise import json_visible
 
-        sys.stdout.write(json_visible(advice.model_dump_json(indent=2)) + "\n")
-    else:
-        from rich.console import Console
+        return _deliver(json_visible(advice.model_dump_json(indent=2)) + "\n", args.output, (args.file,), lang)
+    from rich.console import Console
 
-        from advisor.ui.render import render_advice
+    from advisor.ui.render import render_advice
 
-        render_advice(advice, Console(), show_trace=args.trace)
+    if args.output:
+        import io
+
+        buffer = io.StringIO()
+        render_advice(advice, Console(file=buffer, width=100, color_system=None), show_trace=args.trace)
+        return _deliver(buffer.getvalue(), args.output, (args.file,), lang)
+    render_advice(advice, Console(), show_trace=args.trace)
+    return EXIT_OK
+
+
+def _deliver(content: str, output: str | None, inputs: tuple[str, ...], lang: str) -> int:
+    """`content` to standard output, or to the file the person named (0600, through the
+    one writer: never over an input, atomically, under the output's lock)."""
+    if output is None:
+        sys.stdout.write(content)
+        return EXIT_OK
+    from advisor.service.private_files import write_private_text
+
+    try:
+        write_private_text(output, content, inputs=inputs)
+    except OSError as exc:
+        return _fail(_file_problem(exc, lang))
     return EXIT_OK
 
 
@@ -255,16 +131,10 @@ def cmd_rules(args) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title=f"{len(rules)} rules · ruleset {ruleset_version()}", show_lines=True)
-    for column in ("id", "topic", "summary", "knowledge", "sources"):
-        table.add_column(column)
-    for rule in rules:
-        sources = "\n".join(f"{s['document']} «{s['locator']}»" for s in rule["sources"])
-        table.add_row(rule["id"], rule["topic"], Text(rule["summary"]), ", ".join(rule["knowledge"]), Text(sources))
-    Console().print(table)
+    from advisor.ui.rules_list import render_rules
+
+    render_rules(rules, ruleset_version(), text, Console(highlight=False))
     return EXIT_OK
 
 
@@ -286,7 +156,29 @@ def cmd_schema(args) -> int:
 def cmd_interview(args) -> int:
     from advisor.ui.interview import run_interview
 
-    return run_interview(lang=_lang(args), answers_path=args.answers, save_path=args.save)
+    return run_interview(lang=_lang(args), answers_path=args.answers, save_path=args.save, plan_path=args.plan)
+
+
+def cmd_letter(args) -> int:
+    from advisor.api import advise
+    from advisor.documents.letters import LetterRefused, build_letter, letter_html, letter_text
+
+    lang = _lang(args)
+    situation, status = _load_situation(args, lang)
+    if situation is None:
+        return status
+    advice = advise(situation, lang=lang)
+    try:
+        letter = build_letter(args.kind, situation, advice, debt=args.debt)
+    except LetterRefused as refused:
+        print("\n".join(refused.lines), file=sys.stderr)
+        return refused.status
+    if args.format == "html":
+        return _deliver(letter_html(letter), args.output, (args.file,), lang)
+    status = _deliver(letter_text(letter), args.output, (args.file,), lang)
+    if status == EXIT_OK:
+        print("\n".join(letter.note), file=sys.stderr)  # for the person: the page shows it on screen
+    return status
 
 
 def cmd_batch(args) -> int:
@@ -306,25 +198,9 @@ def cmd_batch(args) -> int:
 
 
 def cmd_batch_merge(args) -> int:
-    from advisor.service.shards import main as merge_main
+    from advisor.service.shards import merge_shards
 
-    return merge_main(args.merge_args, _lang(args))
-
-
-def _batch_merge_argv(argv: list[str]) -> tuple[list[str], str | None] | None:
-    """For `[--lang L] batch merge ...`: (the arguments after "merge", the top-level
-    language); None for any other command line.  (`batch` takes one input file: an
-    input named "merge" is given as ./merge.)"""
-    lang = None
-    index = 0
-    while index < len(argv) and argv[index].startswith("--lang"):
-        if argv[index] == "--lang" and index + 1 < len(argv):
-            lang, index = argv[index + 1], index + 2
-        else:
-            lang, index = argv[index].partition("=")[2], index + 1
-    if argv[index : index + 2] == ["batch", "merge"]:
-        return argv[index + 2 :], lang
-    return None
+    return merge_shards(args.output, args.shards, _lang(args))
 
 
 def _output(args) -> str:
@@ -482,6 +358,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "explain": cmd_explain,
     "whatif": cmd_whatif,
+    "letter": cmd_letter,
 }
 
 
@@ -509,16 +386,7 @@ def _output_failed(lang: str, detail: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with standard error closed: messages go nowhere, not into a crash
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-    merge = _batch_merge_argv(sys.argv[1:] if argv is None else argv)
-    if merge is not None:  # `batch merge`: its own arguments, the same handling of signals and errors
-        args = argparse.Namespace(
-            command="batch merge", merge_args=merge[0], lang=merge[1] if merge[1] in LANGS else None
-        )
-    else:
-        args = build_parser().parse_args(argv)
-    if args.command is None:
-        args.command = "interview"
-        args.answers = args.save = None
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     lang = _lang(args)
     if sys.stdout is None and not args.command.startswith("batch"):
         from advisor.texts.catalog import catalog

@@ -30,6 +30,7 @@ from .enums import (
     ACTION_CODES,
     ALIPAY_MICRO_LOANS,
     EFFECT_CODES,
+    LegalStage,
     Lender,
     Likelihood,
     Negotiation,
@@ -37,6 +38,7 @@ from .enums import (
     Product,
     RecordStatus,
     RepairStatus,
+    RepaymentCapacity,
     Reported,
     Topic,
 )
@@ -148,6 +150,13 @@ DEBT = Template(
             ("debts.overdue_days", "debts.settled", "debts.months_since_settled", "as_of"),
             lambda d, day: repaid_band(d.settled, d.overdue_days, d.months_since_settled, day.as_of, day.values),
         ),
+        # How far the lender has gone towards court (contract v2); null: not known.
+        Slot(
+            "stage",
+            (*_codes(LegalStage), "unknown"),
+            ("debts.legal_stage",),
+            lambda d, day: d.legal_stage.value if d.legal_stage is not None else "unknown",
+        ),
     ),
 )
 
@@ -217,6 +226,18 @@ PERSON = Template(
             TRI,
             ("collection.contacted_on_wechat",),
             lambda s, day: s.collection.contacted_on_wechat,
+        ),
+        # Whether a law the advice states is in force on `as_of` (its parameter has a value
+        # that day): a rule that states it says nothing on earlier days.
+        Slot("limitation_law", BOOL, ("as_of",), lambda s, day: "law.limitation_years" in day.values),
+        Slot("dishonest_term_law", BOOL, ("as_of",), lambda s, day: "law.dishonest_list_years" in day.values),
+        Slot("card_plan_law", BOOL, ("as_of",), lambda s, day: "law.card_installment_max_years" in day.values),
+        # What the person can pay now of what is overdue (contract v2); null: not known.
+        Slot(
+            "capacity",
+            (*_codes(RepaymentCapacity), "unknown"),
+            ("repayment_capacity",),
+            lambda s, day: s.repayment_capacity.value if s.repayment_capacity is not None else "unknown",
         ),
     ),
 )

@@ -12,6 +12,12 @@ SOME_CHANCE = reduce(or_, (L(item.value) for item in Likelihood.down_to(Likeliho
 OVERDUE = ~L("none")  # band: the debt has been overdue at some time
 OVER_30_DAYS = L("medium") | L("long")
 NOT_LICENSED = L("unlicensed") | L("unknown")
+# How far the lender has gone towards court (DebtFact.stage; contract v2 legal_stage).
+# The court rules read it past 30 days overdue only: lenders almost never sue sooner (E10),
+# so a short overdue is not asked about courts.
+COURT_STAGES = L("summons") | L("judgment") | L("enforcement")  # a court has the case
+JUDGED = L("judgment") | L("enforcement")  # a judgment exists: enforcement can follow
+BEFORE_COURT = L("none") | L("threatened") | L("unknown")
 STILL_VISIBLE = ~L("aged_off")  # age: settled less than five years ago, or not settled
 MANY_INQUIRIES = L("grey") | L("overload")
 # No official inquiry limit exists: 6-10 in six months is a grey zone, more is overload (E8).

@@ -419,3 +419,41 @@ class CreditReportRules(Conclusions):
         self.find_repair_status(
             debt, "repaid_after_deadline" if repaid == "after_deadline" else "not_repaid_by_deadline"
         )
+
+
+class ReportingLawRules(Conclusions):
+    """Who reports what, and what the reporting rules do not change (issue 13: K3, K13)."""
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, reported="yes", band="short", lender="licensed"),
+        not_hidden_by_repair(),
+        id="credit_report.notice_before_reporting",
+        knowledge=["K3"],
+        sources=[
+            cite("evidence-law", "信息提供者向征信机构提供个人不良信息，应当事先告知信息主体本人。"),
+            cite("evidence-law", "未事先告知信息主体本人，情节严重或者造成严重后果的"),
+            cite("evidence-law", "No page gives a rule that deletion"),
+        ],
+        # Not in the conditions: Huabei, bank loans etc. count as licensed (Debt.lender).
+        reads=["debts.product"],
+        concludes=["credit_report.negative_record"],
+    )
+    def notice_before_reporting(self, debt):
+        """A short overdue already on the report: the lender had to tell you first, yet a true record stays."""
+        self.conclude(CR, "negative_record", Likelihood.certain, debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, product="huabei", band=OVER_30_DAYS, reported="no"),
+        id="credit_report.huabei_listed_under_lender_name",
+        knowledge=["K13", "C2"],
+        sources=[
+            cite("evidence-law", "授权重庆蚂蚁消费金融有限公司或提供授信额度的银行等机构"),
+            cite("evidence-law", "the bank that provides the credit line"),
+            cite("001", "花呗逾期一个月以上的,会上报系统"),
+        ],
+        concludes=["action.check_credit_report"],
+        salience=ACTION,
+    )
+    def huabei_listed_under_lender_name(self, debt):
+        """No Huabei on the report after a month overdue: look for 重庆蚂蚁消费金融 or a bank's name."""
+        self.advise_action("check_credit_report", rank("check_report_when_unsure"), debt)

@@ -20,6 +20,9 @@ STEPS: tuple[str, ...] = (
     "respond_to_court",
     # an agreement already made
     "honor_agreement",
+    # cannot pay in full (or hardship): ask for a plan before paying what one can
+    "negotiate_when_cannot_pay",
+    "request_card_installment",
     # the one-time repair's deadline, then the oldest overdue
     "settle_before_repair_deadline",
     "settle_long_overdue",
@@ -36,7 +39,6 @@ STEPS: tuple[str, ...] = (
     "settle_short_overdue",
     "stop_borrowing_to_repay",
     "negotiate_repayment",
-    "request_card_installment",
     "non_malicious_proof",
     "non_malicious_proof_needs_cause",
     "check_report_repair_record_shown",

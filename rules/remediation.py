@@ -5,7 +5,9 @@ from credit_advisor.facts.kb import DebtFact, Effect, PersonFact
 
 from .base import Conclusions
 from .conditions import (
+    COURT_STAGES,
     NOT_LICENSED,
+    OVER_30_DAYS,
     OVERDUE,
     STILL_VISIBLE,
     STRONG,
@@ -109,8 +111,12 @@ class RemediationRules(Conclusions):
     @knowledge_rule(
         DebtFact(debt=MATCH.debt, reported="yes", band="none"),
         id="remediation.dispute_wrong_record",
-        knowledge=["E6"],
-        sources=[cite("evidence", "真实的不良信息没法删除,只能通过正常渠道异议更正")],
+        knowledge=["E6", "K1"],
+        sources=[
+            cite("evidence", "真实的不良信息没法删除,只能通过正常渠道异议更正"),
+            cite("evidence-law", "有权向征信机构或者信息提供者提出异议，要求更正。"),
+            cite("evidence-law", "自收到异议之日起20日内进行核查和处理，并将结果书面答复异议人。"),
+        ],
         concludes=["action.credit_dispute"],
         salience=ACTION,
     )
@@ -294,3 +300,65 @@ class RemediationRules(Conclusions):
     def talk_to_hr(self):
         """When the employer's rules react to credit, explain to HR in writing with income proof."""
         self.advise_action("talk_to_hr", rank("talk_to_hr"))
+
+
+class CourtRemediationRules(Conclusions):
+    """What to do first once a court is involved, or when the money is not there (issue
+    13: the contract's ordering of actions, K12, K15)."""
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=COURT_STAGES),
+        id="remediation.respond_to_court",
+        knowledge=["K6", "K15"],
+        sources=[
+            cite("evidence-law", "人民法院不得主动适用诉讼时效的规定。"),
+            cite("evidence-law", "人民法院有权根据不同情形扣押、冻结、划拨、变价被执行人的财产。"),
+        ],
+        concludes=["action.respond_to_court"],
+        salience=ACTION,
+    )
+    def respond_to_court(self, debt):
+        """A court has the case: answer it first, check the amount, ask for mediation or instalments."""
+        self.advise_action("respond_to_court", rank("respond_to_court"), debt)
+
+    @knowledge_rule(
+        # A licensed lender's debt: with an unlicensed or unknown one, checking what is
+        # lawfully owed comes first (verify_debt).
+        DebtFact(debt=MATCH.debt, open=True, lender="licensed", negotiation=~L("agreement_honored")),
+        # Exclusive branches, so the advice is given once: cannot pay in full, or (capacity
+        # not stated) a hardship.  Someone who says they can pay everything pays first.
+        OR(
+            PersonFact(capacity=L("partial") | L("none")),
+            PersonFact(capacity="unknown", hardship=L("objective") | L("other")),
+        ),
+        id="remediation.negotiate_first_when_short",
+        knowledge=["K15", "R9"],
+        sources=[
+            cite("003", "可主动联系贷款平台协商分期还款或延期"),
+            cite("002", "不会被上报至征信系统作为负面信息"),
+        ],
+        # Not in the conditions: Huabei, bank loans etc. count as licensed (Debt.lender).
+        reads=["debts.product"],
+        concludes=["action.negotiate_repayment"],
+        salience=ACTION,
+    )
+    def negotiate_first_when_short(self, debt):
+        """Unable to pay all that is overdue: ask for a plan first, then pay what you can under it."""
+        self.advise_action("negotiate_repayment", rank("negotiate_when_cannot_pay"), debt)
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, product="credit_card", open=True, negotiation=~L("agreement_honored")),
+        PersonFact(capacity=L("partial") | L("none"), card_plan_law=True),
+        id="remediation.request_card_installment",
+        knowledge=["K12"],
+        sources=[
+            cite("evidence-law", "发卡银行可以与持卡人平等协商,达成个性化分期还款协议。"),
+            cite("evidence-law", "个性化分期还款协议的最长期限不得超过5年"),
+            cite("evidence-law", "发卡银行及其发卡业务服务机构应当停止对该持卡人的催收"),
+        ],
+        concludes=["action.request_card_installment"],
+        salience=ACTION,
+    )
+    def request_card_installment(self, debt):
+        """A card debt that cannot be paid in full: ask the issuer for a personalised instalment plan (its choice)."""
+        self.advise_action("request_card_installment", rank("request_card_installment"), debt)

@@ -5,11 +5,13 @@ from credit_advisor.facts.experta_compat import AND, MATCH, OR
 from credit_advisor.facts.kb import DebtFact, OnReport, PersonFact
 
 from .base import Conclusions
-from .conditions import NOT_LICENSED, STRONG, any_person_flag
+from .conditions import JUDGED, NOT_LICENSED, OVER_30_DAYS, STRONG, any_person_flag
 from .registry import cite, knowledge_rule
 
 WX = Topic.wechat
 SOCIAL_RISK = {"unlicensed": Likelihood.likely, "unknown": Likelihood.possible}
+# A judgment lets the court freeze balances; once enforcement has begun it likely looks there.
+BALANCE_FREEZE = {"judgment": Likelihood.possible, "enforcement": Likelihood.likely}
 
 
 class WeChatRules(Conclusions):
@@ -93,3 +95,22 @@ class WeChatRules(Conclusions):
     def licensed_lenders_stay_off_wechat(self, debt):
         """A licensed lender does not collect through WeChat or your contacts."""
         self.conclude(WX, "social_collection_risk", Likelihood.unlikely, debt)
+
+
+class WeChatCourtRules(Conclusions):
+    """WeChat after a court judgment (issue 13, K6): the money in it, not the app."""
+
+    @knowledge_rule(
+        DebtFact(debt=MATCH.debt, open=True, band=OVER_30_DAYS, stage=MATCH.stage & JUDGED),
+        id="wechat.court_can_freeze_balance",
+        knowledge=["K6", "X1"],
+        sources=[
+            cite("evidence-law", "於2月13日對莫某名下的微信帳戶實施凍結"),
+            cite("evidence-law", "法院冻结了于某实名认证的微信财付通账户内20万元资金"),
+            cite("evidence-law", "人民法院有权根据不同情形扣押、冻结、划拨、变价被执行人的财产。"),
+        ],
+        concludes=["wechat.balance_freeze_risk"],
+    )
+    def court_can_freeze_balance(self, debt, stage):
+        """After a judgment a court can freeze or take WeChat Pay balances; chat and the app stay."""
+        self.conclude(WX, "balance_freeze_risk", BALANCE_FREEZE[stage], debt)

@@ -535,3 +535,22 @@ def test_reader_reads_every_frame_and_tells_damage(suffix):
         list(reader(io.BytesIO(whole[:-3]), kind))  # cut short
     with pytest.raises(Damaged):
         list(reader(io.BytesIO(whole + b"garbage!"), kind))  # not a frame after the last one
+
+
+def test_workers_started_through_a_fork_server(mixed, tmp_path):
+    """With another thread alive (as a Dask client leaves behind), the workers are not
+    forked but started by a fork server, whose child they are: they must still run, and
+    watch the batch process, not the server."""
+    import threading
+
+    single = _single(mixed, tmp_path / "single.jsonl")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert batch._mp_context().get_start_method() != "fork"
+        assert run_batch(str(mixed), str(tmp_path / "two.jsonl"), workers=2, lang="en", progress=False) == 1
+    finally:
+        stop.set()
+        other.join()
+    assert (tmp_path / "two.jsonl").read_bytes() == single

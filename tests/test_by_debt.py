@@ -44,7 +44,11 @@ def test_a_debt_ten_days_overdue_is_not_named_under_a_lawsuit_likely_for_the_deb
     assert lawsuit.likelihood.value == "likely"
     assert lawsuit.debts == [1]
     assert own(lawsuit) == [(0, "unlikely"), (1, "likely")]
-    assert [entry.rules for entry in lawsuit.by_debt] == [("collection.lawsuit_risk_grows_with_time",)] * 2
+    # The 120 days also meet the limitation belief (K7): that rule concludes the same `likely`.
+    assert [entry.rules for entry in lawsuit.by_debt] == [
+        ("collection.lawsuit_risk_grows_with_time",),
+        ("collection.limitation_restarts_with_demands", "collection.lawsuit_risk_grows_with_time"),
+    ]
 
 
 def test_each_debt_keeps_the_likelihood_and_rules_of_its_own_conclusions():

@@ -78,7 +78,7 @@ def test_the_knowledge_inventory_is_read_correctly():
 # The law items K1-K15 joined the inventory for the issue "What happens next, by law";
 # until a rule names one, it is listed here.  A listed item that a rule names fails the
 # second assertion, so the list only shrinks.
-AWAITING_RULES = {f"K{n}" for n in range(1, 16)} - {"K4"}
+AWAITING_RULES = {f"K{n}" for n in range(1, 16)} - {"K1", "K3", "K4", "K6", "K7", "K12", "K13", "K15"}
 
 
 def test_every_knowledge_item_is_named_by_some_rule():

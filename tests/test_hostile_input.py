@@ -437,6 +437,10 @@ def test_files_written_with_a_persons_data_are_private(tmp_path):
         lines = tmp_path / "in.jsonl"
         lines.write_bytes(_debt_body(label="私人") + b"\n")
         runs.append((["batch", str(lines), "-o", "out.jsonl"], tmp_path / "out.jsonl"))
+    if _cli_accepts("advise", "x.json", "--format", "html", "-o", "plan.html"):
+        runs.append((["advise", str(data), "--format", "html", "-o", "plan.html"], tmp_path / "plan.html"))
+    if _cli_accepts("letter", "negotiation", "x.json", "-o", "letter.txt"):
+        runs.append((["letter", "negotiation", str(data), "-o", "letter.txt"], tmp_path / "letter.txt"))
     if not runs:
         pytest.skip("no command writes a person's data yet")
     old = os.umask(0o022)

@@ -183,9 +183,10 @@ def test_huabei_overdue():
         "1",
         "否",  # the debt
         "1",
+        "不知道",  # cause, what can be paid
         "否",
         "否",
-        "否",  # cause, collection
+        "否",  # collection
         "2",
         "0",
         "否",
@@ -221,12 +222,14 @@ LICENSED_45 = [
     "为什么",
     "3",  # reported: WHY, then don't know
     "1",
-    "否",  # no negotiation, no other debt
+    "不知道",
+    "否",  # no negotiation, court stage not known, no other debt
     "4",
     "否",
+    "不知道",  # job loss without documents, what can be paid not known
     "否",
     "否",
-    "否",  # job loss without documents, no collection problems
+    "否",  # no collection problems
     "不知道",
     "3",
     "3",
@@ -315,12 +318,14 @@ def test_dingtalk_employer_case_in_english():
         "no",
         "1",
         "1",
-        "no",  # a credit card, 60 days, on the report
+        "don't know",
+        "no",  # a credit card, 60 days, on the report, court stage not known
         "2",
         "yes",
+        "don't know",  # illness, with documents; what can be paid not known
         "n",
         "n",
-        "n",  # illness, with documents; no collection problems
+        "n",  # no collection problems
         "680",
         "1",
         "1",  # zhima, inquiries, plans Weilidai
@@ -363,7 +368,8 @@ def test_unlicensed_platform_harassing_contacts_with_two_debts():
         "2",
         "否",
         "3",
-        "1",  # unlicensed, 100 days, unpaid
+        "1",
+        "不知道",  # unlicensed, 100 days, unpaid, court stage not known
         "是",
         "1",
         "",
@@ -402,7 +408,7 @@ def test_invalid_answers_reprompt_with_a_hint():
     hints = texts("zh")
     for key, values in [
         ("hint_yesno", {}),
-        ("hint_choice", {"n": 7}),
+        ("out_of_range_choice", {"n": 7}),
         ("hint_integer", {"minimum": 0, "maximum": 36500}),
         ("hint_no_dont_know", {}),
     ]:
@@ -530,7 +536,8 @@ def test_with_save_the_answers_are_saved_before_the_report(tmp_path):
 def test_how_menu_rejects_bad_numbers():
     status, transcript, _ = interview(["否", "0", "", "99", "abc", "q"])
     assert status == EXIT_OK
-    assert transcript.count(texts("zh")["invalid"].split("。")[0]) == 2
+    assert transcript.count(texts("zh")["invalid"].split("。")[0]) == 1  # abc
+    assert transcript.count(texts("zh")["out_of_range_choice"].format(n=7)) == 1  # 99
 
 
 # --- --answers files ------------------------------------------------------------------------
@@ -558,7 +565,7 @@ def test_answers_from_a_tool_ask_only_what_is_missing():
 
     answers = answers_from_situation(Situation.model_validate(path_data), path_data)
     status, transcript, session = interview(
-        ["", "否", "1", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
+        ["", "不知道", "否", "1", "不知道", "否", "否", "否", "650", "2", "0", "否", ""], answers=answers
     )
     first_question = transcript.split("\n第 ")[1]
     assert q("zh", "label") in first_question

@@ -133,8 +133,15 @@ def test_interview_in_a_terminal(tmp_path, no_color):
     term.type("")
     term.expect("Enter to skip> ")
     term.type("")
+    term.expect("printable action plan")  # offered in a terminal only (advisor.documents.plan)
+    term.expect("Enter to skip> ")
+    term.type("plan.html")
+    term.expect("open it in a browser to print")
     term.expect("All the best")
     assert term.wait() == 0
+    plan = tmp_path / "plan.html"
+    assert oct(plan.stat().st_mode & 0o777) == "0o600"
+    assert plan.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     screen = term.text
     assert "Traceback" not in screen
     for line in screen.splitlines():
@@ -164,9 +171,38 @@ def test_ctrl_c_in_a_terminal_ends_cleanly_and_offers_to_save(tmp_path):
     assert json.loads(saved.read_text(encoding="utf-8"))["debts"] == [{"product": "online_loan"}]
 
 
+def test_a_line_typed_ahead_is_shown_after_its_prompt(tmp_path):
+    """Enter pressed before the review was on the screen: the terminal echoed it back
+    then, so the interview writes it after the prompt, and the next text starts a line
+    (it used to read `…（1–2 · 返回）> 回答已保存到 a.json`).  Also: --save without
+    the `interview` command, as the interview suggests."""
+    term = Terminal([sys.executable, "-m", "advisor", "--save", "a.json"], clean_env(), tmp_path)
+    term.expect("返回）> ")
+    term.type("否")
+    term.expect("返回）> ")
+    term.type("0\r")  # the last answer, and at once an Enter for the review
+    term.expect("回答已保存到 a.json")
+    assert "输入编号修改，回车查看结果（1–2 · 返回）> \n回答已保存到 a.json（只有你能读取）。\n" in term.text
+    term.expect("回车结束（1–7）> ")
+    term.type("")
+    term.expect("回车跳过> ")  # the printable plan, offered in a terminal (advisor.documents.plan)
+    term.type("")
+    assert term.wait() == 0
+    assert (tmp_path / "a.json").exists()
+
+
+def test_ctrl_d_at_a_question_ends_the_prompts_line(tmp_path):
+    term = Terminal(PROGRAM, clean_env(), tmp_path)
+    term.expect("返回）> ")
+    os.write(term.fd, b"\x04")  # Ctrl-D: the terminal echoes nothing
+    term.expect("输入已经结束")
+    assert term.wait() == 1
+    assert "（是/否 · ? 为什么 · 返回）> \n\n输入已经结束，但问题还没有答完。" in term.text
+
+
 # --- answers piped on standard input -------------------------------------------------------
 
-SCRIPT_ZH = "是\n4\n某网贷\n45\n1\n否\n?\n3\n1\n否\n4\n否\n否\n否\n否\n不知道\n3\n3\n否\n\n1\n\n"
+SCRIPT_ZH = "是\n4\n某网贷\n45\n1\n否\n?\n3\n1\n不知道\n否\n4\n否\n不知道\n否\n否\n否\n不知道\n3\n3\n否\n\n1\n\n"
 
 
 def run_piped(args, stdin: str, cwd, **env):

@@ -75,11 +75,9 @@ NOT_ASKED = {"as_of", "debts[].amount_cny"}
 AWAITING_RULES = {
     "debts[].principal_received_cny",
     "debts[].annual_cost_percent",
-    "debts[].legal_stage",
     "collection.impersonated_authority",
     "collection.night_calls",
     "collection.visited_home_or_work",
-    "repayment_capacity",
     "credit_repair_offer",
 }
 
@@ -273,6 +271,18 @@ def test_choices_by_number_or_name(question, text, value):
         ("overdue_amount_cny", "1.5万", 15000.0),
         ("overdue_amount_cny", "8,000元", 8000.0),
         ("overdue_amount_cny", "15k", 15000.0),
+        # Chinese numerals, as people say them (advisor.numbers.chinese_number)
+        ("overdue_days", "四十天", 40),
+        ("overdue_days", "大概四十五天", 45),
+        ("overdue_days", "一百零八", 108),
+        ("months_since_settled", "三个月", 3),
+        ("credit_inquiries_6m", "两次", 2),
+        ("zhima_score", "六百五十分", 650),
+        ("overdue_amount_cny", "一万二", 12000.0),
+        ("overdue_amount_cny", "两千五百", 2500.0),
+        ("overdue_amount_cny", "两千五百元", 2500.0),
+        ("product", "四", "online_loan"),
+        ("plans", "一 三", ["weilidai", "mortgage"]),
         ("overdue_amount_cny", "不知道", None),
         ("zhima_score", "不知道", None),
     ],
@@ -284,17 +294,22 @@ def test_numbers_with_units(question, text, value):
 @pytest.mark.parametrize(
     "question, text, hint",
     [
-        ("overdue_days", "-5", "hint_integer"),
+        ("overdue_days", "-5", "out_of_range_number"),
         ("overdue_days", "很久", "hint_integer"),
         ("overdue_days", "4.5", "hint_integer"),
-        ("overdue_days", "99999", "hint_range"),
-        ("zhima_score", "200", "hint_range"),
-        ("product", "8", "hint_choice"),
-        ("product", "0", "hint_choice"),
+        ("overdue_days", "99999", "out_of_range_number"),
+        ("overdue_days", "十万天", "out_of_range_number"),
+        ("zhima_score", "200", "out_of_range_number"),
+        ("overdue_amount_cny", "-500", "out_of_range_number"),
+        ("product", "8", "out_of_range_choice"),
+        ("product", "0", "out_of_range_choice"),
+        ("product", "八", "out_of_range_choice"),
+        ("product", "网吧", "hint_choice"),
         ("settled", "maybe", "hint_yesno"),
         ("contacts_harassed", "也许", "hint_yesno_null"),
         ("overdue_days", "", "hint_empty"),
-        ("plans", "9", "hint_multi"),
+        ("plans", "9", "out_of_range_multi"),
+        ("plans", "1 外卖", "hint_multi"),
         ("overdue_amount_cny", "很多", "hint_number"),
         ("label", "长" * 61, "hint_text_long"),
     ],
@@ -303,6 +318,7 @@ def test_invalid_answers_name_a_hint(question, text, hint):
     with pytest.raises(Invalid) as problem:
         parse(Q[question], text)
     assert problem.value.key == hint
+    assert problem.value.understood == hint.startswith("out_of_range")  # named range, not "not understood"
     catalog("zh").data["interview"][hint].format(**problem.value.values)  # the hint text exists
 
 

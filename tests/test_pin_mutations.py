@@ -44,11 +44,12 @@ UNNOTICED_PARAMETERS = {
     "repair.period_start": "a record that ended before 2020 aged off (5 years) before the policy began",
     "repair.early_repaid_by": "the rules treat both repayment steps alike; only the timeline's month reads it",
     "repair.early_hidden_from": "only the timeline's month reads it (tests/test_timeline.py)",
-    "law.limitation_years": "K7 awaits its rules",
-    "law.dishonest_list_years": "K6 awaits its rules",
+    "law.limitation_years": "a text states it (K7); every demand restarts the period, so no rule decides by an overdue's age",
+    "law.dishonest_list_years": "a text states how long a listing lasts (K6); no rule decides by it",
     "law.platform_cost_line_percent": "K9 awaits its rules",
-    "law.card_overdraft_crime_min_cny": "K12 awaits its rules",
+    "law.card_overdraft_crime_min_cny": "no Situation holds every K12 condition (intent, two demands, 3 months): no rule may speak of a crime",
     "law.card_installment_max_years": "a text states it (request_card_installment); no rule decides by it",
+    "law.dispute_answer_days": "a text states the answer's deadline (K1, remediation.dispute_wrong_record); no rule decides by it",
     "zhima.high_from": "banded, but no rule asks whether a score is high rather than middling (W3 awaits one)",
 }
 

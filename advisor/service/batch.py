@@ -197,10 +197,12 @@ def warm_up(lang: str) -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """End this worker when the process that started it dies (SIGKILL included).
+    """End this worker when the batch process `parent` dies (SIGKILL included).
 
-    On Linux the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG);
-    everywhere a daemon thread also checks the parent every PARENT_CHECK_SECONDS.
+    On Linux the kernel sends SIGKILL when the worker's own parent dies (prctl
+    PR_SET_PDEATHSIG): the batch process, or the fork server it started (which ends with
+    it); everywhere a daemon thread also checks every PARENT_CHECK_SECONDS that the batch
+    process is still there.
     """
     if sys.platform.startswith("linux"):
         try:
@@ -212,12 +214,23 @@ def _die_with_parent(parent: int) -> None:
         except (OSError, AttributeError):
             pass  # the watching thread still ends the worker
 
+    def alive() -> bool:
+        if os.getppid() == parent:  # started by fork or spawn: the batch process is our parent
+            return True
+        try:  # started by a fork server: the server is our parent, the batch process its
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return os.getppid() != 1  # orphaned (re-parented to init): the batch process is gone
+
     def watch() -> None:
-        while os.getppid() == parent:
+        while alive():
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(EXIT_CANNOT_RUN)
 
-    if os.getppid() != parent:  # the parent died before the signal was armed
+    if not alive():  # the parent died before the signal was armed
         os._exit(EXIT_CANNOT_RUN)
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 

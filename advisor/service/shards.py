@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -111,23 +110,3 @@ def merge_shards(output_path: str, shard_paths: list[str], lang: str = DEFAULT_L
 
 def _named(error: OSError, path: str) -> OSError:
     return OSError(error.errno, error.strerror or str(error), path)
-
-
-def main(argv: list[str], lang: str) -> int:
-    """`batch merge OUT SHARD...` (argv after "merge")."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="credit-advisor batch merge",
-        description="merge the outputs of `batch --shard K/N` (given in shard order, K = 1…N) into the output "
-        "one machine would have written",
-    )
-    parser.add_argument("output", metavar="OUT", help="the merged output (.gz/.zst: compressed)")
-    parser.add_argument("shards", metavar="SHARD", nargs="+", help="the output of shard 1, then 2, … N")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None)
-    args = parser.parse_args(argv)
-    return merge_shards(args.output, args.shards, args.lang or lang)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(sys.argv[1:], DEFAULT_LANGUAGE))

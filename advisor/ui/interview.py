@@ -36,7 +36,6 @@ from rich.text import Text
 from advisor.analysis import explain as how
 from advisor.api import advise, rules_by_id
 from advisor.models import Advice
-from advisor.numbers import choice_number
 from advisor.service.private_files import FileRefused, describe, write_private_text
 from advisor.texts.catalog import catalog, check_language
 from advisor.texts.sanitise import clean, visible
@@ -55,6 +54,7 @@ from advisor.ui.questions import (
     Slot,
     answers_from_situation,
     build_situation,
+    choice_position,
     format_value,
     is_back,
     is_why,
@@ -209,6 +209,7 @@ class Interview:
         echo: bool = False,
         save_path: str | None = None,
         answers: Answers | None = None,
+        plan_path: str | None = None,
     ):
         self.lang = check_language(lang)
         # The day of the whole interview, fixed at its start: the questions, WHY and the
@@ -220,6 +221,7 @@ class Interview:
         self.interactive = interactive
         self.echo = echo
         self.save_path = save_path
+        self.plan_path = plan_path  # the printable action plan (advisor.documents.plan)
         self.answers: Answers = dict(answers or {})
         self.history: list[Key] = []
         self.previous: dict[Key, Any] = {}
@@ -244,8 +246,9 @@ class Interview:
         except UnicodeDecodeError:
             line = "\ufffd"
         except EOFError:
-            if self.echo:
-                self.console.print()  # end the prompt's line
+            # End the prompt's line: Ctrl-D in a terminal echoes no line break, and
+            # piped input that ran out has none to echo.
+            self.console.print()
             raise
         if self.echo:
             shown = clean(line)  # piped bytes must not drive the terminal
@@ -273,9 +276,13 @@ class Interview:
 
             self.console.print()
             render_advice(advice, self.console, show_sources=False)
+            if self.plan_path:
+                self.write_plan(self.plan_path)
             self.how_menu()
             if not self.saved_to:
                 self.offer_save()
+            if self.interactive and not self.plan_path:
+                self.offer_plan()
         except KeyboardInterrupt:
             return self.interrupted()
         except EOFError:
@@ -379,10 +386,17 @@ class Interview:
                 continue
             if is_back(line):
                 return BACK
+            if earlier is not BACK and not normalize(line):
+                return earlier  # Enter keeps the answer shown
             try:
                 return parse(question, line)
             except Invalid as problem:
-                self.say(self.t("invalid", hint=self.t(problem.key, **problem.values)), "yellow")
+                self.refuse(problem)
+
+    def refuse(self, problem: Invalid) -> None:
+        """Say why an answer was not taken: out of range (naming the range), or not understood."""
+        hint = self.t(problem.key, **problem.values)
+        self.say(hint if problem.understood else self.t("invalid", hint=hint), "yellow")
 
     def show_why(self, slot: Slot) -> None:
         info = why(self.answers, slot, self.as_of)
@@ -450,7 +464,11 @@ class Interview:
             if is_back(answer):
                 self.back()
                 return False
-            position = choice_number(word, len(slots))
+            try:
+                position = choice_position(word, len(slots))
+            except Invalid as problem:
+                self.refuse(problem)
+                continue
             if position is not None:
                 slot = slots[position - 1]
                 value = self.ask(slot, walk(self.answers), editing=True)
@@ -475,7 +493,11 @@ class Interview:
             word = normalize(line)
             if not word or word in words("quit"):
                 return
-            position = choice_number(word, len(entries))
+            try:
+                position = choice_position(word, len(entries))
+            except Invalid as problem:
+                self.refuse(problem)
+                continue
             if position is not None:
                 chain = how.explain(advice, situation, entries[position - 1])
                 how.render_chain(chain, advice, self.console)
@@ -503,9 +525,11 @@ class Interview:
         while True:
             try:
                 line = self.read(self.t("save_offer_partial" if partial else "save_offer"))
-            except (EOFError, KeyboardInterrupt):
+            except EOFError:
+                return  # read() ended the prompt's line
+            except KeyboardInterrupt:
                 if self.interactive:
-                    self.console.print()
+                    self.console.print()  # the terminal shows ^C and stays on the prompt's line
                 return
             path = line.strip()
             if not path or normalize(path) in words("no") | words("quit"):
@@ -523,6 +547,45 @@ class Interview:
                 if answer not in words("yes"):
                     continue
             if self.save(path):
+                return
+
+    # the printable plan
+    def dt(self, key: str, **values) -> str:
+        return self.text.text("documents", "interview", key, **values)
+
+    def write_plan(self, path: str) -> bool:
+        from advisor.documents.plan import plan_html
+
+        assert self.advice is not None  # the plan follows the advice
+        try:
+            write_private_text(os.path.expanduser(path), plan_html(self.advice))
+        except OSError as error:
+            detail = describe(error, self.lang) if isinstance(error, FileRefused) else error.strerror or str(error)
+            self.say(self.dt("plan_failed", path=visible(path), detail=detail), "red")
+            return False
+        self.say(self.dt("plan_saved", path=visible(path)), "green")
+        return True
+
+    def offer_plan(self) -> None:
+        """Ask for a file name for the printable plan (empty: no); a terminal only."""
+        self.console.print()
+        while True:
+            try:
+                path = self.read(self.dt("plan_offer")).strip()
+                if not path or normalize(path) in words("no") | words("quit"):
+                    return
+                target = os.path.expanduser(path)
+                if os.path.isdir(target):
+                    self.say(self.t("save_is_dir", path=visible(path)), "yellow")
+                    continue
+                if os.path.exists(target):
+                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
+                    if answer not in words("yes"):
+                        continue
+            except (EOFError, KeyboardInterrupt):
+                self.console.print()
+                return
+            if self.write_plan(path):
                 return
 
     def has_answers(self) -> bool:
@@ -600,7 +663,9 @@ def bounded_reader(stream) -> Callable[[], str]:
 WAKE_SECONDS = 0.1  # how often a terminal read wakes to let a pending Ctrl-C through
 
 
-def terminal_reader(fd: int, flush: Callable[[], object]) -> Callable[[], str]:
+def terminal_reader(
+    fd: int, flush: Callable[[], object], show: Callable[[str], object] = lambda line: None
+) -> Callable[[], str]:
     """`read_line()` for a terminal, on its file descriptor.
 
     Not `input()` with GNU readline: readline waits for a key in select(), and a Ctrl-C
@@ -608,12 +673,22 @@ def terminal_reader(fd: int, flush: Callable[[], object]) -> Callable[[], str]:
     the next key (the pseudo-terminal test failed about 1 run in 7).  Here the wait wakes
     every WAKE_SECONDS, and Python raises the pending KeyboardInterrupt at once.  The
     terminal's own line editing (erase, kill word, UTF-8 aware) still works; arrow-key
-    history does not.  Lines are bounded like piped ones (TOO_LONG past the limit)."""
+    history does not.  Lines are bounded like piped ones (TOO_LONG past the limit).
+
+    A line typed ahead — finished (Enter pressed) before its prompt was on the screen —
+    was echoed by the terminal back then, wherever the output stood; after the prompt
+    nothing was echoed, and the next text would go on the prompt's line.  Such a line is
+    given to `show`, which writes it after the prompt with its line break."""
     pending = bytearray()
     limit = MAX_ANSWER_CHARS * 4  # UTF-8 bytes of the longest answer kept
 
+    def typed_ahead() -> bool:
+        # In the terminal's line mode, select() reports input only once a line is complete.
+        return b"\n" in pending or bool(select.select([fd], [], [], 0)[0])
+
     def read_line() -> str:
         flush()  # the prompt is on the screen before we wait
+        early = typed_ahead()
         dropping = False
         while True:
             end = pending.find(b"\n")
@@ -622,7 +697,10 @@ def terminal_reader(fd: int, flush: Callable[[], object]) -> Callable[[], str]:
                 del pending[: end + 1]
                 if dropping or len(line) > limit:
                     return TOO_LONG
-                return line.decode("utf-8", errors="replace").removesuffix("\r")
+                text = line.decode("utf-8", errors="replace").removesuffix("\r")
+                if early:
+                    show(text)
+                return text
             if len(pending) > limit:  # no line end yet: keep nothing more of this line
                 dropping = True
                 pending.clear()
@@ -643,7 +721,13 @@ def terminal_reader(fd: int, flush: Callable[[], object]) -> Callable[[], str]:
 
 def _stdin_reader(interactive: bool) -> Callable[[], str]:
     if interactive and sys.stdin is not None:
-        return terminal_reader(sys.stdin.fileno(), sys.stdout.flush)
+
+        def show(line: str) -> None:
+            shown = clean(line)  # typed bytes must not drive the terminal
+            sys.stdout.write((shown if len(shown) <= 200 else shown[:200] + "…") + "\n")
+            sys.stdout.flush()
+
+        return terminal_reader(sys.stdin.fileno(), sys.stdout.flush, show)
     if sys.stdin is None:
 
         def closed() -> str:
@@ -653,8 +737,8 @@ def _stdin_reader(interactive: bool) -> Callable[[], str]:
     return bounded_reader(sys.stdin)
 
 
-def run_interview(lang: str, answers_path: str | None, save_path: str | None) -> int:
-    """`credit-advisor [interview] [--answers FILE] [--save FILE]`: the exit status."""
+def run_interview(lang: str, answers_path: str | None, save_path: str | None, plan_path: str | None = None) -> int:
+    """`credit-advisor [interview] [--answers FILE] [--save FILE] [--plan FILE]`: the exit status."""
     from advisor.validation import SituationError
 
     check_language(lang)
@@ -687,5 +771,6 @@ def run_interview(lang: str, answers_path: str | None, save_path: str | None) ->
         echo=not interactive,
         save_path=save_path,
         answers=answers,
+        plan_path=plan_path,
     )
     return interview.run()

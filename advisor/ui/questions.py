@@ -26,10 +26,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from advisor.numbers import choice_number, decimal_number, whole_number
+from advisor.numbers import choice_number, decimal_number, whole_number, with_arabic_numerals
 from advisor.texts.catalog import LANGUAGES, catalog
 from advisor.ui import relevance
-from credit_advisor.facts.enums import Hardship, Lender, Negotiation, Plan, Product, Reported
+from credit_advisor.facts.enums import (
+    Hardship,
+    LegalStage,
+    Lender,
+    Negotiation,
+    Plan,
+    Product,
+    RepaymentCapacity,
+    Reported,
+)
 from credit_advisor.facts.situation import MAX_DEBTS, MAX_LABEL_CHARS, Collection, Debt, Situation, dated
 
 Key = tuple[str, "int | None"]
@@ -237,11 +246,21 @@ DEBT_QUESTIONS: tuple[Question, ...] = (
     ),
     _q("negotiation", "debts[].negotiation", CHOICE, False, debt_overdue, options=_codes(Negotiation)),
     _q("overdue_amount_cny", "debts[].overdue_amount_cny", NUMBER, True, always, probes=(5000.0, 50000.0)),
+    # A lender goes to court over an overdue: a debt never overdue is not asked.
+    _q("legal_stage", "debts[].legal_stage", CHOICE, True, debt_overdue, options=_codes(LegalStage)),
 )
 
 PERSON_QUESTIONS: tuple[Question, ...] = (
     _q("hardship", "hardship", CHOICE, True, any_overdue, options=_codes(Hardship)),
     _q("hardship_proof", "hardship_proof", YESNO, True, any_overdue),
+    _q(
+        "repayment_capacity",
+        "repayment_capacity",
+        CHOICE,
+        True,
+        any_overdue,
+        options=_codes(RepaymentCapacity),
+    ),
     _q("contacts_harassed", "collection.contacts_harassed", YESNO, True, any_overdue),
     _q("threatened_or_insulted", "collection.threatened_or_insulted", YESNO, True, any_overdue),
     _q("contacted_on_wechat", "collection.contacted_on_wechat", YESNO, True, any_overdue),
@@ -416,19 +435,40 @@ def answers_from_situation(situation: Situation, raw: dict) -> Answers:
 
 
 class Invalid(ValueError):
-    """An answer that does not fit; `key` names the hint text in the catalog."""
+    """An answer that does not fit; `key` names the hint text in the catalog.
+    `understood`: the answer was read (a number) but is out of range, so the message
+    names the range instead of saying it was not understood."""
 
-    def __init__(self, key: str, **values):
+    def __init__(self, key: str, understood: bool = False, **values):
         super().__init__(key)
         self.key = key
+        self.understood = understood
         self.values = values
+
+
+def out_of_range(count: int) -> Invalid:
+    """A choice among `count` numbered items, answered with a number outside 1–count."""
+    return Invalid("out_of_range_choice", understood=True, n=count)
+
+
+def choice_position(word: str, count: int) -> int | None:
+    """The 1-based item a (normalised) answer names among `count` numbered ones: digits or
+    Chinese numerals (三); `out_of_range()` for a number outside 1–count; None when the
+    answer is not a number."""
+    for candidate in dict.fromkeys((word, with_arabic_numerals(word))):
+        number = whole_number(candidate)
+        if number is not None:
+            if choice_number(candidate, count) is None:
+                raise out_of_range(count)
+            return number
+    return None
 
 
 _TRAILING = re.compile(r"[\s。.!！~～]+$")
 _APPROX = re.compile(r"^(大概|大约|约|差不多|左右|about|around|approx\.?|~)\s*")
 # [0-9], not \d: "፩" or "٣" are digits to \d but not to the number parser (advisor.numbers).
-_INT = re.compile(r"^([0-9]+)\s*(天|日|个月|個月|月|次|分|days?|months?|times?|points?)?\s*(左右)?$")
-_NUMBER = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(千|k|万|w)?\s*(元|块|块钱|yuan|rmb|cny)?\s*(左右)?$")
+_INT = re.compile(r"^(-?[0-9]+)\s*(天|日|个月|個月|月|次|分|days?|months?|times?|points?)?\s*(左右)?$")
+_NUMBER = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)\s*(千|k|万|w)?\s*(元|块|块钱|yuan|rmb|cny)?\s*(左右)?$")
 _MULTIPLIER = {"千": 1_000, "k": 1_000, "万": 10_000, "w": 10_000}
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
@@ -497,10 +537,11 @@ def parse(question: Question, text: str) -> Any:
             return False
         raise Invalid("hint_yesno_null" if question.nullable else "hint_yesno")
     if question.kind == CHOICE:
-        position = choice_number(word, len(question.options))
-        if position is not None:
-            return question.options[position - 1]
         code = _option_by_word(question, word)
+        if code is None:
+            position = choice_position(word, len(question.options))
+            if position is not None:
+                return question.options[position - 1]
         if code is None and word in words("yes"):
             code = question.yes_option or ("yes" if "yes" in question.options else None)
         if code is None and word in words("no"):
@@ -513,31 +554,43 @@ def parse(question: Question, text: str) -> Any:
             return []
         chosen: list[str] = []
         for token in filter(None, _SPLIT.split(word)):
-            position = choice_number(token, len(question.options))
-            code = question.options[position - 1] if position is not None else _option_by_word(question, token)
+            code = _option_by_word(question, token)
+            if code is None:
+                try:
+                    position = choice_position(token, len(question.options))
+                except Invalid:
+                    raise Invalid("out_of_range_multi", understood=True, n=len(question.options)) from None
+                code = question.options[position - 1] if position is not None else None
             if code is None:
                 raise Invalid("hint_multi", n=len(question.options))
             if code not in chosen:
                 chosen.append(code)
         return [code for code in question.options if code in chosen]
-    word = _APPROX.sub("", word).replace(",", "").replace(",", "")
+    # Chinese numerals read as digits: 四十天, 一万二, 两千五百 (advisor.numbers).
+    word = with_arabic_numerals(_APPROX.sub("", word).replace(",", "").replace(",", ""))
     value: float
     if question.kind == INTEGER:
         match = _INT.match(word)
-        whole = whole_number(match.group(1)) if match else None
+        whole = whole_number(match.group(1).lstrip("-")) if match else None
+        if match and whole is not None and match.group(1).startswith("-"):
+            whole = -whole  # understood, and below the minimum
         if whole is None:
             raise Invalid("hint_integer", minimum=int(question.minimum or 0), maximum=int(question.maximum or 0))
         value = whole
     else:
         match = _NUMBER.match(word)
-        number = decimal_number(match.group(1)) if match else None
+        number = decimal_number(match.group(1).lstrip("-")) if match else None
         if match is None or number is None:
             raise Invalid("hint_number")
+        if match.group(1).startswith("-"):
+            number = -number
         value = number * _MULTIPLIER.get(match.group(2) or "", 1)
     if (question.minimum is not None and value < question.minimum) or (
         question.maximum is not None and value > question.maximum
     ):
-        raise Invalid("hint_range", minimum=_plain(question.minimum), maximum=_plain(question.maximum))
+        raise Invalid(
+            "out_of_range_number", understood=True, minimum=_plain(question.minimum), maximum=_plain(question.maximum)
+        )
     return value
 
 

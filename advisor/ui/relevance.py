@@ -239,7 +239,8 @@ def input_facts(world: World) -> tuple[Partial, ...]:
         if slot.values is None:  # the number of debts: not a condition any rule tests
             slots[slot.name] = ()
             continue
-        own = tuple((f, person.get(f, _MISSING)) for f in slot.fields if not f.startswith("debts"))
+        # (`as_of` is the world's day, known: it is handed to the computation.)
+        own = tuple((f, person.get(f, _MISSING)) for f in slot.fields if not f.startswith("debts") and f != "as_of")
         over_debts = world.debts if any(f.startswith("debts.") for f in slot.fields) else ()
         slots[slot.name] = _person_values(slot.name, over_debts, own, day)
     facts.append(Partial("PersonFact", slots))
