@@ -15,6 +15,8 @@ is the output's size ÷ lines (compressed, for `.zst` and `.gz`).  Rows:
   (what anyone would write first), chunks of 32 lines, records written in order;
 - Dask: `--dask local:2` (a LocalCluster of 2 processes, started and stopped by the run:
   its start-up is in the time);
+- compact against full with 2 workers, from alternated runs (the median of 5 pairs:
+  the machine's drift falls on both sides);
 - then the projected time and size for 10 million lines from each row's rate after
   start-up (the wall time of a 64-line run, subtracted: it is nothing in 10M lines).
 
@@ -31,6 +33,7 @@ import gzip
 import os
 import pickle
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +48,7 @@ import situations as gen
 LANG = "en"
 PROJECTED_LINES = 10_000_000
 TINY_LINES = 64
+PAIRS = 5  # alternated full/compact runs for the headline ratio
 
 
 def console_script() -> list[str]:
@@ -239,6 +243,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{cpu_ratio:.2f}× lines/CPU-s (aim ≥ 1.5×); "
             f"compact bytes/line {sizes['compact, 2 workers']:.0f} (aim ≤ 2,000), "
             f"{sizes['compact, 2 workers, .zst']:.0f} in .zst"
+        )
+        # The ratio that matters, measured as compare.py does: runs of both alternated, so
+        # that the shared machine's drift falls on both sides; the median of the pairs.
+        ratios = []
+        for _ in range(PAIRS):
+            full_seconds, _ = runs["full, 2 workers"](source, "pair-")
+            compact_seconds, _ = runs["compact, 2 workers"](source, "pair-")
+            ratios.append(full_seconds / compact_seconds)
+        ratios.sort()
+        print(
+            f"compact ÷ full, 2 workers, {PAIRS} alternated pairs: median {statistics.median(ratios):.2f}× lines/s "
+            f"(pairs {', '.join(f'{r:.2f}' for r in ratios)})"
         )
         print(
             f"full, 2 workers ÷ Pool(2).imap yardstick: {full2 / (count / best['yardstick: Pool(2).imap(advise)']):.2f}×"
