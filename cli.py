@@ -116,38 +116,33 @@ def _deliver(content: str, output: str | None, inputs: tuple[str, ...], lang: st
 
 
 def cmd_rules(args) -> int:
-    from advisor.api import rules_by_id, ruleset_version
+    from advisor.api import rules_listing
     from advisor.texts.catalog import catalog
     from credit_advisor.facts.situation import run_day
 
-    text = catalog(_lang(args)).on(run_day())  # no situation: the parameters of today
-    rules = []
-    for meta in rules_by_id().values():
-        entry = meta.as_dict()
-        entry["explanation"] = text.rule(meta.id)
-        rules.append(entry)
+    payload = rules_listing(_lang(args))
+    rules = payload["rules"]
     if args.format == "json":
-        payload = {"ruleset_version": ruleset_version(), "rules": rules}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     from rich.console import Console
 
     from advisor.ui.rules_list import render_rules
 
-    render_rules(rules, ruleset_version(), text, Console(highlight=False))
+    text = catalog(_lang(args)).on(run_day())  # no situation: the parameters of today
+    render_rules(rules, payload["ruleset_version"], text, Console(highlight=False))
     return EXIT_OK
 
 
 def cmd_schema(args) -> int:
-    from advisor.models import Advice
-    from credit_advisor.facts.situation import Situation
+    from advisor.api import json_schemas
 
     if args.compact:
         from advisor.service.compact import compact_record_schema
 
         sys.stdout.write(json.dumps(compact_record_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
-    schemas = {"situation": Situation.model_json_schema(), "advice": Advice.model_json_schema()}
+    schemas = json_schemas()
     payload = schemas if args.which == "both" else schemas[args.which]
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
@@ -348,6 +343,25 @@ def cmd_whatif(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from advisor.service.serve import run_server
+    from advisor.texts.catalog import catalog
+
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as error:  # the [serve] extra is not installed
+        return _fail([catalog(_lang(args)).text("service", "err_extra", module=error.name or "fastapi")])
+    return run_server(
+        args.host,
+        args.port,
+        allow_remote=args.allow_remote,
+        workers=args.workers,
+        access_log=args.access_log,
+        lang=_lang(args),
+    )
+
+
 COMMANDS = {
     "advise": cmd_advise,
     "rules": cmd_rules,
@@ -359,6 +373,7 @@ COMMANDS = {
     "explain": cmd_explain,
     "whatif": cmd_whatif,
     "letter": cmd_letter,
+    "serve": cmd_serve,
 }
 
 

@@ -38,8 +38,27 @@ def ruleset_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def rules_listing(lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Every rule's metadata and explanation (`credit-advisor rules --format json`, GET /rules)."""
+    from credit_advisor.facts.situation import run_day
+
+    check_language(lang)
+    text = catalog(lang).on(run_day())  # no situation: the parameters of today
+    rules = []
+    for meta in rules_by_id().values():
+        entry = meta.as_dict()
+        entry["explanation"] = text.rule(meta.id)
+        rules.append(entry)
+    return {"ruleset_version": ruleset_version(), "rules": rules}
+
+
+def json_schemas() -> dict[str, Any]:
+    """The JSON Schemas of the input and the output (`credit-advisor schema`, GET /schema)."""
+    return {"situation": Situation.model_json_schema(), "advice": Advice.model_json_schema()}
+
+
 def advise(situation: Situation | dict[str, Any] | str | bytes, lang: str = DEFAULT_LANGUAGE) -> Advice:
-    """Advice for a situation (a Situation, a dict or JSON text) in `lang` ("zh" or "en").
+    """Advice for a situation (a Situation, a dict or JSON text) in `lang` ("zh", "zh-Hant" or "en").
 
     Raises `SituationError` (a ValueError) naming every invalid field.
     """

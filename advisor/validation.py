@@ -10,6 +10,7 @@ import json
 import math
 import re
 from collections import deque
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -212,7 +213,12 @@ def _refuse(problems: list[tuple[str, str]], lang: str, total: int | None = None
 
 def validation_problems(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     """A pydantic error as (field, message) pairs in `lang`, printable, at most MAX_PROBLEMS."""
-    errors = error.errors()
+    return error_problems(error.errors(), lang)
+
+
+def error_problems(errors: Sequence[ErrorDetails], lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """pydantic's error details (of a model, or of a request's parameters: the HTTP
+    service) as (field, message) pairs in `lang`, printable, at most MAX_PROBLEMS."""
     problems = [(_field_name(e["loc"]), _message(e, lang)) for e in errors[:MAX_PROBLEMS]]
     return _refuse(problems, lang, total=len(errors)).problems
 

@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from advisor.ui.cli_parser import build_parser, cli_texts, parse_arguments, requested_language
 from credit_advisor.cli import main
 
-COMMANDS = ("interview", "advise", "rules", "schema", "batch", "audit", "explain", "whatif")
+COMMANDS = ("interview", "advise", "rules", "schema", "batch", "audit", "explain", "whatif", "serve")
 EXIT_BAD_INPUT = 2  # README, "Exit status": bad options
 
 
@@ -37,7 +37,7 @@ def test_help_is_chinese_by_default(capsys, monkeypatch):
     assert status == 0 and err == ""
     lines = out.splitlines()
     assert lines[:3] == [
-        "用法：credit-advisor [-h] [--lang {zh,en}] [--answers FILE] [--save FILE]",
+        "用法：credit-advisor [-h] [--lang LANG] [--answers FILE] [--save FILE]",
         "                     [--plan FILE]",  # under the first option: 用法： is six cells wide
         "                     COMMAND ...",
     ]
@@ -53,7 +53,7 @@ def test_help_is_chinese_by_default(capsys, monkeypatch):
 def test_help_in_english_with_lang_before_or_after_the_command(capsys, monkeypatch):
     status, out, _ = run(capsys, monkeypatch, "--lang", "en", "--help")
     assert status == 0
-    assert out.startswith("usage: credit-advisor [-h] [--lang {zh,en}] [--answers FILE] [--save FILE]\n")
+    assert out.startswith("usage: credit-advisor [-h] [--lang LANG] [--answers FILE] [--save FILE]\n")
     assert "\noptions:\n  -h, --help      show this help message and exit\n" in out
     assert "\ncommands:\n  COMMAND\n    interview     guided question-and-answer interview (the default)\n" in out
     assert not re.search(r"[\u4e00-\u9fff]", out)
@@ -62,7 +62,7 @@ def test_help_in_english_with_lang_before_or_after_the_command(capsys, monkeypat
     assert "\npositional arguments:\n  FILE|-" in out
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant", "en"])
 @pytest.mark.parametrize("columns", [60, 80])
 def test_every_help_fits_the_terminal(capsys, monkeypatch, lang, columns):
     """argparse wraps by characters; a Chinese character takes two cells."""
@@ -80,7 +80,7 @@ def test_every_help_fits_the_terminal(capsys, monkeypatch, lang, columns):
 def test_usage_errors_are_chinese_and_exit_2(capsys, monkeypatch):
     status, out, err = run(capsys, monkeypatch, "--lang", "fr")
     assert status == EXIT_BAD_INPUT and out == ""
-    assert err.splitlines()[-1] == "credit-advisor：错误：参数 --lang：不认识的值 'fr'（可选：'zh', 'en'）"
+    assert err.splitlines()[-1] == "credit-advisor：错误：参数 --lang：不认识的值 'fr'（可选：'zh', 'zh-Hant', 'en'）"
     assert err.startswith("用法：credit-advisor [-h]")
     status, _, err = run(capsys, monkeypatch, "advise")
     assert status == EXIT_BAD_INPUT

@@ -18,6 +18,7 @@ from conftest import PROJECT, debt, situation
 from advisor import advise
 from advisor.documents.plan import numbers_to_call, plan_html
 from advisor.texts.catalog import catalog
+from advisor.texts.quotes import shown as shown_passage
 from advisor.texts.source_notes import source_note
 
 EXAMPLES = sorted((PROJECT / "examples").glob("*.json"))
@@ -52,7 +53,8 @@ def test_the_page_says_what_the_advice_says_in_order(example, lang):
     for action in advice.actions:
         for source in action.sources:
             note = source_note(source.document, source.locator, lang)
-            assert f"«{source.locator}»" in text and note.title in text
+            # the passage as shown: cleaned of page debris, never cut inside a word
+            assert f"«{shown_passage(source.document, source.locator)}»" in text and note.title in text
             assert note.address is None or note.address in text
     assert page.count('id="source-') == len(set(re.findall(r'href="#source-(\d+)"', page)))
     assert f'lang="{"zh-Hans" if lang == "zh" else lang}"' in page

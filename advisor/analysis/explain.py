@@ -21,6 +21,8 @@ from rich.text import Text
 from advisor.api import rules_by_id
 from advisor.models import Advice, Source, TraceEntry
 from advisor.texts.catalog import catalog
+from advisor.ui.prose import Prose
+from credit_advisor.facts.enums import ALWAYS_LICENSED
 from credit_advisor.facts.situation import Situation
 
 Kind = Literal["effect", "action"]
@@ -39,13 +41,20 @@ class Item:
         return f"{self.topic}.{self.code}" if self.kind == "effect" else f"action.{self.code}"
 
 
+Given = Literal["answered", "inferred", "default"]
+
+
 @dataclass(frozen=True)
 class AnswerUsed:
-    """A Situation field a rule of the chain read, with the person's value."""
+    """A Situation field a rule of the chain read, with its value and where the value
+    came from: the person's answer, an inference from another answer (a Huabei debt's
+    lender is licensed), or the default for a question not answered."""
 
     field: str  # "debts[0].overdue_days", "collection.contacts_harassed", "zhima_score", "debts"
     value: Any
     debt: int | None = None
+    given: Given = "answered"
+    inferred_from: str | None = None  # for an inferred value: the product code it follows from
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,23 @@ def _value(situation: Situation, read: str, debt: int | None) -> Any:
     return getattr(value, "value", value)
 
 
+def _given(situation: Situation, read: str, debt: int | None) -> Given:
+    """Whether the person gave the value `read` has (see AnswerUsed)."""
+    if read.startswith("debts."):
+        assert debt is not None
+        model: Any = situation.debts[debt]
+        name = read.split(".", 1)[1]
+        if name == "lender" and model.product in ALWAYS_LICENSED:
+            return "inferred"  # the product decides it (Situation's validator), whatever was answered
+    elif read.startswith("collection."):
+        if "collection" not in situation.model_fields_set:
+            return "default"
+        model, name = situation.collection, read.split(".", 1)[1]
+    else:
+        model, name = situation, read
+    return "answered" if name in model.model_fields_set else "default"
+
+
 def answers_used(situation: Situation, rule_ids: list[str], debts: list[int]) -> list[AnswerUsed]:
     """The fields the rules read (registry order of first use), with their values; debt
     fields for the debts concerned (all debts when the conclusion is about the person)."""
@@ -120,10 +146,12 @@ def answers_used(situation: Situation, rule_ids: list[str], debts: list[int]) ->
     for index in concerned:
         for read in debt_reads:
             name = read.split(".", 1)[1]
-            used.append(AnswerUsed(f"debts[{index}].{name}", _value(situation, read, index), index))
+            value, given = _value(situation, read, index), _given(situation, read, index)
+            product = situation.debts[index].product.value if given == "inferred" else None
+            used.append(AnswerUsed(f"debts[{index}].{name}", value, index, given, product))
     for read in reads:
         if not read.startswith("debts."):
-            used.append(AnswerUsed(read, _value(situation, read, None)))
+            used.append(AnswerUsed(read, _value(situation, read, None), given=_given(situation, read, None)))
     return used
 
 
@@ -264,41 +292,77 @@ def bullets(items: list, marker: str | list[str] = "•", indent: int = 2) -> Ta
     Chinese text, which has no spaces to break at).  `marker` may be a list (numbers)."""
     grid = Table.grid(padding=0)
     grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
+    grid.add_column(ratio=1)
     markers = marker if isinstance(marker, list) else [marker] * len(items)
     width = max((len(m) for m in markers), default=1)
     for mark, item in zip(markers, items):
-        grid.add_row(Text(" " * indent + mark.rjust(width) + " "), item if not isinstance(item, str) else Text(item))
+        shown = Prose(item) if isinstance(item, (str, Text)) else item
+        grid.add_row(Text(" " * indent + mark.rjust(width) + " "), shown)
     return grid
 
 
+def _answer_line(advice: Advice, used: AnswerUsed) -> Text:
+    lang = advice.language
+    line = Text()
+    if used.debt is not None:
+        name = advice.debt_labels[used.debt] if used.debt < len(advice.debt_labels) else f"#{used.debt + 1}"
+        line.append(name + " · ", style="cyan")
+    line.append(field_label(lang, used.field) + _t(lang, "colon"))
+    line.append(answer_text(lang, used), style="bold")
+    if used.inferred_from is not None:
+        product = catalog(lang).ui(f"product_{used.inferred_from}")
+        line.append(_t(lang, "how_inferred_lender", product=product), style="dim")
+    return line
+
+
 def render_chain(chain: Chain, advice: Advice, console: Console) -> None:
-    """Print the chain: answers → rules in firing order → sources."""
+    """Print the chain: what the person answered, what was inferred or assumed and how,
+    the rules in firing order (numbered 1, 2, … within the chain), the sources with where
+    to check them, and the conclusion in plain words."""
+    from advisor.ui.sources import SourceKeys, supporting
+
     lang = advice.language
     text = catalog(lang).on(advice.as_of)
     head = Text(item_title(advice, chain.item), style="bold")
     parts: list = []
     if chain.item.kind == "action":
-        parts.append(Text(chain.title))
-    parts.append(Text(_t(lang, "how_answers"), style="bold"))
-    answers = []
-    for used in chain.answers:
-        line = Text()
-        if used.debt is not None:
-            name = advice.debt_labels[used.debt] if used.debt < len(advice.debt_labels) else f"#{used.debt + 1}"
-            line.append(name + " · ", style="cyan")
-        line.append(field_label(lang, used.field) + _t(lang, "colon"))
-        line.append(answer_text(lang, used), style="bold")
-        answers.append(line)
-    parts.append(bullets(answers) if answers else Text("  " + _t(lang, "how_no_answers")))
+        parts.append(Prose(chain.title))
+    groups = (
+        ("answered", "how_answers"),
+        ("inferred", "how_inferred"),
+        ("default", "how_defaults"),
+    )
+    for given, heading in groups:
+        lines = [_answer_line(advice, used) for used in chain.answers if used.given == given]
+        if lines:
+            parts.append(Text(_t(lang, heading), style="bold"))
+            parts.append(bullets(lines))
+    if not chain.answers:
+        parts.append(Text(_t(lang, "how_answers"), style="bold"))
+        parts.append(Text("  " + _t(lang, "how_no_answers")))
     parts.append(Text(_t(lang, "how_rules"), style="bold"))
-    steps = [Group(Text(step.rule, style="magenta"), Text(step.explanation)) for step in chain.steps]
-    parts.append(bullets(steps, [f"{step.seq}." for step in chain.steps]))
+    steps = [Group(Text(step.rule, style="magenta"), Prose(step.explanation)) for step in chain.steps]
+    parts.append(bullets(steps, [f"{number}." for number in range(1, len(chain.steps) + 1)]))
+    keys = SourceKeys(lang)
     parts.append(Text(_t(lang, "how_sources"), style="bold"))
-    parts.append(bullets([Text(f"{s.document} «{s.locator}»", style="dim") for s in chain.sources]))
+    whole = keys.whole_phrases
+    parts.append(bullets([Prose(keys.described(s), whole=whole) for s in supporting(chain.sources, chain.conflicts)]))
     if chain.conflicts:
         parts.append(Text(_t(lang, "how_conflicts"), style="bold yellow"))
-        parts.append(bullets([Text(f"{s.document} «{s.locator}»", style="dim") for s in chain.conflicts]))
+        parts.append(bullets([Prose(keys.described(s), whole=whole) for s in chain.conflicts]))
     if chain.item.kind == "effect" and chain.likelihood:
-        parts.append(Text(_t(lang, "how_likelihood", likelihood=text.likelihood(chain.likelihood)), style="italic"))
+        strengths = {level for step in chain.steps for level in _likelihoods(step, chain.item)}
+        key = "how_likelihood" if len(strengths) <= 1 else "how_likelihood_strongest"
+        parts.append(Prose(Text(_t(lang, key, likelihood=text.likelihood(chain.likelihood)), style="italic")))
     console.print(Panel(Group(*parts), title=head, title_align="left", border_style="blue"))
+
+
+def _likelihoods(step: Step, item: Item) -> list[str]:
+    """The likelihoods a step's firing concluded for the item's effect."""
+    from advisor.engine.consult import declared_facts
+
+    return [
+        values["likelihood"]
+        for kind, values in declared_facts({"declared": step.declared})
+        if kind == "Effect" and values.get("code") == item.code and values.get("topic") == item.topic
+    ]

@@ -307,9 +307,11 @@ def timeline_block(advice: Advice):
     Advice's own `as_of`."""
     from rich.console import Group
     from rich.rule import Rule
+    from rich.table import Table
     from rich.text import Text
 
     from advisor.texts.catalog import catalog
+    from advisor.ui.prose import Prose
 
     text = catalog(advice.language).on(advice.as_of)
     title = audit_text(text, "timeline.title", today=advice.as_of.isoformat())
@@ -317,9 +319,12 @@ def timeline_block(advice: Advice):
     if not advice.timeline:
         parts.append(Text(audit_text(text, "timeline.no_debts")))
     for entry in advice.timeline:
-        parts.append(Text(debt_name(advice.debt_labels, entry.debt), style="bold cyan"))
+        parts.append(Prose(Text(debt_name(advice.debt_labels, entry.debt), style="bold cyan")))
+        # The mark in its own column: wrapped words stay right of it (a hanging indent).
+        rows = Table.grid(padding=(0, 1))
+        rows.add_column(no_wrap=True)
+        rows.add_column(ratio=1)
         for words, level in entry_parts(entry, text, advice.as_of):
-            line = Text(f"  {MARK[level]} ", style=STYLE[level])
-            line.append(words)
-            parts.append(line)
+            rows.add_row(Text(f"  {MARK[level]}", style=STYLE[level]), Prose(words))
+        parts.append(rows)
     return Group(*parts)

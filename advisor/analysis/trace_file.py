@@ -43,7 +43,7 @@ class Header(_Checked):
     input_sha256: Name
     input: dict[str, Any]
     time: Annotated[str, Field(max_length=64)] = ""
-    language: Literal["zh", "en"]
+    language: Literal["zh", "zh-Hant", "en"]
     firings: Annotated[StrictInt, Field(ge=0)] | None = None
 
 

@@ -523,53 +523,133 @@ def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
 
 
 # --- the text views ---------------------------------------------------------------------------------
+# In plain words: a change names the debt as the interview does (债务1, or the person's own
+# label) and the question and answers as the interview words them, never a path or a code;
+# an effect whose likelihood stays but whose debts change says which debts it no longer
+# (or now also) concerns.
 
 DIRECTION_STYLE = {"better": ("green", "▼"), "worse": ("bold red", "▲"), "same": ("white", "=")}
 
 
-def difference_lines(differences: dict, text: Catalog, labels: list[str]) -> list[tuple[str, str]]:
-    """The differences as (line, style) pairs, each with a word and a marker."""
+def change_words(change: dict, text: Catalog, labels: list[str]) -> str:
+    """One applied change (`path`, `before`, `after`) in the interview's words; a path
+    no question asks about is shown as given."""
+    from advisor.ui.questions import FIELD_QUESTIONS, format_value
+
+    parts = change["path"].split(".")
+    debt = None
+    if parts[0] == "debts" and len(parts) == 3 and whole_number(parts[1]) is not None:
+        debt, field_name = whole_number(parts[1]), f"debts.{parts[2]}"
+    else:
+        field_name = change["path"]
+    question = FIELD_QUESTIONS.get(field_name)
+    if question is None:
+        return visible(f"{change['path']}: {shown(text, change['before'])} → {shown(text, change['after'])}")
+    lang = text.language
+    try:
+        before, after = (format_value(question, change[side], lang) for side in ("before", "after"))
+    except (KeyError, LookupError, TypeError, ValueError):  # a value no option names: as given
+        before, after = shown(text, change["before"]), shown(text, change["after"])
+    label = text.template("interview", "q", question.id, "label")
+    words = audit_text(text, "whatif.change_words", field=label, before=before, after=after)
+    if debt is None:
+        return visible(words)
+    return visible(audit_text(text, "whatif.change_of_debt", debt=debt_name(labels, debt), change=words))
+
+
+def _debts_words(entries: list[dict], text: Catalog, labels: list[str]) -> str:
+    return audit_text(text, "words.list_sep").join(debt_name(labels, entry["debt"]) for entry in entries)
+
+
+def _by_debt_words(change: dict, text: Catalog, labels: list[str]) -> str:
+    """How the debts an effect concerns changed, its likelihood staying: which debts it no
+    longer concerns, which it now concerns, and whose own likelihood moved."""
+    before = {entry["debt"]: entry["likelihood"] for entry in change["by_debt_before"]}
+    after = {entry["debt"]: entry["likelihood"] for entry in change["by_debt_after"]}
+    parts = []
+    gone = [{"debt": d} for d in before if d not in after]
+    new = [{"debt": d} for d in after if d not in before]
+    if gone:
+        parts.append(audit_text(text, "whatif.debts_gone", debts=_debts_words(gone, text, labels)))
+    if new:
+        parts.append(audit_text(text, "whatif.debts_new", debts=_debts_words(new, text, labels)))
+    for debt, level in before.items():
+        if debt in after and level != after[debt]:
+            parts.append(
+                audit_text(
+                    text,
+                    "whatif.debt_moved",
+                    debt=debt_name(labels, debt),
+                    before=text.likelihood(level),
+                    after=text.likelihood(after[debt]),
+                )
+            )
+    return audit_text(text, "whatif.clause_sep").join(parts)
+
+
+def difference_items(differences: dict, text: Catalog, labels: list[str]) -> list[tuple[str, str, str]]:
+    """The differences as (marker, words, style), each with a word for its direction."""
     t = lambda key, **v: audit_text(text, key, **v)
-    lines: list[tuple[str, str]] = []
+    items: list[tuple[str, str, str]] = []
     for topic, block in differences["topics"].items():
         for change in block["effects"]:
             style, mark = DIRECTION_STYLE[change["direction"]]
-            before = text.likelihood(change["before"]) if change["before"] else t("whatif.absent")
-            after = text.likelihood(change["after"]) if change["after"] else t("whatif.absent")
-            word = t(f"whatif.dir_{change['direction']}")
-            kind = t(f"whatif.change_{change['change']}")
-            line = f"{mark} [{word}] {text.topic(topic)} · {change['label']}: {before} → {after} ({kind})"
-            if change["change"] == "debts":
-                line += " " + t(
-                    "whatif.debts_changed",
-                    before=_contributions(change["by_debt_before"], text, labels),
-                    after=_contributions(change["by_debt_after"], text, labels),
+            what = t("whatif.effect_name", topic=text.topic(topic), label=change["label"])
+            if change["change"] == "appeared":
+                words = t("whatif.effect_appeared", effect=what, after=text.likelihood(change["after"]))
+            elif change["change"] == "disappeared":
+                words = t("whatif.effect_disappeared", effect=what, before=text.likelihood(change["before"]))
+            elif change["change"] == "debts":
+                words = t(
+                    "whatif.effect_debts",
+                    effect=what,
+                    likelihood=text.likelihood(change["after"]),
+                    debts=_by_debt_words(change, text, labels),
                 )
-            lines.append((line, style))
+            else:
+                words = t(
+                    "whatif.effect_moved",
+                    effect=what,
+                    before=text.likelihood(change["before"]),
+                    after=text.likelihood(change["after"]),
+                )
+            items.append((mark, t("whatif.tagged", tag=t(f"whatif.dir_{change['direction']}"), words=words), style))
     for action in differences["actions"]["added"]:
-        lines.append((f"+ [{t('whatif.action_added')}] {action['text']}", "cyan"))
+        items.append(("+", t("whatif.tagged", tag=t("whatif.action_added"), words=action["text"]), "cyan"))
     for action in differences["actions"]["removed"]:
-        lines.append((f"− [{t('whatif.action_removed')}] {action['text']}", "cyan"))
+        items.append(("−", t("whatif.tagged", tag=t("whatif.action_removed"), words=action["text"]), "cyan"))
     for change in differences["timeline"]:
-        lines.append((f"~ [{t('whatif.timeline_changed')}] {change['after']}", "magenta"))
-    if not lines:
-        lines.append(("= " + t("whatif.no_difference"), "dim"))
-    return lines
+        items.append(("~", t("whatif.tagged", tag=t("whatif.timeline_changed"), words=change["after"]), "magenta"))
+    if not items:
+        items.append(("=", t("whatif.no_difference"), "dim"))
+    return items
 
 
-def _contributions(by_debt: list[dict], text: Catalog, labels: list[str]) -> str:
-    """Each contributing debt with its own likelihood, or a dash when none."""
-    if not by_debt:
-        return "—"
-    return audit_text(text, "words.list_sep").join(
-        audit_text(
-            text,
-            "whatif.debt_likelihood",
-            debt=debt_name(labels, entry["debt"]),
-            likelihood=text.likelihood(entry["likelihood"]),
+def difference_lines(differences: dict, text: Catalog, labels: list[str]) -> list[tuple[str, str]]:
+    """The differences as (line, style) pairs, each with a marker and a word."""
+    return [(f"{mark} {words}", style) for mark, words, style in difference_items(differences, text, labels)]
+
+
+def likelihood_words(text: Catalog) -> tuple[str, ...]:
+    """The likelihoods in words: a line never breaks inside one (很可能)."""
+    return tuple(text.likelihood(item.value) for item in Likelihood)
+
+
+def _marked(items: list[tuple[str, str, str]], text: Catalog, labels: list[str], indent: int = 2):
+    """Marked lines with a hanging indent: wrapped words stay right of the marker."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from advisor.ui.prose import Prose
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for mark, words, style in items:
+        grid.add_row(
+            Text(" " * indent + mark, style=style), Prose(Text(words, style=style), whole=likelihood_words(text))
         )
-        for entry in by_debt
-    )
+    return grid
 
 
 def outlook_words(counts: dict[str, Any], text: Catalog) -> str:
@@ -588,97 +668,122 @@ def ranking_note(text: Catalog) -> str:
 
 
 def _effects_cell(advice: Advice, topic: str, changed: dict[str, str], text: Catalog):
+    from rich.console import Group
     from rich.text import Text
 
-    cell = Text(overflow="fold")
-    for index, effect in enumerate(advice.topics[topic].effects):
-        if index:
-            cell.append("\n")
+    from advisor.ui.prose import Prose
+
+    lines = []
+    for effect in advice.topics[topic].effects:
         direction = changed.get(effect.code)
-        style = DIRECTION_STYLE[direction][0] if direction else None
-        if direction:
-            cell.append(f"{DIRECTION_STYLE[direction][1]} ", style=style)
-        cell.append(f"{effect.label} — {text.likelihood(effect.likelihood.value)}", style=style)
-    return cell
+        style = DIRECTION_STYLE[direction][0] if direction else ""
+        line = Text(f"{DIRECTION_STYLE[direction][1]} " if direction else "", style=style)
+        line.append(f"{effect.label} — {text.likelihood(effect.likelihood.value)}", style=style)
+        lines.append(Prose(line, whole=likelihood_words(text)))
+    return Group(*lines)
+
+
+def _actions_cell(actions, marked: set[str], tag: str, sign: str, style: str):
+    from rich.table import Table
+    from rich.text import Text
+
+    from advisor.ui.prose import Prose
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for action in actions:
+        line = Text()
+        if action.code in marked:
+            line.append(f"{sign} [{tag}] ", style=style)
+        line.append(action.text, style=style if action.code in marked else "")
+        grid.add_row(Text(f"{action.priority}."), Prose(line))
+    return grid
 
 
 def render_what_if(result: WhatIf, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from advisor.ui.prose import Prose
+
     text = catalog(result.language).on(result.before.as_of)
     t = lambda key, **v: audit_text(text, key, **v)
+    labels = result.before.debt_labels
     console.print(Text(t("whatif.title"), style="bold"))
-    for change in result.changes:
-        before, after = shown(text, change["before"]), shown(text, change["after"])
-        line = f"  {change['path']}: {before} → {after}"
-        console.print(Text(visible(line), style="cyan"))  # the path and values are the person's own
-    table = Table(show_lines=True)
-    table.add_column(t("whatif.col_topic"))
-    table.add_column(t("whatif.col_before"), overflow="fold")
-    table.add_column(t("whatif.col_after"), overflow="fold")
-    for topic in result.before.topics:
-        block = result.differences["topics"].get(topic, {"effects": []})
-        changed = {c["code"]: c["direction"] for c in block["effects"]}
-        gone = {c["code"]: c["direction"] for c in block["effects"] if c["change"] == "disappeared"}
-        table.add_row(
-            Text(result.before.topics[topic].title, style="bold" if topic in result.differences["topics"] else ""),
-            _effects_cell(result.before, topic, gone, text),
-            _effects_cell(result.after, topic, {k: v for k, v in changed.items() if k not in gone}, text),
-        )
-    console.print(table)
-    actions = Table(show_lines=False, title=t("whatif.actions_title"))
-    actions.add_column(t("whatif.col_before"), overflow="fold")
-    actions.add_column(t("whatif.col_after"), overflow="fold")
-    added = {a["code"] for a in result.differences["actions"]["added"]}
-    removed = {a["code"] for a in result.differences["actions"]["removed"]}
-    left = Text(overflow="fold")
-    for a in result.before.actions:
-        marker = f"− [{t('whatif.action_removed')}] " if a.code in removed else ""
-        left.append(f"{a.priority}. {marker}{a.text}\n", style="red" if a.code in removed else None)
-    right = Text(overflow="fold")
-    for a in result.after.actions:
-        marker = f"+ [{t('whatif.action_added')}] " if a.code in added else ""
-        right.append(f"{a.priority}. {marker}{a.text}\n", style="green" if a.code in added else None)
-    actions.add_row(left, right)
-    console.print(actions)
-    console.print(Text(t("whatif.differences_title"), style="bold"))
-    for line, style in difference_lines(result.differences, text, result.after.debt_labels):
-        console.print(Text(f"  {line}", style=style, overflow="fold"))
-    differences = result.differences
     console.print(
-        Text(
-            t(
-                "whatif.score",
-                before=outlook_words(differences["outlook_before"], text),
-                after=outlook_words(differences["outlook_after"], text),
-                verdict=t(f"whatif.dir_{differences['verdict']}"),
-            ),
-            style="bold",
-        )
+        _marked([("•", change_words(change, text, labels), "cyan") for change in result.changes], text, labels)
     )
+    # Side by side, the topics that changed; the others named in one line.
+    changed_topics = [topic for topic in result.before.topics if topic in result.differences["topics"]]
+    if changed_topics:
+        table = Table(show_lines=True)
+        table.add_column(t("whatif.col_topic"), no_wrap=True)
+        table.add_column(t("whatif.col_before"), ratio=1)
+        table.add_column(t("whatif.col_after"), ratio=1)
+        for topic in changed_topics:
+            block = result.differences["topics"][topic]
+            changed = {c["code"]: c["direction"] for c in block["effects"]}
+            gone = {c["code"]: c["direction"] for c in block["effects"] if c["change"] == "disappeared"}
+            table.add_row(
+                Text(result.before.topics[topic].title, style="bold"),
+                _effects_cell(result.before, topic, gone, text),
+                _effects_cell(result.after, topic, {k: v for k, v in changed.items() if k not in gone}, text),
+            )
+        console.print(table)
+    same = [result.before.topics[topic].title for topic in result.before.topics if topic not in changed_topics]
+    if same:
+        console.print(Prose(Text(t("whatif.unchanged_topics", topics=t("words.list_sep").join(same)), style="dim")))
+    # What to do after the change, in its order: what is new marked, what is dropped after it.
+    added = {a["code"] for a in result.differences["actions"]["added"]}
+    console.print(Text(t("whatif.actions_after"), style="bold"))
+    console.print(_actions_cell(result.after.actions, added, t("whatif.action_added"), "+", "green"))
+    console.print(Text(t("whatif.differences_title"), style="bold"))
+    console.print(_marked(difference_items(result.differences, text, result.after.debt_labels), text, labels))
+    differences = result.differences
+    score = t(
+        "whatif.score",
+        before=outlook_words(differences["outlook_before"], text),
+        after=outlook_words(differences["outlook_after"], text),
+        verdict=t(f"whatif.dir_{differences['verdict']}"),
+    )
+    console.print(Prose(Text(score, style="bold"), whole=likelihood_words(text)))
 
 
 def render_suggestions(result: Suggestions, console) -> None:
+    from rich.console import Group
+    from rich.table import Table
     from rich.text import Text
+
+    from advisor.ui.prose import Prose
 
     text = catalog(result.language)
     t = lambda key, **v: audit_text(text, key, **v)
-    console.print(Text(t("whatif.suggest_title", outlook=outlook_words(result.outlook_before, text)), style="bold"))
+    console.print(
+        Prose(Text(t("whatif.suggest_title", outlook=outlook_words(result.outlook_before, text)), style="bold"))
+    )
     if not result.suggestions:
-        console.print(Text(t("whatif.suggest_none")))
+        console.print(Prose(t("whatif.suggest_none")))
     for suggestion in result.suggestions:
         helps = suggestion.verdict == "better"
-        style = "bold green" if helps else "dim"
-        word = t("whatif.helps") if helps else t("whatif.no_help")
-        head = Text(f"{suggestion.rank}. ", style="bold")
-        head.append(suggestion.description)
-        head.append(f"  [{word}: {outlook_words(suggestion.outlook_after, text)}]", style=style)
-        console.print(head)
-        changes = ", ".join(
-            f"{c['path']}: {shown(text, c['before'])} → {shown(text, c['after'])}" for c in suggestion.changes
+        head = Text(suggestion.description, style="bold")
+        head.append(f" [{t('whatif.helps') if helps else t('whatif.no_help')}]", style="green" if helps else "dim")
+        after = t("whatif.after_outlook", outlook=outlook_words(suggestion.outlook_after, text))
+        changes = t(
+            "whatif.changes",
+            changes=t("whatif.clause_sep").join(change_words(c, text, result.debt_labels) for c in suggestion.changes),
         )
-        console.print(Text(f"   {changes}", style="dim"))
-        for line, line_style in difference_lines(suggestion.differences, text, result.debt_labels):
-            console.print(Text(f"   {line}", style=line_style, overflow="fold"))
-    console.print(Text(ranking_note(text), style="dim"))
+        body = [
+            Prose(head),
+            Prose(Text(changes, style="dim")),
+            _marked(
+                difference_items(suggestion.differences, text, result.debt_labels), text, result.debt_labels, indent=0
+            ),
+            Prose(Text(after, style="bold green" if helps else "dim"), whole=likelihood_words(text)),
+        ]
+        row = Table.grid(padding=(0, 1))
+        row.add_column(justify="right", no_wrap=True)
+        row.add_column(ratio=1)
+        row.add_row(Text(f"{suggestion.rank}.", style="bold"), Group(*body))
+        console.print(row)
+    console.print(Prose(Text(ranking_note(text), style="dim")))

@@ -742,29 +742,29 @@ VERDICT_STYLE = {
 def render_why_not(result: WhyNot, console) -> None:
     from rich.text import Text
 
+    from advisor.ui.prose import Prose, hanging
+
     text = catalog(result.language)
     t = lambda key, **v: audit_text(text, key, **v)
-    console.print(Text(t("whynot.title", label=result.label, target=result.target), style="bold"))
-    console.print(Text(result.status, style="green" if result.concluded else "yellow"))
-    console.print(Text(t("whynot.candidates", n=len(result.rules)), style="dim"))
+    console.print(Prose(Text(t("whynot.title", label=result.label, target=result.target), style="bold")))
+    console.print(Prose(Text(result.status, style="green" if result.concluded else "yellow")))
+    console.print(Prose(Text(t("whynot.candidates", n=len(result.rules)), style="dim")))
     for rule in result.rules:
         style, mark = VERDICT_STYLE.get(rule.verdict, ("white", "·"))
-        head = Text(f"{mark} ", style=style)
-        head.append(rule.rule, style="bold")
+        head = Text(rule.rule, style="bold")
         head.append(" — ")
         head.append(rule.text, style=style)
-        console.print(head)
-        console.print(Text(f"   {rule.explanation}", style="dim italic"))
+        # Every line keeps its indent when it wraps: the mark's column, then the words'.
+        console.print(hanging(Text(mark, style=style), head))
+        console.print(hanging("", Text(rule.explanation, style="dim italic"), indent=2))
         for alternative in rule.alternatives:
-            indent = "   "
+            indent = 2
             if alternative.of > 1:
                 console.print(
-                    Text(f"   {t('whynot.alternative', n=alternative.index, of=alternative.of)}", style="bold")
+                    hanging("", Text(t("whynot.alternative", n=alternative.index, of=alternative.of), style="bold"), 2)
                 )
-                indent = "     "
+                indent = 4
             for subject in alternative.subjects:
-                console.print(Text(f"{indent}{subject.label}:", style="cyan"))
+                console.print(hanging("", Text(f"{subject.label}:", style="cyan"), indent))
                 for failure in subject.failures:
-                    line = Text(f"{indent}  ✗ ", style="red")
-                    line.append(failure.text)
-                    console.print(line)
+                    console.print(hanging(Text("✗", style="red"), failure.text, indent + 2))

@@ -13,6 +13,7 @@ from advisor.documents.html_page import esc, page
 from advisor.models import Advice, Effect, Source
 from advisor.texts.audit_text import debt_name
 from advisor.texts.catalog import Catalog, catalog
+from advisor.texts.quotes import is_english, shown
 from advisor.texts.source_notes import source_note
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
@@ -168,7 +169,10 @@ def _sources_section(sources: _Sources, advice: Advice, text: Catalog) -> str:
                 f'<br><span class="muted">{esc(_t(text, "source_address"))}</span>'
                 f'<span class="address">{esc(note.address)}</span>'
             )
-        lines.append(f'<br><span class="muted">{esc(_t(text, "source_quote"))}</span>«{esc(locator)}»')
+        # The passage as a person reads it (advisor.texts.quotes): no page debris, no cut word.
+        passage = shown(document, locator)
+        marker = text.ui("sources_english") if advice.language == "zh" and is_english(passage) else ""
+        lines.append(f'<br><span class="muted">{esc(_t(text, "source_quote"))}</span>{esc(marker)}«{esc(passage)}»')
         lines.append(f'<br><span class="muted">{esc(_t(text, "source_document"))}{esc(document)}</span>')
         items.append(f'<li id="source-{number}">{"".join(lines)}</li>')
     heading = esc(_t(text, "sources"))

@@ -21,8 +21,11 @@ from credit_advisor.facts.parameters import parameters_on
 from .placeholders import PlaceholderError, fill, placeholders
 
 CATALOG_DIR = Path(__file__).with_name("catalogs")
-LANGUAGES = ("zh", "en")
+LANGUAGES = ("zh", "zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh"
+# A language whose catalogs are derived from another's, not written: Traditional Chinese
+# is converted from the Simplified texts (advisor/texts/traditional.py).
+DERIVED_FROM = {"zh-Hant": "zh"}
 
 
 _MISSING: Any = object()
@@ -231,8 +234,13 @@ def _merge(into: dict[str, Any], data: dict[str, Any], origin: Path, path: str =
 
 @cache
 def catalog(language: str = DEFAULT_LANGUAGE) -> Catalog:
-    """The texts of one language: every TOML file of catalogs/<language>/, merged."""
+    """The texts of one language: every TOML file of catalogs/<language>/, merged (a
+    derived language: its source language's, converted)."""
     check_language(language)
+    if language in DERIVED_FROM:
+        from .traditional import traditional_data
+
+        return Catalog(language, traditional_data(catalog(DERIVED_FROM[language]).data))
     data: dict[str, Any] = {}
     for path in sorted((CATALOG_DIR / language).glob("*.toml")):
         with open(path, "rb") as handle:
@@ -243,4 +251,5 @@ def catalog(language: str = DEFAULT_LANGUAGE) -> Catalog:
 
 
 def catalog_files() -> list[Path]:
+    """Every file the texts are made from (a derived language's reviewed overrides too)."""
     return [path for language in LANGUAGES for path in sorted((CATALOG_DIR / language).glob("*.toml"))]

@@ -51,6 +51,7 @@ _WORDS = {
     "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
     "zh": ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"],
 }
+_WORDS["zh-Hant"] = _WORDS["zh"]  # the same numerals in both scripts
 
 
 class PlaceholderError(ParameterError):

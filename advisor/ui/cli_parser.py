@@ -25,14 +25,21 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-LANGS = ("zh", "en")
+LANGS = ("zh", "zh-Hant", "en")  # advisor.texts.catalog.LANGUAGES, without importing it
+DERIVED = {"zh-Hant": "zh"}  # advisor.texts.catalog.DERIVED_FROM: Traditional is converted from Simplified
 DEFAULT_LANG = "zh"
 CATALOGS = Path(__file__).resolve().parent.parent / "texts" / "catalogs"
 
 
 @cache
 def cli_texts(lang: str) -> dict[str, Any]:
-    """The `[cli]` table of one language (the catalog's `cli.toml`, read on its own)."""
+    """The `[cli]` table of one language (the catalog's `cli.toml`, read on its own; a
+    derived language's converted from its source's, as the catalogs are)."""
+    if lang in DERIVED:
+        from advisor.texts.traditional import traditional_data
+
+        converted: dict[str, Any] = traditional_data(cli_texts(DERIVED[lang]))
+        return converted
     with open(CATALOGS / lang / "cli.toml", "rb") as handle:
         return tomllib.load(handle)["cli"]
 
@@ -201,7 +208,11 @@ def _add_lang(parser: argparse.ArgumentParser, help: Callable[[str], str], *, to
     # Both `credit-advisor --lang en advise F` and `credit-advisor advise F --lang en` work:
     # a subcommand that is not given --lang must not overwrite the top level's with its
     # default (argparse copies a subparser's defaults over the values parsed before it).
-    parser.add_argument("--lang", choices=LANGS, default=None if top else argparse.SUPPRESS, help=help("lang"))
+    # Shown as LANG: the help lists the languages (three of them, with zh-Hant, would widen
+    # every help's option column); a wrong one is still refused naming them all.
+    parser.add_argument(
+        "--lang", choices=LANGS, metavar="LANG", default=None if top else argparse.SUPPRESS, help=help("lang")
+    )
 
 
 INTERVIEW_OPTIONS = ("answers", "save", "plan")
@@ -296,6 +307,14 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     whatif.add_argument("--suggest", action="store_true", help=help("whatif_suggest"))
     whatif.add_argument("--format", choices=("json", "text"), default=None, help=help("audit_format"))
     _add_lang(whatif, help)
+
+    serve = commands.add_parser("serve", help=help("serve"), description=help("serve"))
+    serve.add_argument("--host", default="127.0.0.1", help=help("serve_host"))
+    serve.add_argument("--port", type=int, default=8765, help=help("serve_port"))
+    serve.add_argument("--allow-remote", action="store_true", help=help("serve_allow_remote"))
+    serve.add_argument("--workers", type=int, default=1, metavar="N", help=help("serve_workers"))
+    serve.add_argument("--access-log", action="store_true", help=help("serve_access_log"))
+    _add_lang(serve, help)
     return parser
 
 

@@ -39,6 +39,7 @@ from advisor.models import Advice
 from advisor.service.private_files import FileRefused, describe, write_private_text
 from advisor.texts.catalog import catalog, check_language
 from advisor.texts.sanitise import clean, visible
+from advisor.ui.prose import Prose
 from advisor.ui.questions import (
     CHOICE,
     INTEGER,
@@ -161,7 +162,9 @@ def why(answers: Answers, slot: Slot, as_of: date | None = None) -> Why:
     rules = sorted(strength) or reading
     registry = rules_by_id()
     info = Why(question=question.id, rules=rules, reading=len(reading))
-    for rule_id in rules:
+    # Every conclusion the answer can change: those of every rule reading the field (the
+    # rules that depend on it given the answers so far are among them), grouped by topic.
+    for rule_id in sorted(set(rules) | set(reading)):
         for concluded in registry[rule_id].concludes:
             group, code = concluded.split(".", 1)
             if group == "finding":
@@ -237,7 +240,7 @@ class Interview:
         return self.text.lookup("interview", "q", question.id, key, default=default)
 
     def say(self, message: str, style: str = "") -> None:
-        self.console.print(Text(message, style=style))
+        self.console.print(Prose(message, style=style))
 
     def read(self, prompt: str) -> str:
         self.console.print(Text(prompt, style="bold"), end="")
@@ -294,9 +297,9 @@ class Interview:
     def intro(self) -> None:
         tips = self.text.lookup("interview", "intro_tips")
         body = Group(
-            Text(self.t("intro")),
+            Prose(self.t("intro")),
             how.bullets([Text(tip) for tip in tips], indent=0),
-            Text(self.t("intro_privacy"), style="dim"),
+            Prose(self.t("intro_privacy"), style="dim"),
         )
         self.console.print(
             Panel(body, title=Text(self.t("title"), style="bold"), title_align="left", border_style="cyan")
@@ -401,7 +404,7 @@ class Interview:
     def show_why(self, slot: Slot) -> None:
         info = why(self.answers, slot, self.as_of)
         text = self.text
-        parts: list = [Text(self.qt(slot.question, "why"))]
+        parts: list = [Prose(self.qt(slot.question, "why"))]
         if slot.question.loop_control:
             # Whether there is (another) debt feeds nearly every rule: name the topics only.
             line = Text(self.t("why_topics") + self.t("colon"), style="bold")

@@ -4,6 +4,8 @@ word for its severity.  User data goes in as rich `Text`, never as markup."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -11,8 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.models import Advice, Effect
-from advisor.texts.catalog import catalog
+from advisor.texts.catalog import LANGUAGES, catalog
 from advisor.texts.sanitise import clean
+from advisor.ui.prose import Prose
+from advisor.ui.sources import MAX_QUOTES_SHOWN, SourceKeys, supporting
 from credit_advisor.facts.enums import HARMLESS_CODES, Likelihood, Topic
 
 SEVERITY_STYLE = {"serious": "bold red", "watch": "yellow", "calm": "green"}
@@ -41,29 +45,31 @@ def topic_severity(topic: str, effects: list[Effect]) -> str:
     return "calm"
 
 
-MAX_SOURCES_SHOWN = 3
+# The keys of one report's sources, collected as its blocks are drawn (render_advice sets
+# them, then explains every key in the sources section); a block drawn on its own keys its
+# quotes afresh.
+_REPORT_KEYS: ContextVar[SourceKeys | None] = ContextVar("report_keys", default=None)
 
 
-def _short_document(document: str) -> str:
-    # "003_d99dc14840eb8d50.txt" -> "003"; the JSON keeps the full file name.
-    return document.split("_", 1)[0] if document[:3].isdigit() else document.rsplit(".", 1)[0]
+def _sources_line(label: str, sources, limit: int | None = MAX_QUOTES_SHOWN) -> Prose:
+    """The first quotes (those of the strongest reasons come first), each with its key, then a count."""
+    keys = _REPORT_KEYS.get() or SourceKeys(_language_of(label))
+    return keys.quotes_line(label, sources, limit)
 
 
-def _sources_line(label: str, sources, limit: int | None = MAX_SOURCES_SHOWN) -> Text:
-    """The first sources (those of the strongest reasons come first), then a count."""
-    shown = list(sources) if limit is None else list(sources)[:limit]
-    line = Text(label, style="dim")
-    line.append("; ".join(f"[{_short_document(s.document)}] «{s.locator}»" for s in shown), style="dim")
-    if len(sources) > len(shown):
-        line.append(f" (+{len(sources) - len(shown)})", style="dim")
-    return line
+def _language_of(label: str) -> str:
+    """The language whose catalog words `label` (a block drawn outside render_advice)."""
+    for lang in LANGUAGES:
+        if label in (catalog(lang).ui("report_sources"), catalog(lang).ui("report_conflicts")):
+            return lang
+    return LANGUAGES[0]
 
 
 def _debts_line(label: str, debts: list[int], advice: Advice) -> Text | None:
     if not debts:
         return None
     names = [terminal_safe(advice.debt_labels[i]) if i < len(advice.debt_labels) else f"#{i}" for i in debts]
-    separator = "、" if advice.language == "zh" else ", "
+    separator = "、" if advice.language.startswith("zh") else ", "
     return Text(label + separator.join(names), style="cyan")
 
 
@@ -71,21 +77,21 @@ def topic_panel(topic: str, advice: Advice, show_sources: bool = True) -> Panel:
     text = catalog(advice.language).on(advice.as_of)
     block = advice.topics[topic]
     level = topic_severity(topic, block.effects)
-    parts = []
+    parts: list[RenderableType] = []
     for effect in block.effects:
         level_of_effect = severity(topic, effect)
         head = Text("• ", style=SEVERITY_STYLE[level_of_effect])
         head.append(effect.label, style="bold")
         head.append(f" — {text.likelihood(effect.likelihood.value)}", style=SEVERITY_STYLE[level_of_effect])
-        parts.append(head)
-        parts.append(Text(effect.explanation))
+        parts.append(Prose(head, whole=[text.likelihood(effect.likelihood.value)]))
+        parts.append(Prose(effect.explanation))
         debts = _debts_line(text.ui("report_concerns"), effect.debts, advice)
         if debts is not None:
             parts.append(debts)
         if effect.conflicts:
             parts.append(_sources_line(text.ui("report_conflicts"), effect.conflicts, limit=None))
         if show_sources:
-            parts.append(_sources_line(text.ui("report_sources"), effect.sources))
+            parts.append(_sources_line(text.ui("report_sources"), supporting(effect.sources, effect.conflicts)))
     title = Text(f"{block.title} · ")
     title.append(text.ui(f"severity_{level}"), style=SEVERITY_STYLE[level])
     return Panel(Group(*parts), title=title, title_align="left", border_style=SEVERITY_STYLE[level])
@@ -97,9 +103,9 @@ def actions_block(advice: Advice, show_sources: bool = True) -> Group:
     if not advice.actions:
         parts.append(Text(text.ui("report_no_actions")))
     for action in advice.actions:
-        details = [
-            Text(action.text),
-            Text(text.ui("report_because"), style="italic").append(action.because, style="not italic"),
+        details: list[RenderableType] = [
+            Prose(action.text),
+            Prose(Text(text.ui("report_because"), style="italic").append(action.because, style="not italic")),
         ]
         debts = _debts_line(text.ui("report_concerns"), action.debts, advice)
         if debts is not None:
@@ -109,24 +115,17 @@ def actions_block(advice: Advice, show_sources: bool = True) -> Group:
         # A grid gives a hanging indent that also works for Chinese, which has no spaces to wrap at.
         row = Table.grid(padding=(0, 1))
         row.add_column(justify="right", no_wrap=True)
-        row.add_column(ratio=1, overflow="fold")
+        row.add_column(ratio=1)
         row.add_row(Text(f"{action.priority}.", style="bold"), Group(*details))
         parts.append(row)
     return Group(*parts)
 
 
-def trace_table(advice: Advice) -> Table:
-    text = catalog(advice.language).on(advice.as_of)
-    table = Table(title=text.ui("report_trace"), show_lines=False, expand=False)
-    table.add_column("#", justify="right")
-    table.add_column(text.ui("trace_rule"))
-    table.add_column(text.ui("trace_salience"), justify="right")
-    table.add_column(text.ui("trace_matched"))
-    table.add_column(text.ui("trace_declared"))
-    for entry in advice.trace:
-        matched = "\n".join(f"{m.fact} {m.values}" for m in entry.matched)
-        table.add_row(str(entry.seq), entry.rule, str(entry.salience), Text(matched), Text("\n".join(entry.declared)))
-    return table
+def trace_table(advice: Advice) -> RenderableType:
+    """The rule trace (`--trace`): advisor.ui.trace_view."""
+    from advisor.ui.trace_view import trace_block
+
+    return trace_block(advice)
 
 
 def terminal_safe_advice(advice: Advice) -> Advice:
@@ -145,14 +144,21 @@ def render_advice(advice: Advice, console: Console, show_trace: bool = False, sh
     text = catalog(advice.language).on(advice.as_of)
     console.print(Text(text.ui("report_title"), style="bold"))
     for warning in advice.warnings:
-        console.print(Text(f"! {warning}", style="yellow"))
-    for topic in advice.topics:
-        console.print(topic_panel(topic, advice, show_sources))
-    console.print(actions_block(advice, show_sources))
+        console.print(Prose(Text(f"! {warning}", style="yellow")))
+    keys = SourceKeys(advice.language)
+    token = _REPORT_KEYS.set(keys)
+    try:
+        for topic in advice.topics:
+            console.print(topic_panel(topic, advice, show_sources))
+        console.print(actions_block(advice, show_sources))
+    finally:
+        _REPORT_KEYS.reset(token)
     if advice.timeline:
         from advisor.analysis.timeline import timeline_block
 
         console.print(timeline_block(advice))
+    if keys.entries:  # every key shown is explained
+        console.print(keys.section())
     if show_trace:
         console.print(trace_table(advice))
-    console.print(Text(advice.disclaimer, style="dim"))
+    console.print(Prose(Text(advice.disclaimer, style="dim")))
