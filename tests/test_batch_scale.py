@@ -554,3 +554,21 @@ def test_workers_started_through_a_fork_server(mixed, tmp_path):
         stop.set()
         other.join()
     assert (tmp_path / "two.jsonl").read_bytes() == single
+
+
+def test_service_batch_gives_the_compact_records(mixed_lines):
+    """`credit-advisor serve`'s POST /batch?detail=compact answers the batch's compact records."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    from test_service import Server
+
+    sent = [line for line in mixed_lines if len(line) <= MAX_INPUT_BYTES]  # one request holds what fits
+    server = Server("--workers", "1")
+    try:
+        status, answer = server.request("POST", "/batch?lang=en&detail=compact", b"\n".join(sent) + b"\n", {})
+        assert status == 200
+        assert answer == _expected(sent, "compact")
+        status, _ = server.request("POST", "/batch?detail=tiny", b"\n".join(sent), {})
+        assert status == 422
+    finally:
+        server.stop()
