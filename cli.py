@@ -139,6 +139,11 @@ def cmd_rules(args) -> int:
 def cmd_schema(args) -> int:
     from advisor.api import json_schemas
 
+    if args.compact:
+        from advisor.service.compact import compact_record_schema
+
+        sys.stdout.write(json.dumps(compact_record_schema(), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
     schemas = json_schemas()
     payload = schemas if args.which == "both" else schemas[args.which]
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -177,8 +182,22 @@ def cmd_batch(args) -> int:
     from advisor.service.batch import run_batch
 
     return run_batch(
-        args.input, args.output, workers=args.workers, resume=args.resume, lang=_lang(args), output_format=args.format
+        args.input,
+        args.output,
+        workers=args.workers,
+        resume=args.resume,
+        lang=_lang(args),
+        output_format=args.format,
+        detail=args.detail,
+        shard=args.shard,
+        dask=args.dask,
     )
+
+
+def cmd_batch_merge(args) -> int:
+    from advisor.service.shards import merge_shards
+
+    return merge_shards(args.output, args.shards, _lang(args))
 
 
 def _output(args) -> str:
@@ -351,6 +370,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "interview": cmd_interview,
     "batch": cmd_batch,
+    "batch merge": cmd_batch_merge,
     "audit": cmd_audit,
     "explain": cmd_explain,
     "whatif": cmd_whatif,
@@ -385,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     lang = _lang(args)
-    if sys.stdout is None and args.command != "batch":
+    if sys.stdout is None and not args.command.startswith("batch"):
         from advisor.texts.catalog import catalog
 
         return _output_failed(lang, catalog(lang).text("files", "stdout_closed"))

@@ -156,11 +156,11 @@ def _interrupt_after(monkeypatch, chunks: int):
     real = batch.advise_chunk
     calls = {"n": 0}
 
-    def flaky(chunk, lang):
+    def flaky(chunk, lang, detail="full"):
         calls["n"] += 1
         if calls["n"] > chunks:
             raise KeyboardInterrupt
-        return real(chunk, lang)
+        return real(chunk, lang, detail)
 
     monkeypatch.setattr(batch, "advise_chunk", flaky)
 

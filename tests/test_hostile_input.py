@@ -907,11 +907,11 @@ def _interrupted_partial(tmp_path: Path, lines: int = 60) -> None:
     calls = {"n": 0}
     real = batch.advise_chunk
 
-    def stop_after_first(chunk, lang):
+    def stop_after_first(chunk, lang, *detail):
         calls["n"] += 1
         if calls["n"] > 1:
             raise KeyboardInterrupt
-        return real(chunk, lang)
+        return real(chunk, lang, *detail)
 
     batch.advise_chunk = stop_after_first
     try:

@@ -15,6 +15,7 @@ from advisor.analysis.whatif import (
     apply_changes,
     candidates,
     compare,
+    difference_items,
     harm_by_subject,
     outlook,
     parse_assignment,
@@ -24,6 +25,7 @@ from advisor.analysis.whatif import (
     verdict,
     what_if,
 )
+from advisor.texts.catalog import catalog
 from advisor.validation import SituationError
 from credit_advisor.cli import main
 from credit_advisor.facts.enums import Likelihood
@@ -186,8 +188,13 @@ def outlook_key(counts: dict) -> tuple[int, ...]:
 
 def test_ranking_is_by_the_outlook_after_strongest_likelihood_first():
     result = suggest(example("several_debts_mixed"), "en")
-    keys = [outlook_key(s.outlook_after) for s in result.suggestions]
+    keys = [(bool(s.differences["actions"]["first"]), outlook_key(s.outlook_after)) for s in result.suggestions]
     assert keys == sorted(keys)
+    # Paying the unknown platform would skip checking the debt, which the advice puts
+    # before any payment: that suggestion comes last, with the check as a step to do first.
+    last = result.suggestions[-1]
+    assert (last.kind, last.debt) == ("settle", 2)
+    assert [a["code"] for a in last.differences["actions"]["first"]] == ["verify_debt"]
     assert [s.rank for s in result.suggestions] == list(range(1, len(result.suggestions) + 1))
     assert {"settle", "negotiate", "stop_applying", "wait"} <= {s.kind for s in result.suggestions}
     # Settling the licensed loan 100 days overdue removes a certain harm: it ranks above
@@ -197,7 +204,7 @@ def test_ranking_is_by_the_outlook_after_strongest_likelihood_first():
     first = result.suggestions[0]
     assert first.outlook_after["harmful"]["certain"] < stop.outlook_after["harmful"]["certain"]
     assert first.outlook_after["harmful"]["likely"] > stop.outlook_after["harmful"]["likely"]
-    assert all(s.verdict == "better" for s in result.suggestions if s.rank < len(result.suggestions))
+    assert all(s.verdict == "better" for s in result.suggestions if s.rank < len(result.suggestions) - 1)
 
 
 def test_story_000_seventeen_applications_stop_applying_first():
@@ -213,22 +220,32 @@ def test_story_000_seventeen_applications_stop_applying_first():
     assert effect_change(first.differences, "credit_report", "inquiry_overload")["change"] == "disappeared"
 
 
-def test_story_000_hospitalised_settle_first_and_proof_when_missing():
-    """000: hospitalised, online loan overdue, hospital proof and income statements."""
+def test_story_000_hospitalised_negotiate_first_and_proof_when_missing():
+    """000: hospitalised, online loan overdue, hospital proof and income statements: with a
+    hardship the advice negotiates before paying (contract, ordering), so does what-if."""
     s = example("hospitalised_online_loan_repair")
     result = suggest(s, "en")
-    assert result.suggestions[0].kind == "settle"
-    assert result.suggestions[0].verdict == "better"
+    assert [(x.kind, x.verdict) for x in result.suggestions[:2]] == [("negotiate", "better"), ("settle", "better")]
+    assert [a["code"] for a in result.suggestions[1].differences["actions"]["first"]] == ["negotiate_repayment"]
     assert "hardship_proof" not in {c.kind for c in candidates(s)}  # the proof is already there
     without_proof = s.model_copy(update={"hardship_proof": False})
     assert "hardship_proof" in {c.kind for c in candidates(without_proof)}
 
 
-def test_story_004_unlicensed_platform_settle_first():
-    """004: an irregular platform collecting through WeChat and contacts."""
+def test_story_004_unlicensed_platform_settle_only_after_checking():
+    """004: an irregular platform collecting through WeChat and contacts.  Paying it is
+    never suggested first, and checking what is lawfully owed is a step to do first, not
+    one that paying makes "no longer needed"."""
     result = suggest(example("unlicensed_platform_harassment"), "en")
-    assert result.suggestions[0].kind == "settle"
-    d = result.suggestions[0].differences
+    assert result.suggestions[0].kind != "settle"
+    settle = next(x for x in result.suggestions if x.kind == "settle")
+    assert settle.rank == len(result.suggestions)
+    first = [a["code"] for a in settle.differences["actions"]["first"]]
+    assert first[:2] == ["verify_debt", "pay_lawful_amount_only"]
+    assert not {a["code"] for a in settle.differences["actions"]["removed"]} & set(first)
+    text = "\n".join(words for _, words, _ in difference_items(settle.differences, catalog("en"), ["x"]))
+    assert "do first: " in text
+    d = settle.differences
     assert effect_change(d, "collection", "penalty_fees")["change"] == "disappeared"
     # Collectors already on WeChat: the social risk stays certain (the person cannot undo
     # that), but no longer because of this platform's unpaid debt.

@@ -485,6 +485,29 @@ class Suggestions:
         }
 
 
+def _steps_first(before: Advice, candidate: Candidate, differences: dict) -> list[dict]:
+    """The steps a settle change would skip: actions about its debt that the advice ranks
+    before paying (checking what is lawfully owed, calling the police, negotiating first)
+    and that settling would make disappear.  They are not "no longer needed" but to do
+    first: moved from the differences' `removed` to `first`, and returned."""
+    differences["actions"].setdefault("first", [])
+    if candidate.kind != "settle" or candidate.debt is None:
+        return []
+    ranked = {action.code: action for action in before.actions}
+    settle = ranked.get("settle_overdue")
+    if settle is None:
+        return []
+    removed = differences["actions"]["removed"]
+    first = [
+        action
+        for action in removed
+        if action["priority"] < settle.priority and candidate.debt in ranked[action["code"]].debts
+    ]
+    differences["actions"]["removed"] = [action for action in removed if action not in first]
+    differences["actions"]["first"] = first
+    return first
+
+
 def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
     """Every candidate change, applied alone, ranked by the outlook after it (best first;
     equal outlooks in KIND_ORDER, then in the order the candidates were found)."""
@@ -499,9 +522,11 @@ def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
         new_situation = changed_situation(situation, candidate.changes, lang)
         after = advise(new_situation, lang=lang)
         differences = compare(before, after)
+        first = _steps_first(before, candidate, differences)
         new_data = new_situation.model_dump(mode="json")
         listed = [{"path": p, "before": _get(old_data, p), "after": _get(new_data, p)} for p, _ in candidate.changes]
-        key = (outlook(after).key(), KIND_ORDER.index(candidate.kind), order)
+        # A change that skips steps the advice puts before it ranks after those that skip none.
+        key = (bool(first), outlook(after).key(), KIND_ORDER.index(candidate.kind), order)
         scored.append((key, candidate, listed, differences))
     scored.sort(key=lambda item: item[0])
     result = Suggestions(language=lang, outlook_before=before_outlook.as_dict(), debt_labels=list(before.debt_labels))
@@ -616,6 +641,8 @@ def difference_items(differences: dict, text: Catalog, labels: list[str]) -> lis
             items.append((mark, t("whatif.tagged", tag=t(f"whatif.dir_{change['direction']}"), words=words), style))
     for action in differences["actions"]["added"]:
         items.append(("+", t("whatif.tagged", tag=t("whatif.action_added"), words=action["text"]), "cyan"))
+    for action in differences["actions"].get("first", []):
+        items.append(("!", t("whatif.tagged", tag=t("whatif.action_first"), words=action["text"]), "yellow"))
     for action in differences["actions"]["removed"]:
         items.append(("−", t("whatif.tagged", tag=t("whatif.action_removed"), words=action["text"]), "cyan"))
     for change in differences["timeline"]:

@@ -33,7 +33,7 @@ run aimed at the same output is refused at once. A fresh partial is created excl
 (never through a planted symlink); a resumed one is reopened without following links and
 only if it is a regular file of ours. ``OUT.partial.meta`` (0600) records what the
 partial was made with (input path, size, modification time and SHA-256, language,
-format, ruleset version). ``--resume`` re-reads the partial, drops a torn or damaged
+format, detail, shard, ruleset version). ``--resume`` re-reads the partial, drops a torn or damaged
 tail, counts what is done, and continues after the last complete record; it refuses
 (exit 2) when the meta does not match this run — another input, or the same input
 changed since (its size, time or hash differ), or standard input (which cannot be
@@ -53,6 +53,26 @@ any number of workers. Workers die with the batch process: on Linux the kernel k
 them when it dies (PR_SET_PDEATHSIG), and each also watches its parent and exits when
 it is gone; they ignore Ctrl-C and SIGTERM, which the batch process handles.
 
+Detail (``--detail``): ``full`` (the Advice, as above) or ``compact`` (the compact Advice
+of advisor/service/compact.py under ``"advice"``: codes, likelihoods, ``by_debt``,
+actions, fired rules, ``as_of``, ``ruleset_version``; built without texts).  Error
+records are the same in both.
+
+Compression: an input or output whose name ends in ``.gz`` or ``.zst`` is read or
+written compressed (advisor/service/compressed.py); the partial output is compressed in
+whole frames, and ``--resume`` keeps every complete frame.
+
+Shards (``--shard K/N``): the input's physical lines are cut into blocks of
+``SHARD_BLOCK_LINES``; shard K does blocks K-1, K-1+N, …, with global line numbers, so N
+machines split one file without a coordinator; ``--resume`` works per shard (the meta
+records the shard), and ``batch merge`` (advisor/service/shards.py) joins the N outputs
+into exactly the single-machine output.
+
+Dask (``--dask ADDRESS`` or ``local:N``): the same chunks go to the workers of a Dask
+cluster (advisor/dask.py) instead of local processes; this process still reads,
+orders and writes, so output, resume and shards work the same.  A cluster that cannot be
+reached or loses a task ends the run with exit 2 (partial kept).
+
 Progress: a rich progress bar (lines, lines/s, ETA) on stderr when stderr is a terminal;
 nothing otherwise. The summary (ok, failed, blank, output path, time) always goes to
 stderr, in the chosen language.
@@ -61,6 +81,7 @@ stderr, in the chosen language.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import gc
 import itertools
@@ -103,6 +124,9 @@ PARTIAL_SUFFIX = ".partial"
 META_SUFFIX = ".partial.meta"
 MAX_META_BYTES = 65_536
 EXIT_TERMINATED = 143
+# Shards are blocks of this many physical input lines, dealt round-robin: shard K of N
+# takes blocks K-1, K-1+N, …  Fixed, so that any machine computes the same split.
+SHARD_BLOCK_LINES = 1024
 
 _RECORD_HEAD = re.compile(rb'\{"line":(\d+),"(advice|error)":')
 
@@ -124,9 +148,13 @@ def error_record(line: int, kind: str, problems: list[tuple[str, str]]) -> bytes
     return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, bytes]:
-    """One input line (without its line break; None = over the size limit) → (ok, record)."""
+def advise_line(line: int, raw: bytes | None, lang: str, detail: str = "full") -> tuple[bool, bytes]:
+    """One input line (without its line break; None = over the size limit) → (ok, record).
+
+    `detail` "full": the Advice as `advise --format json` prints it; "compact": the
+    compact Advice (advisor/service/compact.py), built without texts."""
     from advisor.api import advise
+    from advisor.service.compact import compact_json
     from advisor.validation import SituationError, situation_from_json
 
     if raw is None:
@@ -134,8 +162,11 @@ def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, bytes]:
         return False, error_record(line, "invalid_input", [("(input)", too_large)])
     try:
         situation = situation_from_json(raw, lang)
-        advice = advise(situation, lang=lang)
-        body = advice.__pydantic_serializer__.to_json(advice)  # model_dump_json(), as bytes
+        if detail == "compact":
+            body = compact_json(situation)
+        else:
+            advice = advise(situation, lang=lang)
+            body = advice.__pydantic_serializer__.to_json(advice)  # model_dump_json(), as bytes
     except SituationError as error:
         return False, error_record(line, "invalid_input", error.problems)
     except Exception as exc:  # noqa: BLE001 - a bug on one line must not lose the other million
@@ -143,8 +174,8 @@ def advise_line(line: int, raw: bytes | None, lang: str) -> tuple[bool, bytes]:
     return True, b'{"line":%d,"advice":%s}\n' % (line, body)
 
 
-def advise_chunk(chunk: list[tuple[int, bytes | None]], lang: str) -> list[tuple[bool, bytes]]:
-    return [advise_line(line, raw, lang) for line, raw in chunk]
+def advise_chunk(chunk: list[tuple[int, bytes | None]], lang: str, detail: str = "full") -> list[tuple[bool, bytes]]:
+    return [advise_line(line, raw, lang, detail) for line, raw in chunk]
 
 
 def warm_up(lang: str) -> None:
@@ -166,10 +197,12 @@ def warm_up(lang: str) -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """End this worker when the process that started it dies (SIGKILL included).
+    """End this worker when the batch process `parent` dies (SIGKILL included).
 
-    On Linux the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG);
-    everywhere a daemon thread also checks the parent every PARENT_CHECK_SECONDS.
+    On Linux the kernel sends SIGKILL when the worker's own parent dies (prctl
+    PR_SET_PDEATHSIG): the batch process, or the fork server it started (which ends with
+    it); everywhere a daemon thread also checks every PARENT_CHECK_SECONDS that the batch
+    process is still there.
     """
     if sys.platform.startswith("linux"):
         try:
@@ -181,12 +214,23 @@ def _die_with_parent(parent: int) -> None:
         except (OSError, AttributeError):
             pass  # the watching thread still ends the worker
 
+    def alive() -> bool:
+        if os.getppid() == parent:  # started by fork or spawn: the batch process is our parent
+            return True
+        try:  # started by a fork server: the server is our parent, the batch process its
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return os.getppid() != 1  # orphaned (re-parented to init): the batch process is gone
+
     def watch() -> None:
-        while os.getppid() == parent:
+        while alive():
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(EXIT_CANNOT_RUN)
 
-    if os.getppid() != parent:  # the parent died before the signal was armed
+    if not alive():  # the parent died before the signal was armed
         os._exit(EXIT_CANNOT_RUN)
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
@@ -245,35 +289,65 @@ class Done:
     size: int = 0  # bytes of complete, well-formed records
 
 
-def scan_partial(path: Path | BinaryIO) -> Done:
+def _count_records(records, done: Done) -> tuple[Done, Done, bytes, bool]:
+    """Count complete records after `done`: (done, done before the last record, the last
+    record, whether every record was complete)."""
+    before_last = Done(done.last_line, done.ok, done.failed, done.size)
+    last_record = b""
+    for record in records:
+        match = _RECORD_HEAD.match(record)
+        if not record.endswith(b"\n") or match is None or int(match.group(1)) <= done.last_line:
+            return done, before_last, last_record, False
+        before_last = Done(done.last_line, done.ok, done.failed, done.size)
+        done.last_line = int(match.group(1))
+        if match.group(2) == b"advice":
+            done.ok += 1
+        else:
+            done.failed += 1
+        done.size += len(record)
+        last_record = record
+    return done, before_last, last_record, True
+
+
+def _parses(record: bytes) -> bool:
+    try:
+        json.loads(record)
+    except ValueError:
+        return False
+    return True
+
+
+def scan_partial(path: Path | BinaryIO, kind: str | None = None) -> Done:
     """Count the complete records of a partial output; a torn or damaged tail is not counted.
 
     A record is complete when it ends with a line break, starts with the record head and
     its line number is larger than the previous one; the last one is also parsed as JSON
     (a crash can only tear or damage the end of an append-only file). Reads the file as a
-    stream; changes nothing (the caller truncates it to `size`).
+    stream; changes nothing (the caller truncates it to `size`).  A compressed partial
+    (`kind` "gzip" or "zstd") is counted frame by frame: only whole frames whose records
+    are all complete count, and `size` is where the last of them ends.
     """
-    done, before_last = Done(), Done()
-    last_record = b""
     stream = path if not isinstance(path, (str, Path)) else open_untrusted(path)
     with stream:
-        for record in stream:
-            match = _RECORD_HEAD.match(record)
-            if not record.endswith(b"\n") or match is None or int(match.group(1)) <= done.last_line:
-                break
-            before_last = Done(done.last_line, done.ok, done.failed, done.size)
-            done.last_line = int(match.group(1))
-            if match.group(2) == b"advice":
-                done.ok += 1
-            else:
-                done.failed += 1
-            done.size += len(record)
-            last_record = record
-    if last_record:
-        try:
-            json.loads(last_record)
-        except ValueError:
-            return before_last
+        if kind is not None:
+            return _scan_frames(stream, kind)
+        done, before_last, last_record, _ = _count_records(stream, Done())
+    if last_record and not _parses(last_record):
+        return before_last
+    return done
+
+
+def _scan_frames(stream: BinaryIO, kind: str) -> Done:
+    from advisor.service.compressed import scan_frames
+
+    done = Done()
+    for end, content in scan_frames(stream, kind):
+        counted, _, last_record, whole = _count_records(
+            content.splitlines(keepends=True), Done(done.last_line, done.ok, done.failed, 0)
+        )
+        if not whole or (last_record and not _parses(last_record)):
+            break
+        done = Done(counted.last_line, counted.ok, counted.failed, end)
     return done
 
 
@@ -291,15 +365,20 @@ def input_identity(stream: BinaryIO) -> dict:
     return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "sha256": digest.hexdigest()}
 
 
-def _meta(input_path: str, lang: str, output_format: str, identity: dict | None) -> dict:
+def _meta(input_path: str, options: RunOptions, identity: dict | None) -> dict:
     from advisor.api import ruleset_version
 
     source = input_path if input_path == "-" else os.path.realpath(input_path)
+    shard = (
+        None if options.shard is None else {"shard": "{}/{}".format(*options.shard), "block_lines": SHARD_BLOCK_LINES}
+    )
     return {
         "input": source,
         "input_identity": identity,
-        "language": lang,
-        "format": output_format,
+        "language": options.lang,
+        "format": options.output_format,
+        "detail": options.detail,
+        "shard": shard,
         "ruleset_version": ruleset_version(),
     }
 
@@ -453,6 +532,51 @@ def _chunks(lines: Iterator[tuple[int, bytes | None, int]], counts: dict):
         yield chunk, pending
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run's records depend on (kept in the partial's meta: --resume must match)
+    and where they are computed."""
+
+    lang: str = DEFAULT_LANGUAGE
+    output_format: str = "json"
+    detail: str = "full"
+    shard: tuple[int, int] | None = None  # (K, N): this run does shard K of N
+    dask: str | None = None  # a scheduler address, or "local:N"
+
+
+def parse_shard(value: str) -> tuple[int, int]:
+    """ "K/N" → (K, N) with 1 ≤ K ≤ N; ValueError otherwise."""
+    match = re.fullmatch(r"\s*(\d{1,9})\s*/\s*(\d{1,9})\s*", value)
+    if match is None:
+        raise ValueError(value)
+    k, n = int(match.group(1)), int(match.group(2))
+    if not 1 <= k <= n:
+        raise ValueError(value)
+    return k, n
+
+
+def in_shard(line: int, shard: tuple[int, int]) -> bool:
+    """Whether input line `line` (1-based) belongs to shard (K, N): its block of
+    SHARD_BLOCK_LINES lines is block K-1, K-1+N, K-1+2N, …"""
+    k, n = shard
+    return ((line - 1) // SHARD_BLOCK_LINES) % n == k - 1
+
+
+def _shard_lines(lines: Iterator[tuple[int, bytes | None, int]], shard: tuple[int, int] | None):
+    """The lines of this run's shard (all lines without one); the bytes of the other
+    shards' lines ride along with the next line of ours, for the progress bar."""
+    if shard is None:
+        yield from lines
+        return
+    carried = 0
+    for number, raw, consumed in lines:
+        if in_shard(number, shard):
+            yield number, raw, consumed + carried
+            carried = 0
+        else:
+            carried += consumed
+
+
 def run_batch(
     input_path: str,
     output_path: str,
@@ -462,19 +586,41 @@ def run_batch(
     lang: str = DEFAULT_LANGUAGE,
     output_format: str = "json",
     progress: bool | None = None,
+    detail: str = "full",
+    shard: str | None = None,
+    dask: str | None = None,
 ) -> int:
     """Advise every line of `input_path` into `output_path`; the exit status (see module doc).
 
-    `progress`: None = a progress bar only when stderr is a terminal.
+    `progress`: None = a progress bar only when stderr is a terminal.  `detail`: "full"
+    or "compact"; `shard`: "K/N"; `dask`: a Dask scheduler address or "local:N".
     """
+    from advisor.service.compact import DETAILS
+
     check_language(lang)
     if output_format not in FORMATS:
         _say(_t(lang, "err_format", value=output_format, allowed=", ".join(FORMATS)))
         return EXIT_CANNOT_RUN
+    if detail not in DETAILS:
+        _say(_t(lang, "err_detail", value=shown(detail), allowed=", ".join(DETAILS)))
+        return EXIT_CANNOT_RUN
+    try:
+        shard_of = None if shard is None else parse_shard(shard)
+    except ValueError:
+        _say(_t(lang, "err_shard", value=shown(shard or "")))
+        return EXIT_CANNOT_RUN
+    if dask is not None:
+        from advisor.dask import check_address
+
+        problem = check_address(dask)
+        if problem is not None:
+            _say(_t(lang, problem, value=shown(dask)))
+            return EXIT_CANNOT_RUN
     if workers < 1:
         _say(_t(lang, "err_workers", value=_count(workers) if workers > -(10**30) else "-∞"))
         return EXIT_CANNOT_RUN
     workers = worker_count(workers, lang)
+    options = RunOptions(lang, output_format, detail, shard_of, dask)
     output = Path(output_path)
     if output_path in ("", "-") or output.is_dir():
         _say(_t(lang, "err_output", path=shown(output_path)))
@@ -491,7 +637,7 @@ def run_batch(
         return EXIT_CANNOT_RUN
     try:
         with OutputLock(output):
-            return _run_locked(stream, input_path, output, workers, resume, lang, output_format, progress)
+            return _run_locked(stream, input_path, output, workers, resume, options, progress)
     except OSError as exc:  # the lock: another run holds it, or the folder is not writable
         _say(describe(exc, lang))
         return EXIT_CANNOT_RUN
@@ -506,15 +652,20 @@ def _run_locked(
     output: Path,
     workers: int,
     resume: bool,
-    lang: str,
-    output_format: str,
+    options: RunOptions,
     progress: bool | None,
 ) -> int:
+    from advisor.service.compressed import kind_of, reader, writer
+
+    lang = options.lang
     started = time.perf_counter()
     partial, meta_path, _ = run_files(output)
-    total_bytes = None if input_path == "-" else os.fstat(stream.fileno()).st_size
+    compressed_in = None if input_path == "-" else kind_of(input_path)
+    compressed_out = kind_of(str(output))
+    # The bar counts input bytes: of a compressed input, the total is not known ahead.
+    total_bytes = None if input_path == "-" or compressed_in else os.fstat(stream.fileno()).st_size
     identity = None if input_path == "-" else input_identity(stream)
-    meta = _meta(input_path, lang, output_format, identity)
+    meta = _meta(input_path, options, identity)
 
     # The partial output: fresh, or resumed.
     done = Done()
@@ -523,28 +674,28 @@ def _run_locked(
             if input_path == "-":
                 _say(_t(lang, "err_resume_stdin", partial=shown(str(partial))))
                 return EXIT_CANNOT_RUN
-            sink = reopen_private(partial)  # first: never read or touch what a planted link points to
+            raw_sink = reopen_private(partial)  # first: never read or touch what a planted link points to
             old_meta = _read_meta(meta_path)
             if old_meta is None or {k: v for k, v in old_meta.items() if k != "input_identity"} != {
                 k: v for k, v in meta.items() if k != "input_identity"
             }:
-                sink.close()
+                raw_sink.close()
                 _say(_t(lang, "err_resume_mismatch", partial=shown(str(partial))))
                 return EXIT_CANNOT_RUN
             if old_meta.get("input_identity") != identity:
-                sink.close()
+                raw_sink.close()
                 _say(_t(lang, "err_resume_changed", partial=shown(str(partial)), input=shown(input_path)))
                 return EXIT_CANNOT_RUN
             with open_untrusted(partial) as reading:
-                done = scan_partial(reading)
-            os.ftruncate(sink.fileno(), done.size)
+                done = scan_partial(reading, compressed_out)
+            os.ftruncate(raw_sink.fileno(), done.size)
             _say(_t(lang, "resuming", line=done.last_line, done=done.ok + done.failed))
         else:
             if resume:
                 _say(_t(lang, "nothing_to_resume", partial=shown(str(partial))))
             remove_file(partial)  # a link planted there is removed, never followed
             write_private_text(meta_path, json.dumps(meta, ensure_ascii=False) + "\n")
-            sink = create_private(partial)
+            raw_sink = create_private(partial)
     except OSError as exc:
         _say(
             describe(exc, lang)
@@ -552,25 +703,30 @@ def _run_locked(
             else _t(lang, "err_write", path=shown(str(partial)), detail=exc.strerror or str(exc))
         )
         return EXIT_CANNOT_RUN
+    sink = writer(raw_sink, compressed_out)
 
     counts = {"ok": done.ok, "failed": done.failed, "blank": 0}
     bar = _Progress(lang, total_bytes, sys.stderr.isatty() if progress is None else progress)
     try:
         with sink:
-            lines = read_lines(stream)
+            lines = _shard_lines(read_lines(reader(stream, compressed_in)), options.shard)
             skipped = _skip(lines, done.last_line, counts)
             tasks = _chunks(lines, counts)
-            # Never more workers than chunks: a small input is not worth a process each.
-            first = list(itertools.islice(tasks, workers)) if workers > 1 else []
-            workers = min(workers, len(first))
-            tasks = itertools.chain(first, tasks)
-            if workers <= 1:
-                warm_up(lang)
-                bar.start(skipped, done.ok + done.failed)
-                _drain(((advise_chunk(chunk, lang), nbytes) for chunk, nbytes in tasks), sink, counts, bar)
+            start_bar = functools.partial(bar.start, skipped, done.ok + done.failed)
+            if options.dask is not None:
+                _run_dask(tasks, options, sink, counts, bar, start_bar)
             else:
-                start_bar = functools.partial(bar.start, skipped, done.ok + done.failed)
-                _run_pool(tasks, workers, lang, sink, counts, bar, start_bar)
+                # Never more workers than chunks: a small input is not worth a process each.
+                first = list(itertools.islice(tasks, workers)) if workers > 1 else []
+                workers = min(workers, len(first))
+                tasks = itertools.chain(first, tasks)
+                if workers <= 1:
+                    warm_up(lang)
+                    start_bar()
+                    results = ((advise_chunk(chunk, lang, options.detail), nbytes) for chunk, nbytes in tasks)
+                    _drain(results, sink, counts, bar)
+                else:
+                    _run_pool(tasks, workers, options, sink, counts, bar, start_bar)
             sink.flush()
             os.fsync(sink.fileno())
     except KeyboardInterrupt as interrupt:
@@ -580,6 +736,11 @@ def _run_locked(
     except _WorkerDied:
         bar.stop()
         _say(_t(lang, "err_worker", partial=shown(str(partial))))
+        return EXIT_CANNOT_RUN
+    except _ClusterFailed as failure:
+        bar.stop()
+        _say(_t(lang, "err_dask", address=shown(options.dask or ""), detail=shown(str(failure))))
+        _say(_t(lang, "kept_for_resume", partial=shown(str(partial))))
         return EXIT_CANNOT_RUN
     except OSError as exc:
         bar.stop()
@@ -637,19 +798,19 @@ class _WorkerDied(Exception):
     pass
 
 
-def _run_pool(tasks, workers: int, lang: str, sink, counts: dict, bar: _Progress, start_bar) -> None:
+def _run_pool(tasks, workers: int, options: RunOptions, sink, counts: dict, bar: _Progress, start_bar) -> None:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(lang, os.getpid())
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(options.lang, os.getpid())
     )
     window: collections.deque = collections.deque()
     limit = workers * WINDOW_PER_WORKER
 
     def fill() -> None:
         for chunk, nbytes in tasks:
-            window.append((executor.submit(advise_chunk, chunk, lang), nbytes))
+            window.append((executor.submit(advise_chunk, chunk, options.lang, options.detail), nbytes))
             if len(window) >= limit:
                 return
 
@@ -671,3 +832,53 @@ def _run_pool(tasks, workers: int, lang: str, sink, counts: dict, bar: _Progress
         executor.shutdown(wait=False, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
+
+
+class _ClusterFailed(Exception):
+    """The Dask cluster could not be reached or lost a task."""
+
+
+def _run_dask(tasks, options: RunOptions, sink, counts: dict, bar: _Progress, start_bar) -> None:
+    """The chunks on a Dask cluster: the same chunks, the same function, the results in
+    submission order, at most WINDOW_PER_WORKER chunks per worker thread in flight.
+    What the cluster raises (cannot connect, a worker lost, …) is `_ClusterFailed`; what
+    our own files raise stays an OSError."""
+    from advisor.dask import cluster_client
+
+    def cluster_step(step, *args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - distributed's own errors (KilledWorker, CommClosedError, …)
+            raise _ClusterFailed(f"{type(error).__name__}: {error}") from None
+
+    with contextlib.ExitStack() as stack:
+        client = cluster_step(stack.enter_context, cluster_client(options.dask or ""))
+        limit = max(1, sum(cluster_step(client.nthreads).values())) * WINDOW_PER_WORKER
+        # Every worker must run this rule set: records of two rule sets must never mix in one output.
+        from advisor.api import ruleset_version
+
+        theirs = set(cluster_step(client.run, ruleset_version).values())
+        if theirs - {ruleset_version()}:
+            versions = ", ".join(sorted(theirs))
+            raise _ClusterFailed(f"the workers run rule set {versions}, this machine {ruleset_version()}")
+        window: collections.deque = collections.deque()
+        stack.callback(lambda: [future.cancel() for future, _ in window])
+
+        def fill() -> None:
+            for chunk, nbytes in tasks:
+                future = cluster_step(client.submit, advise_chunk, chunk, options.lang, options.detail, pure=False)
+                window.append((future, nbytes))
+                if len(window) >= limit:
+                    return
+
+        def results():
+            fill()
+            start_bar()
+            while window:
+                future, nbytes = window.popleft()
+                records = cluster_step(future.result)
+                future.release()
+                fill()
+                yield records, nbytes
+
+        _drain(results(), sink, counts, bar)

@@ -6,8 +6,9 @@ Endpoints (each takes `?lang=zh|zh-Hant|en`, default zh):
 - GET /rules, GET /schema — as `credit-advisor rules --format json` and `credit-advisor schema`.
 - POST /whynot?target=TOPIC.CODE[&debt=N] — body: a Situation.  → as `explain --why-not`.
 - POST /whatif — body: {"situation": …, "set": {PATH: value, …}, "suggest": true|false}.
-- POST /batch — body: one Situation per line (NDJSON), streamed; answer: one record per
-  non-blank line, in order, streamed as each is done (the records of `credit-advisor batch`).
+- POST /batch[?detail=full|compact] — body: one Situation per line (NDJSON), streamed;
+  answer: one record per non-blank line, in order, streamed as each is done (the records
+  of `credit-advisor batch --detail …`).
 - GET /health — {"status": "ok", …}.
 - GET /openapi.json — the OpenAPI description (no /docs page: it would load its scripts
   from a CDN, and the service works without a network).
@@ -26,7 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from enum import Enum
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -265,10 +266,16 @@ def create_app(executor: Executor, workers: int) -> FastAPI:
     }
 
     @app.post("/batch", status_code=200, openapi_extra=batch_body, response_class=RecordStream, responses=problems)
-    async def batch(request: Request, lang: Language = lang_query) -> RecordStream:
+    async def batch(
+        request: Request,
+        lang: Language = lang_query,
+        detail: Literal["full", "compact"] = Query(
+            "full", description="full: the whole Advice; compact: as `credit-advisor batch --detail compact`"
+        ),
+    ) -> RecordStream:
         """One record per non-blank line, in input order, streamed: {"line": N, "advice": {…}} or
         {"line": N, "error": {"kind", "problems"}}; a bad line never loses the others."""
-        return RecordStream(_batch_records(request, lang.value, executor, workers))
+        return RecordStream(_batch_records(request, lang.value, executor, workers, detail))
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
@@ -317,7 +324,9 @@ class RecordStream(Response):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _batch_records(request: Request, lang: str, executor: Executor, workers: int) -> AsyncIterator[bytes]:
+async def _batch_records(
+    request: Request, lang: str, executor: Executor, workers: int, detail: str = "full"
+) -> AsyncIterator[bytes]:
     """The batch module's per-line work (`advise_line`) for each line as it arrives, the
     records given back in input order as soon as each is done.
 
@@ -338,7 +347,7 @@ async def _batch_records(request: Request, lang: str, executor: Executor, worker
         try:
             async for number, raw in request_lines(request.stream(), MAX_INPUT_BYTES):
                 last = number
-                await window.put(loop.run_in_executor(executor, advise_line, number, raw, lang))
+                await window.put(loop.run_in_executor(executor, advise_line, number, raw, lang, detail))
         except Exception as error:  # noqa: BLE001 - handed to the sending side, which decides
             await window.put(error)
             return

@@ -256,6 +256,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help=help("schema"), description=help("schema"))
     schema.add_argument("--which", choices=("both", "situation", "advice"), default="both", help=help("schema_which"))
+    schema.add_argument("--compact", action="store_true", help=help("schema_compact"))
     _add_lang(schema, help)
 
     batch = commands.add_parser("batch", help=help("batch"), description=help("batch"))
@@ -264,6 +265,9 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     batch.add_argument("--workers", type=int, default=1, metavar="N", help=help("batch_workers"))
     batch.add_argument("--resume", action="store_true", help=help("batch_resume"))
     batch.add_argument("--format", choices=("json",), default="json", help=help("batch_format"))
+    batch.add_argument("--detail", choices=("full", "compact"), default="full", help=help("batch_detail"))
+    batch.add_argument("--shard", metavar="K/N", default=None, help=help("batch_shard"))
+    batch.add_argument("--dask", metavar="ADDRESS", default=None, help=help("batch_dask"))
     _add_lang(batch, help)
 
     audit = commands.add_parser("audit", help=help("audit"), description=help("audit"))
@@ -314,10 +318,38 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     return parser
 
 
+def _batch_merge_at(argv: Sequence[str]) -> int | None:
+    """Where the arguments of `[--lang L] batch merge ...` start, or None for any other
+    command line.  (`batch` takes one input file: an input named "merge" is given as ./merge.)"""
+    index = 0
+    while index < len(argv) and argv[index].startswith("--lang"):
+        index += 1 if "=" in argv[index] else 2
+    return index + 2 if list(argv[index : index + 2]) == ["batch", "merge"] else None
+
+
+def build_merge_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """`credit-advisor batch merge OUT SHARD...`, its texts in `lang`."""
+    texts = cli_texts(lang if lang in LANGS else DEFAULT_LANG)
+
+    def help(key: str) -> str:
+        return texts["help"][key]
+
+    merge = Parser(prog="credit-advisor batch merge", description=help("batch_merge"), lang=lang)
+    merge.add_argument("output", metavar="OUT", help=help("batch_merge_output"))
+    merge.add_argument("shards", metavar="SHARD", nargs="+", help=help("batch_merge_shards"))
+    _add_lang(merge, help, top=True)
+    return merge
+
+
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """The parsed command line, in the language it asks for; usage errors and `--help`
     exit (status 2 and 0) in that language.  No command is the interview."""
     lang = requested_language(argv)
+    merge_at = _batch_merge_at(argv)
+    if merge_at is not None:  # `batch merge` has arguments of its own
+        args = build_merge_parser(lang).parse_args(list(argv[merge_at:]))
+        args.command, args.lang = "batch merge", lang  # --lang before or after `merge`
+        return args
     parser = build_parser(lang)
     args = parser.parse_args(list(argv))
     if args.command is None:
