@@ -1,7 +1,8 @@
 """Chinese texts use full-width punctuation (，；：（）？), as a Chinese reader expects; the
 half-width forms stay only where they are not Chinese text: parameter placeholders
-`$(…)`, format fields `{…}`, argparse's `%(…)s`, JSON keys (`"suggest": true`),
-command-line options (`--debt`), codes (`debts.0.x`), clock times (22:00) and addresses."""
+`$(…)`, format fields `{…}`, argparse's `%(…)s`, JSON keys (`"suggest": true`), option
+values (`local:N`), numbers (1,024), command-line options (`--debt`), codes
+(`debts.0.x`), clock times (22:00) and addresses."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from test_catalogs import CJK, flatten, texts
 
 # What is not Chinese text inside a Chinese sentence, and so keeps its own punctuation.
 NOT_PROSE = re.compile(
-    r"\"[A-Za-z_]\w*\"\s*:|%\([^)]*\)[a-z]|\$\([^)]*\)|\{[^{}]*\}|\d:\d\d|https?://\S+|--?[a-z][\w-]*|\b[A-Za-z_]+\.[A-Za-z_.]+\b"
+    r"\b[A-Za-z]+:[A-Za-z0-9]+\b|\d{1,3}(?:,\d{3})+|\"[A-Za-z_]\w*\"\s*:|%\([^)]*\)[a-z]|\$\([^)]*\)|\{[^{}]*\}|\d:\d\d|https?://\S+|--?[a-z][\w-]*|\b[A-Za-z_]+\.[A-Za-z_.]+\b"
 )
 # "?" alone is the command a person types for "why"; after Chinese words it is a question mark.
 HALF_WIDTH = re.compile(r"[,;:()]|(?<=[\u4e00-\u9fff”])\?")
@@ -46,6 +47,7 @@ def test_every_chinese_text_uses_full_width_punctuation():
         ("晚上22:00到早上8:00之间", []),
         ("%(prog)s：错误：%(message)s", []),
         ('或设置 "suggest": true', []),
+        ("用 local:N 启动，每 1,024 行一块", []),
         ("为什么没有“{label}”?", ["?"]),
     ],
 )
