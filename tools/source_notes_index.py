@@ -27,17 +27,9 @@ STATUTE_REPOSITORY = "github.com/LawRefBook/Laws/"
 
 def cited_passages() -> list[tuple[str, str]]:
     """Every (document, locator) a rule or a parameter cites, sorted."""
-    from advisor.api import rules_by_id
-    from credit_advisor.facts.parameters import all_parameters
+    from advisor.texts.quotes import citations
 
-    found: set[tuple[str, str]] = set()
-    for meta in rules_by_id().values():
-        found.update((c.document, c.locator) for c in meta.sources)
-        for cites in meta.conflicts.values():
-            found.update((c.document, c.locator) for c in cites)
-    for parameter in all_parameters().values():
-        found.update((r.document, r.locator) for r in parameter.references)
-    return sorted(found)
+    return citations()
 
 
 def article_addresses() -> dict[str, str]:

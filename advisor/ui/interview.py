@@ -523,33 +523,36 @@ class Interview:
         return True
 
     def offer_save(self, partial: bool = False) -> None:
-        """Ask for a file name (empty: no); EOF or Ctrl-C here just means no."""
+        """Ask for a file name for the answers (empty: no)."""
+        self.ask_for_path(self.t("save_offer_partial" if partial else "save_offer"), self.save, self.t("not_saved"))
+
+    def ask_for_path(self, prompt: str, write: Callable[[str], bool], declined: str | None = None) -> None:
+        """Ask for a file name until `write` succeeds: empty or "no" declines, a folder is
+        refused, an existing file is replaced only when the person says yes; EOF or Ctrl-C
+        here just means no."""
         self.console.print()
         while True:
             try:
-                line = self.read(self.t("save_offer_partial" if partial else "save_offer"))
+                path = self.read(prompt).strip()
+                if not path or normalize(path) in words("no") | words("quit"):
+                    if declined:
+                        self.say(declined, "dim")
+                    return
+                target = os.path.expanduser(path)
+                if os.path.isdir(target):
+                    self.say(self.t("save_is_dir", path=visible(path)), "yellow")
+                    continue
+                if os.path.exists(target):
+                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
+                    if answer not in words("yes"):
+                        continue
             except EOFError:
                 return  # read() ended the prompt's line
             except KeyboardInterrupt:
                 if self.interactive:
                     self.console.print()  # the terminal shows ^C and stays on the prompt's line
                 return
-            path = line.strip()
-            if not path or normalize(path) in words("no") | words("quit"):
-                self.say(self.t("not_saved"), "dim")
-                return
-            target = os.path.expanduser(path)
-            if os.path.isdir(target):
-                self.say(self.t("save_is_dir", path=visible(path)), "yellow")
-                continue
-            if os.path.exists(target):
-                try:
-                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
-                except (EOFError, KeyboardInterrupt):
-                    return
-                if answer not in words("yes"):
-                    continue
-            if self.save(path):
+            if write(path):
                 return
 
     # the printable plan
@@ -571,25 +574,7 @@ class Interview:
 
     def offer_plan(self) -> None:
         """Ask for a file name for the printable plan (empty: no); a terminal only."""
-        self.console.print()
-        while True:
-            try:
-                path = self.read(self.dt("plan_offer")).strip()
-                if not path or normalize(path) in words("no") | words("quit"):
-                    return
-                target = os.path.expanduser(path)
-                if os.path.isdir(target):
-                    self.say(self.t("save_is_dir", path=visible(path)), "yellow")
-                    continue
-                if os.path.exists(target):
-                    answer = normalize(self.read(self.t("save_overwrite", path=visible(path))))
-                    if answer not in words("yes"):
-                        continue
-            except (EOFError, KeyboardInterrupt):
-                self.console.print()
-                return
-            if self.write_plan(path):
-                return
+        self.ask_for_path(self.dt("plan_offer"), self.write_plan)
 
     def has_answers(self) -> bool:
         """Something worth saving: "has debts" alone would be saved as "no debts"."""
