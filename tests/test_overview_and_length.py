@@ -81,6 +81,19 @@ def test_a_product_the_person_does_not_use_is_no_serious_topic():
     )
 
 
+def test_huabei_is_a_product_of_a_person_with_an_alipay_loan_or_a_huabei_plan():
+    """A court story with a bank loan and a card: Huabei is not theirs, so its conclusions
+    are said for if they use it, and never put in the overview as a risk."""
+    judgment = example("judgment_frozen_accounts_partial")
+    advice = consult(judgment, lang="zh")
+    assert advice.topics["huabei"].if_used
+    assert not any(item.ref.startswith("huabei.") for item in advice.overview)
+    assert "花呗 · 需要重视" not in report(advice, width=100)
+    jiebei = {**judgment, "debts": [*judgment["debts"], {"product": "jiebei", "overdue_days": 0}]}
+    assert not consult(jiebei).topics["huabei"].if_used  # a Jiebei overdue shows on the Huabei page
+    assert not consult({**judgment, "plans": ["huabei"]}).topics["huabei"].if_used
+
+
 def test_the_default_report_words_the_first_steps_and_names_the_later_ones():
     from advisor.texts.catalog import catalog
     from advisor.ui.render import ACTIONS_IN_FULL

@@ -16,7 +16,16 @@ from advisor.engine.core import Firing
 from advisor.engine.experta_door import CAPTURE, FACT_ID
 from advisor.texts.catalog import Catalog
 from advisor.texts.claims import written_for
-from credit_advisor.facts.enums import ACTION_CODES, EFFECT_CODES, STRENGTH, Likelihood, Plan, Product, Topic
+from credit_advisor.facts.enums import (
+    ACTION_CODES,
+    ALIPAY_MICRO_LOANS,
+    EFFECT_CODES,
+    STRENGTH,
+    Likelihood,
+    Plan,
+    Product,
+    Topic,
+)
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport, RecordStatus, RepairStatus
 from credit_advisor.facts.situation import Situation
 from credit_advisor.rules.registry import RuleMeta
@@ -24,7 +33,12 @@ from credit_advisor.rules.registry import RuleMeta
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
 # A topic about one product a person may well not use (Weilidai): without a debt on it or a
 # plan for it, its effects are what would happen if they used or applied for it.
-PRODUCT_TOPICS = {Topic.weilidai.value: (Product.weilidai, Plan.weilidai)}
+# A product's own topic, with the debts and the plan that make it the person's product: an
+# overdue on any Alipay micro-loan shows on the Huabei page (ALIPAY_MICRO_LOANS).
+PRODUCT_TOPICS = {
+    Topic.weilidai.value: (frozenset({Product.weilidai}), Plan.weilidai),
+    Topic.huabei.value: (ALIPAY_MICRO_LOANS, Plan.huabei),
+}
 _OF_STRENGTH = {item.strength: item for item in Likelihood}
 # What rules declare: findings and conclusions (a set: asked of every fact a firing holds).
 CONCLUSIONS = frozenset({OnReport, RecordStatus, RepairStatus, Effect, Action})
@@ -403,8 +417,8 @@ def build_advice(
 def _if_used(topic: str, situation: Situation) -> bool:
     if topic not in PRODUCT_TOPICS:
         return False
-    product, plan = PRODUCT_TOPICS[topic]
-    return plan not in situation.plans and all(debt.product != product for debt in situation.debts)
+    products, plan = PRODUCT_TOPICS[topic]
+    return plan not in situation.plans and all(debt.product not in products for debt in situation.debts)
 
 
 def debt_labels(situation: Situation, text: Catalog) -> list[str]:
