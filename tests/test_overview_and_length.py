@@ -109,3 +109,16 @@ def test_the_default_report_words_the_first_steps_and_names_the_later_ones():
         assert "".join(action.text.split()) not in printed
     detailed = "".join(report(advice, width=100, details=True).split())
     assert all("".join(action.text.split()) in detailed for action in advice.actions)
+
+
+def test_what_the_police_or_a_court_deals_with_heads_the_laws_topic_in_the_overview():
+    """Fees are certain in every overdue story; a judgment's enforcement, illegal
+    collection or a certain lawsuit is what a person must hear first, once likely."""
+    refs = lambda name: [item.ref for item in consult(example(name)).overview]
+    judgment = refs("judgment_frozen_accounts_partial")
+    assert "collection.court_enforcement" in judgment and "collection.penalty_fees" not in judgment
+    threats = refs("unlicensed_lender_upfront_interest_threats")
+    assert "collection.illegal_collection" in threats and "collection.penalty_fees" not in threats
+    assert "collection.lawsuit_risk" in refs("court_summons_credit_card")
+    # Nothing serious: the law's topic keeps its strongest harm.
+    assert "collection.penalty_fees" in refs("huabei_overdue_40_days_report_unknown")

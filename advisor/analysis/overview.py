@@ -34,6 +34,32 @@ RISK_TOPICS = (
 )
 
 
+# Within the law's topic, a harm that the police or a court deals with is what a person
+# must hear first, before fees of a higher likelihood: such a harm, once likely, heads the
+# topic in the overview (the details keep the topic's own order).
+SERIOUS_FIRST: dict[Topic, tuple[str, ...]] = {
+    Topic.collection: (
+        "criminal_collection",
+        "court_enforcement",
+        "dishonest_list_risk",
+        "illegal_collection",
+        "lawsuit_risk",
+    ),
+}
+
+
+def _headline(topic: Topic, found: list[dict[str, Any]], harmless: bool) -> dict[str, Any]:
+    """The effect that speaks for a topic in the overview: its strongest, or for a harm,
+    the most serious one of SERIOUS_FIRST that is at least RISK_FROM."""
+    if not harmless:
+        serious = [
+            e for e in found if e["code"] in SERIOUS_FIRST.get(topic, ()) and e["likelihood"].at_least(RISK_FROM)
+        ]
+        if serious:
+            return min(serious, key=lambda e: SERIOUS_FIRST[topic].index(e["code"]))
+    return found[0]
+
+
 def overview_items(
     topics: dict[str, dict[str, Any]], actions: list[dict[str, Any]], text: Catalog, labels: list[str]
 ) -> list[dict]:
@@ -51,7 +77,7 @@ def overview_items(
             found = [e for e in topics[topic.value]["effects"] if (e["code"] in HARMLESS_CODES[topic]) is harmless]
             if not found:
                 continue
-            top = found[0]
+            top = _headline(topic, found, harmless)
             kind = "calm" if harmless else "risk"
             headline = text.ui(
                 "overview_effect", effect=top["label"], likelihood=text.likelihood(top["likelihood"].value)
