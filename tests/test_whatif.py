@@ -245,6 +245,7 @@ def test_story_004_unlicensed_platform_settle_only_after_checking():
     assert not {a["code"] for a in settle.differences["actions"]["removed"]} & set(first)
     text = "\n".join(words for _, words, _ in difference_items(settle.differences, catalog("en"), ["x"]))
     assert "do first: " in text
+    assert settle.description.startswith("Settle ") and "only what is lawfully owed" in settle.description
     d = settle.differences
     assert effect_change(d, "collection", "penalty_fees")["change"] == "disappeared"
     # Collectors already on WeChat: the social risk stays certain (the person cannot undo

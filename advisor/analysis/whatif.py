@@ -432,11 +432,14 @@ def candidates(situation: Situation) -> list[Candidate]:
     return out
 
 
-def describe(candidate: Candidate, text: Catalog, labels: list[str]) -> str:
+def describe(candidate: Candidate, text: Catalog, labels: list[str], first: list[dict] | None = None) -> str:
     debt = debt_name(labels, candidate.debt) if candidate.debt is not None else ""
+    # Settling a debt whose advice says to pay only the lawful amount first is worded so:
+    # "in full" would contradict the step it comes after.
+    lawful = any(step["code"] == "pay_lawful_amount_only" for step in first or ())
     return audit_text(
         text,
-        f"whatif.suggest_{candidate.kind}",
+        "whatif.suggest_settle_lawful" if lawful else f"whatif.suggest_{candidate.kind}",
         debt=debt,
         months=candidate.months or 0,
         mark=candidate.mark or 0,
@@ -537,7 +540,7 @@ def suggest(situation: Situation, lang: str = "zh") -> Suggestions:
                 kind=candidate.kind,
                 debt=candidate.debt,
                 months=candidate.months,
-                description=describe(candidate, text, before.debt_labels),
+                description=describe(candidate, text, before.debt_labels, differences["actions"]["first"]),
                 changes=listed,
                 verdict=differences["verdict"],
                 outlook_after=differences["outlook_after"],
