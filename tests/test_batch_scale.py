@@ -537,10 +537,10 @@ def test_reader_reads_every_frame_and_tells_damage(suffix):
         list(reader(io.BytesIO(whole + b"garbage!"), kind))  # not a frame after the last one
 
 
-def test_workers_started_through_a_fork_server(mixed, tmp_path):
+def test_workers_spawned_while_another_thread_runs(mixed, tmp_path):
     """With another thread alive (as a Dask client leaves behind), the workers are not
-    forked but started by a fork server, whose child they are: they must still run, and
-    watch the batch process, not the server."""
+    forked but spawned, as children of the batch process (not of a fork server shared by
+    the whole process, which outlived a killed batch): they run, and the output is the same."""
     import threading
 
     single = _single(mixed, tmp_path / "single.jsonl")
@@ -548,7 +548,7 @@ def test_workers_started_through_a_fork_server(mixed, tmp_path):
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
-        assert batch._mp_context().get_start_method() != "fork"
+        assert batch._mp_context().get_start_method() == "spawn"
         assert run_batch(str(mixed), str(tmp_path / "two.jsonl"), workers=2, lang="en", progress=False) == 1
     finally:
         stop.set()
@@ -572,3 +572,43 @@ def test_service_batch_gives_the_compact_records(mixed_lines):
         assert status == 422
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_spawned_workers_die_with_a_killed_batch_not_yet_reaped(tmp_path):
+    """SIGKILL of a batch process that has another thread (so its workers are not forked):
+    its workers die at once, even while it is a zombie nobody has reaped yet (a fork
+    server's workers lived on until then)."""
+    import signal
+    import time
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(gen.jsonl(3000, 1, 3, seed=5))
+    out = tmp_path / "out.jsonl"
+    code = (
+        "import threading, sys\n"
+        "from advisor.service.batch import run_batch\n"
+        "if __name__ == '__main__':\n"
+        "    threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
+        "    run_batch(sys.argv[1], sys.argv[2], workers=2, lang='en', progress=False)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code, str(path), str(out)], stderr=subprocess.DEVNULL)
+    partial = tmp_path / "out.jsonl.partial"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if partial.exists() and partial.stat().st_size > 0:
+                break
+            time.sleep(0.05)
+        if process.poll() is not None:
+            pytest.skip("the run finished before it could be stopped")
+        below = _descendants(process.pid)
+        os.kill(process.pid, signal.SIGKILL)  # and not reaped: it stays a zombie meanwhile
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(map(_alive, below)):
+            time.sleep(0.1)
+        assert below and not any(map(_alive, below)), "a worker outlived its (unreaped) batch"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=60)

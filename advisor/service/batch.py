@@ -200,9 +200,9 @@ def _die_with_parent(parent: int) -> None:
     """End this worker when the batch process `parent` dies (SIGKILL included).
 
     On Linux the kernel sends SIGKILL when the worker's own parent dies (prctl
-    PR_SET_PDEATHSIG): the batch process, or the fork server it started (which ends with
-    it); everywhere a daemon thread also checks every PARENT_CHECK_SECONDS that the batch
-    process is still there.
+    PR_SET_PDEATHSIG): the batch process, which forked or spawned it (never a fork server,
+    see `_mp_context`); everywhere a daemon thread also checks every PARENT_CHECK_SECONDS
+    that the batch process is still there.
     """
     if sys.platform.startswith("linux"):
         try:
@@ -215,15 +215,9 @@ def _die_with_parent(parent: int) -> None:
             pass  # the watching thread still ends the worker
 
     def alive() -> bool:
-        if os.getppid() == parent:  # started by fork or spawn: the batch process is our parent
-            return True
-        try:  # started by a fork server: the server is our parent, the batch process its
-            os.kill(parent, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return os.getppid() != 1  # orphaned (re-parented to init): the batch process is gone
+        # Forked or spawned by the batch process: once it dies we are re-parented (to init
+        # or a subreaper), even while it is a zombie that kill(pid, 0) still finds.
+        return os.getppid() == parent
 
     def watch() -> None:
         while alive():
@@ -491,11 +485,16 @@ def _mp_context():
     import multiprocessing
 
     # fork is fastest (workers inherit the imported modules) and safe while this process
-    # has a single thread; otherwise forkserver/spawn.
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    # has a single thread; otherwise spawn.  Never forkserver: its server is one per
+    # process, started by the first pool with that moment's state and shared by every
+    # later one, and the workers are its children, not ours, so PR_SET_PDEATHSIG watches
+    # the server, which does not die with us (the workers hold its "alive" pipe open), and
+    # a killed but not yet reaped batch process still answers kill(pid, 0): workers lived
+    # on.  Spawned workers are our children (started by the thread in `_run_pool`, which
+    # waits for them), so the kernel kills them when this process dies.
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return multiprocessing.get_context("spawn")
 
 
 def _skip(lines: Iterator[tuple[int, bytes | None, int]], through: int, counts: dict) -> int:

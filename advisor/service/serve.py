@@ -74,24 +74,20 @@ def _executor(workers: int, lang: str) -> Executor:
 
     # The batch's choice: fork while this process has one thread (it has: the pool is made
     # before uvicorn starts, and a forking pool starts all its workers at the first submit).
-    context = _mp_context()
-    parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(lang, parent)
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_start, initargs=(lang, os.getpid())
     )
     for future in [pool.submit(http_work.warm_up, lang) for _ in range(workers)]:
         future.result()
     return pool
 
 
-def _worker_start(lang: str, parent: int | None) -> None:
+def _worker_start(lang: str, parent: int) -> None:
     """A worker process's start: the batch workers' (signals left to the service, die with
-    it, engine built); under forkserver its parent is the fork server, which dies with the service."""
-    import os
-
+    it, engine built); `parent` is the service, which forked or spawned it."""
     from advisor.service.batch import _worker_init
 
-    _worker_init(lang, os.getppid() if parent is None else parent)
+    _worker_init(lang, parent)
 
 
 def run_server(
