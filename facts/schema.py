@@ -53,6 +53,7 @@ from .enums import (
 )
 from .parameters import Day, Value
 from .policy_dates import overdue_size, repaid_band, repair_period
+from .situation import uses_product
 
 Values = Mapping[str, Value]
 # How a slot's value is computed: from the source (a Debt, the Situation or a Plan) and
@@ -209,7 +210,7 @@ PERSON = Template(
             "alipay_credit",
             BOOL,
             ("debts.product", "plans"),
-            lambda s, day: Plan.huabei in s.plans or any(d.product in ALIPAY_MICRO_LOANS for d in s.debts),
+            lambda s, day: uses_product(s, ALIPAY_MICRO_LOANS, Plan.huabei),
         ),
         Slot("new_credit", BOOL, ("plans",), lambda s, day: bool(s.plans)),
         Slot(

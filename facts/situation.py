@@ -167,6 +167,12 @@ class Situation(_Strict):
         return [] if value is None else value
 
 
+def uses_product(situation: Situation, products: frozenset[Product], plan: Plan) -> bool:
+    """A product is the person's own when a debt is one of `products` or they plan `plan`
+    (Huabei's: any Alipay micro-loan or a Huabei plan; Weilidai's: a Weilidai debt or plan)."""
+    return plan in situation.plans or any(debt.product in products for debt in situation.debts)
+
+
 def dated(situation: Situation, today: date | None = None) -> Situation:
     """The situation with `as_of` filled in.  With `run_day`, the one place the advisor
     reads the clock: everything the advice computes counts from `as_of`, so a recorded

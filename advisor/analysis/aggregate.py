@@ -27,7 +27,7 @@ from credit_advisor.facts.enums import (
     Topic,
 )
 from credit_advisor.facts.kb import PERSON, Action, Effect, OnReport, RecordStatus, RepairStatus
-from credit_advisor.facts.situation import Situation
+from credit_advisor.facts.situation import Situation, uses_product
 from credit_advisor.rules.registry import RuleMeta
 
 TOPICS = [(topic.value, EFFECT_CODES[topic]) for topic in Topic]
@@ -417,8 +417,7 @@ def build_advice(
 def _if_used(topic: str, situation: Situation) -> bool:
     if topic not in PRODUCT_TOPICS:
         return False
-    products, plan = PRODUCT_TOPICS[topic]
-    return plan not in situation.plans and all(debt.product not in products for debt in situation.debts)
+    return not uses_product(situation, *PRODUCT_TOPICS[topic])
 
 
 def debt_labels(situation: Situation, text: Catalog) -> list[str]:
