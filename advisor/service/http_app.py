@@ -155,21 +155,26 @@ async def request_lines(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterat
             if end < 0:
                 break
             number += 1
-            line = bytes(pending).removesuffix(b"\r")
-            if oversized or len(line) > limit:
-                yield number, None
-            elif line.strip():
+            line = _finished_line(pending, oversized, limit)
+            if line != b"":
                 yield number, line
             pending.clear()
             oversized = False
             start = end + 1
     if pending or oversized:
         number += 1
-        line = bytes(pending).removesuffix(b"\r")
-        if oversized or len(line) > limit:
-            yield number, None
-        elif line.strip():
+        line = _finished_line(pending, oversized, limit)
+        if line != b"":
             yield number, line
+
+
+def _finished_line(pending: bytearray, oversized: bool, limit: int) -> bytes | None:
+    """A line's content without its line break: None when over `limit`, b"" when blank
+    (counted, not given)."""
+    line = bytes(pending).removesuffix(b"\r")
+    if oversized or len(line) > limit:
+        return None
+    return line if line.strip() else b""
 
 
 # --------------------------------------------------------------------------- the application
